@@ -1,0 +1,60 @@
+# Offtek: `make run` serves the shop on http://127.0.0.1:8000, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := $(VENV)/.stamps
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# The first interpreter that is Python 3.12 or newer (pyenv's shims honour .python-version).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
+	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$c; break; }; done)
+
+.PHONY: run test env messages migrate lint format clean
+
+run: env messages migrate
+	$(PY) manage.py load_demo_catalog --if-empty
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: env messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+env: $(STAMPS)/installed .env
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Offtek needs Python 3.12 or newer (3.13 recommended, see .python-version)." >&2; \
+		echo "       None of python3.13, python3.12, python3 or python on PATH is new enough." >&2; \
+		echo "       Install one (for example 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13'." >&2; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMPS)/installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+.env:
+	cp .env.example .env
+
+messages: $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+migrate: env messages
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
+
+lint: env
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: env
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache
+	find . -name '*.mo' -not -path './$(VENV)/*' -delete

@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from privacy.views import language_set
+
+urlpatterns = [
+    path("i18n/setlang/", language_set, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("privacy.urls")),
+    path("", include("shop.urls")),
+)
