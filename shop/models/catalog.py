@@ -1,0 +1,178 @@
+"""The catalog: memory modules, the computer systems they go in, and staff overrides."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Generation(models.TextChoices):
+    DDR3 = "DDR3", "DDR3"
+    DDR3L = "DDR3L", "DDR3L"
+    DDR4 = "DDR4", "DDR4"
+    DDR5 = "DDR5", "DDR5"
+
+
+class FormFactor(models.TextChoices):
+    DIMM = "DIMM", "DIMM"
+    SODIMM = "SODIMM", "SO-DIMM"
+    RDIMM = "RDIMM", "RDIMM"
+    LRDIMM = "LRDIMM", "LRDIMM"
+
+
+class SystemKind(models.TextChoices):
+    LAPTOP = "laptop", _("Laptop")
+    DESKTOP = "desktop", _("Desktop")
+    MINI = "mini", _("Mini PC")
+    SERVER = "server", _("Server")
+    WORKSTATION = "workstation", _("Workstation")
+
+
+class Module(models.Model):
+    """A memory module (or a kit of identical modules) that we sell."""
+
+    part_number = models.CharField(_("part number"), max_length=64, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    brand = models.CharField(_("brand"), max_length=64)
+    generation = models.CharField(_("generation"), max_length=8, choices=Generation.choices)
+    form_factor = models.CharField(_("form factor"), max_length=8, choices=FormFactor.choices)
+    capacity_gb = models.PositiveSmallIntegerField(_("capacity per module (GB)"))
+    kit_size = models.PositiveSmallIntegerField(_("modules in the kit"), default=1)
+    speed_mts = models.PositiveIntegerField(_("speed (MT/s)"))
+    cas_latency = models.PositiveSmallIntegerField(_("CAS latency"))
+    voltage_mv = models.PositiveIntegerField(_("voltage (mV)"))
+    ecc = models.BooleanField(_("ECC"), default=False)
+    registered = models.BooleanField(_("registered"), default=False)
+    price_pence = models.PositiveIntegerField(_("price in pence, VAT included"))
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    warranty_years = models.PositiveSmallIntegerField(
+        _("warranty (years)"), null=True, blank=True, help_text=_("Empty for a lifetime warranty.")
+    )
+    is_active = models.BooleanField(_("on sale"), default=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("memory module")
+        verbose_name_plural = _("memory modules")
+        ordering = ["generation", "capacity_gb", "price_pence"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="module_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_pence__gt=0), name="module_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kit_size__gte=1), name="module_kit_size_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity_gb__gt=0), name="module_capacity_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["generation", "form_factor", "capacity_gb"]),
+            models.Index(fields=["price_pence"]),
+        ]
+
+    def __str__(self):
+        return f"{self.brand} {self.total_capacity_label} {self.generation}-{self.speed_mts} {self.get_form_factor_display()}"
+
+    @property
+    def total_capacity_gb(self):
+        return self.capacity_gb * self.kit_size
+
+    @property
+    def total_capacity_label(self):
+        if self.kit_size > 1:
+            return f"{self.total_capacity_gb} GB ({self.kit_size} x {self.capacity_gb} GB)"
+        return f"{self.capacity_gb} GB"
+
+    @property
+    def warranty_lifetime(self):
+        return self.warranty_years is None
+
+    def get_absolute_url(self):
+        return reverse("shop:module-detail", kwargs={"slug": self.slug})
+
+
+class Manufacturer(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("manufacturer")
+        verbose_name_plural = _("manufacturers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class System(models.Model):
+    """A computer model and the memory it takes."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="systems")
+    model_line = models.CharField(_("model line"), max_length=64)
+    model = models.CharField(_("model"), max_length=96)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=SystemKind.choices)
+    slots = models.PositiveSmallIntegerField(_("memory slots"))
+    soldered_gb = models.PositiveSmallIntegerField(_("soldered memory (GB)"), default=0)
+    max_per_slot_gb = models.PositiveSmallIntegerField(_("maximum per slot (GB)"))
+    max_total_gb = models.PositiveIntegerField(_("maximum in total (GB)"))
+    generations = models.CharField(
+        _("supported generations"),
+        max_length=32,
+        help_text=_("Comma-separated, e.g. DDR4 or DDR3,DDR3L."),
+    )
+    form_factor = models.CharField(_("form factor"), max_length=8, choices=FormFactor.choices)
+    max_speed_mts = models.PositiveIntegerField(_("maximum speed (MT/s)"))
+    supports_ecc = models.BooleanField(_("supports ECC"), default=False)
+    supports_registered = models.BooleanField(_("supports registered"), default=False)
+
+    class Meta:
+        verbose_name = _("computer system")
+        verbose_name_plural = _("computer systems")
+        ordering = ["manufacturer__name", "model_line", "model"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "model_line", "model"], name="system_unique_model"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.manufacturer.name} {self.model_line} {self.model}"
+
+    @property
+    def generation_list(self):
+        return [code for code in self.generations.split(",") if code]
+
+    def get_absolute_url(self):
+        return reverse("shop:system-detail", kwargs={"slug": self.slug})
+
+
+class OverrideKind(models.TextChoices):
+    PIN = "pin", _("Pinned: always shown as compatible")
+    EXCLUDE = "exclude", _("Excluded: never shown as compatible")
+
+
+class SystemModuleOverride(models.Model):
+    """Staff's word on one module in one system, over what the specification says."""
+
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="overrides")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="overrides")
+    kind = models.CharField(_("override"), max_length=8, choices=OverrideKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("compatibility override")
+        verbose_name_plural = _("compatibility overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["system", "module"], name="override_unique_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.module} / {self.system}"
