@@ -35,7 +35,7 @@ def browser_type_launch_args(browser_type_launch_args):
     if path is None:
         if os.environ.get("CI"):
             pytest.fail(
-                "Chromium is not installed: CI must run the browser tests (apt-get install chromium)."
+                "Chromium is missing: CI must run the browser tests (apt-get install chromium)."
             )
         pytest.skip("Chromium is not installed; install Debian's chromium to run browser tests.")
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}

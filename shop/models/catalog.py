@@ -78,7 +78,13 @@ class Module(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.brand} {self.total_capacity_label} {self.generation}-{self.speed_mts} {self.get_form_factor_display()}"
+        return (
+            f"{self.brand} {self.total_capacity_label} {self.generation}-{self.speed_mts} "
+            f"{self.get_form_factor_display()}"
+        )
+
+    def get_absolute_url(self):
+        return reverse("shop:module-detail", kwargs={"slug": self.slug})
 
     @property
     def total_capacity_gb(self):
@@ -93,9 +99,6 @@ class Module(models.Model):
     @property
     def warranty_lifetime(self):
         return self.warranty_years is None
-
-    def get_absolute_url(self):
-        return reverse("shop:module-detail", kwargs={"slug": self.slug})
 
 
 class Manufacturer(models.Model):
@@ -146,12 +149,12 @@ class System(models.Model):
     def __str__(self):
         return f"{self.manufacturer.name} {self.model_line} {self.model}"
 
+    def get_absolute_url(self):
+        return reverse("shop:system-detail", kwargs={"slug": self.slug})
+
     @property
     def generation_list(self):
         return [code for code in self.generations.split(",") if code]
-
-    def get_absolute_url(self):
-        return reverse("shop:system-detail", kwargs={"slug": self.slug})
 
 
 class OverrideKind(models.TextChoices):
