@@ -41,6 +41,16 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request to a /fr/ page activates French for the
+    rest of the thread, which would leak into the next test's reverse() calls."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)

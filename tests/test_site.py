@@ -1,0 +1,121 @@
+"""Site-wide behaviour: languages, security headers, production settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from privacy.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
+    "CRYPTOGRAPHY_KEY": "a-separate-production-encryption-key-0987654321",
+    "DJANGO_ALLOWED_HOSTS": "shop.example",
+    "SITE_URL": "https://shop.example",
+    "STRIPE_SECRET_KEY": "sk_test_production_check",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_production_check",
+    "STRIPE_WEBHOOK_SECRET": "whsec_production_check",
+}
+
+
+def test_root_redirects_to_a_language():
+    from django.test import Client
+
+    response = Client(headers={"accept-language": "fr-FR,fr;q=0.9"}).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_french_pages_are_french(client):
+    english = client.get("/en/")
+    french = client.get("/fr/")
+    assert '<html lang="en">' in english.text
+    assert "Skip to content" in english.text
+    assert '<html lang="fr">' in french.text
+    assert "Aller au contenu" in french.text
+    assert "Créer un compte" in french.text
+    assert "Skip to content" not in french.text
+
+
+def test_allauth_pages_use_the_layout_in_french(client):
+    response = client.get("/fr/accounts/login/")
+    assert response.status_code == 200
+    assert "Aller au contenu" in response.text  # the shop's layout
+    assert "Mot de passe" in response.text  # allauth's own French
+
+
+def test_language_switch_redirects_and_is_stored_on_the_account(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/en/account/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/account/"
+    user.refresh_from_db()
+    assert user.language == "fr"
+
+
+def test_language_switch_ignores_unknown_languages(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "xx", "next": "/en/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_security_headers_on_a_page(client):
+    response = client.get("/en/")
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp
+    assert "cdn" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_hsts_and_https_redirect_in_production(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get("/en/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    response = client.get("/en/", secure=True)
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+
+
+def run_manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STRIPE_"))}
+    clean.update({"SECRET_KEY": "", "CRYPTOGRAPHY_KEY": "", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "CRYPTOGRAPHY_KEY"])
+def test_production_refuses_to_start_without_a_secret(missing):
+    result = run_manage("check", env={**PRODUCTION_ENV, missing: ""})
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_production_passes_the_deploy_check():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
