@@ -23,6 +23,12 @@ CHROMIUM_FLAGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_report_header(config):
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
 def chromium_path():
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

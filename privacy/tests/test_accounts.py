@@ -5,9 +5,12 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
+    TOTP,
     format_hotp_value,
+    generate_totp_secret,
     hotp_value,
     yield_hotp_counters_from_time,
 )
@@ -184,6 +187,21 @@ def test_totp_activation_and_login_with_a_code(client):
     assert not is_signed_in(client)
     client.post(reverse("mfa_authenticate"), {"code": current_totp(secret)})
     assert is_signed_in(client)
+
+
+def test_a_recovery_code_works_once(client):
+    user = UserFactory()
+    TOTP.activate(user, generate_totp_secret())
+    code = RecoveryCodes.activate(user).get_unused_codes()[0]
+
+    login(client, user.email, PASSWORD)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert is_signed_in(client)
+
+    client.post(reverse("account_logout"))
+    login(client, user.email, PASSWORD)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert not is_signed_in(client), "a used recovery code must not work twice"
 
 
 def test_password_change_ends_every_other_session(client):
