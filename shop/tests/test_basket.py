@@ -48,7 +48,7 @@ def test_prices_are_always_the_catalogs_current_price(client):
 
 
 def test_add_by_part_number(client):
-    module = ModuleFactory(part_number="CT16G4SFRA32A")
+    ModuleFactory(part_number="CT16G4SFRA32A")
     client.post(reverse("shop:basket-add-part"), {"part_number": "ct16g4sfra32a", "quantity": 2})
     assert lines(client) == {"CT16G4SFRA32A": 2}
 
