@@ -1,5 +1,6 @@
 """Races that only a real database with row locks can referee (PostgreSQL)."""
 
+import contextlib
 import threading
 
 import pytest
@@ -63,10 +64,8 @@ def both_read_before_either_writes():
 
     def hold(sender, instance, **kwargs):
         if threading.current_thread().name.startswith("racer-"):
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 rendezvous.wait(timeout=1)
-            except threading.BrokenBarrierError:
-                pass
 
     post_init.connect(hold, sender=Module, weak=False)
     yield
