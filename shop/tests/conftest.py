@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from shop.tests.stripe_fake import FakeStripe
 from shop.tests.stubs import stub_missing_templates
@@ -7,6 +8,15 @@ from shop.tests.stubs import stub_missing_templates
 @pytest.fixture(autouse=True)
 def _templates_from_other_branches(settings):
     stub_missing_templates(settings)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """A request to a /fr/ URL leaves French active in the thread; start each test
+    in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
