@@ -38,7 +38,7 @@ class SimulatorCardForm(forms.Form):
     expiry = forms.CharField(
         label=_("Expiry date (MM/YY)"),
         max_length=7,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "placeholder": "MM/YY"}),
+        widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "placeholder": _("MM/YY")}),
         error_messages={"required": _("Enter the expiry date.")},
     )
     cvc = forms.CharField(
