@@ -17,7 +17,9 @@ def purchase_query_counts(client, lines: int) -> dict[str, int]:
     user = UserFactory()
     client.force_login(user)
     for _ in range(lines):
-        client.post(reverse("shop:basket-add"), {"module": ModuleFactory(stock=5).pk, "quantity": 2})
+        client.post(
+            reverse("shop:basket-add"), {"module": ModuleFactory(stock=5).pk, "quantity": 2}
+        )
     counts = {}
 
     def step(name, call):
