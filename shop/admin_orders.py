@@ -2,12 +2,23 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shop.models import Order, OrderEvent, OrderLine, Payment, PaymentEvent, PaymentStatus, Refund
+from shop.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentEvent,
+    PaymentStatus,
+    Refund,
+)
+from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import GatewayError
 from shop.payments.services import RefundError, payment_refund
 
@@ -69,7 +80,13 @@ class OrderAdmin(SimpleHistoryAdmin):
         if getattr(f, "concrete", False) and not f.many_to_many
     ]
     list_select_related = ["user"]
-    actions = ["refund_action"]
+    actions = [
+        "refund_action",
+        "dispatch_action",
+        "deliver_action",
+        "hold_action",
+        "release_hold_action",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -94,10 +111,46 @@ class OrderAdmin(SimpleHistoryAdmin):
             return None
         return redirect(reverse("admin:shop_order_refund", args=[queryset.get().pk]))
 
+    def _transition_all(self, request, queryset, to: str) -> None:
+        moved, refused = 0, []
+        for order in queryset:
+            try:
+                moved += order_transition(order=order, to=to, reason=f"staff: {request.user}")
+            except IllegalTransition:
+                refused.append(order.number)
+        self.message_user(
+            request,
+            _("%(moved)d order(s) changed.") % {"moved": moved},
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                _("Not allowed from their current status: %(numbers)s")
+                % {"numbers": ", ".join(refused)},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Mark as dispatched"))
+    def dispatch_action(self, request, queryset):
+        self._transition_all(request, queryset, OrderStatus.DISPATCHED)
+
+    @admin.action(description=_("Mark as delivered"))
+    def deliver_action(self, request, queryset):
+        self._transition_all(request, queryset, OrderStatus.DELIVERED)
+
+    @admin.action(description=_("Hold for review"))
+    def hold_action(self, request, queryset):
+        self._transition_all(request, queryset, OrderStatus.HELD_FOR_REVIEW)
+
+    @admin.action(description=_("Release from review (back to paid)"))
+    def release_hold_action(self, request, queryset):
+        self._transition_all(request, queryset, OrderStatus.PAID)
+
     def refund_view(self, request, order_id: int):
         if not self.has_change_permission(request):
-            raise PermissionError
-        order = Order.objects.get(pk=order_id)
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=order_id)
         payment = order.payments.filter(status=PaymentStatus.SUCCEEDED).first()
         form = RefundForm(request.POST or None)
         if request.method == "POST" and form.is_valid() and payment is not None:

@@ -284,3 +284,19 @@ def test_order_numbers_are_unique_and_unguessable():
     assert Order.objects.count() == 20
     assert OrderEvent.objects.filter(kind="placed").count() == 20
     assert PaymentStatus.CREATED == "created"
+
+
+def test_admin_dispatch_action_goes_through_the_state_machine(staff_client):
+    paid = OrderFactory()
+    order_transition(order=paid, to=S.PAID)
+    pending = OrderFactory()
+    response = staff_client.post(
+        reverse("admin:shop_order_changelist"),
+        {"action": "dispatch_action", "_selected_action": [paid.pk, pending.pk]},
+        follow=True,
+    )
+    paid.refresh_from_db()
+    pending.refresh_from_db()
+    assert (paid.status, pending.status) == (S.DISPATCHED, S.PENDING_PAYMENT)
+    assert f"Not allowed from their current status: {pending.number}" in response.text
+    assert paid.events.filter(to_status=S.DISPATCHED, reason__startswith="staff:").exists()

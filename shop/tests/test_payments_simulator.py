@@ -220,3 +220,14 @@ def test_deploy_check_passes_the_gateway_rule_with_stripe(settings):
     settings.DEBUG = False
     settings.PAYMENT_GATEWAY = "stripe"
     assert simulator_not_in_production() == []
+
+
+def test_simulator_pages_load_no_stripe_script_and_only_nonced_scripts(client, placed):
+    order, _module = placed
+    start = client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
+    page = client.get(start["Location"])
+    assert "js.stripe.com" not in page.text
+    assert "js.stripe.com" not in page["Content-Security-Policy"]
+    scripts = [line for line in page.text.splitlines() if "<script" in line]
+    assert scripts and all('nonce="' in line and 'src="' in line for line in scripts)
+    assert " onclick=" not in page.text and " onsubmit=" not in page.text
