@@ -21,6 +21,11 @@ urlpatterns = [
     path("checkout/<str:number>/return/", checkout_views.checkout_return, name="checkout-return"),
     path("checkout/<str:number>/done/", checkout_views.checkout_done, name="checkout-done"),
     path(
+        "checkout/<str:number>/rebasket/",
+        checkout_views.checkout_rebasket,
+        name="checkout-rebasket",
+    ),
+    path(
         "checkout/<str:number>/simulator/<int:payment_id>/",
         checkout_views.simulator_card,
         name="simulator-card",

@@ -114,3 +114,17 @@ def basket_merge_at_login(*, user, session) -> Basket | None:
             )
     source.delete()
     return target
+
+
+@transaction.atomic
+def basket_refill_from_order(*, basket: Basket, order) -> int:
+    """Put a cancelled order's modules back into the basket, as far as stock allows.
+    Returns how many lines were added or topped up."""
+    refilled = 0
+    for line in order.lines.select_related("module"):
+        try:
+            basket_line_add(basket=basket, module_id=line.module_id, quantity=line.quantity)
+        except BasketError:
+            continue
+        refilled += 1
+    return refilled

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from shop.basket.selectors import basket_summary
-from shop.basket.services import basket_get
+from shop.basket.services import basket_get, basket_get_or_create, basket_refill_from_order
 from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.forms import CheckoutForm
 from shop.checkout.services import CheckoutError, order_place
@@ -115,6 +115,20 @@ def checkout_done(request, number: str):
     order = _own_order(request, number)
     payment = order.payments.first()
     return render(request, "shop/checkout_done.html", {"order": order, "payment": payment})
+
+
+@require_POST
+@verified_customer_required
+def checkout_rebasket(request, number: str):
+    """After a failed payment: the cancelled order's modules back into the basket."""
+    order = _own_order(request, number)
+    if order.status == OrderStatus.CANCELLED:
+        basket = basket_get_or_create(user=request.user, session=request.session)
+        if basket_refill_from_order(basket=basket, order=order):
+            messages.success(request, _("The modules are back in your basket."))
+        else:
+            messages.error(request, _("These modules are no longer in stock."))
+    return redirect("shop:basket-detail")
 
 
 def _simulator_payment(request, number: str, payment_id: int) -> Payment:

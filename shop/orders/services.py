@@ -50,7 +50,8 @@ def order_lock(*, order: Order) -> Order:
 def order_transition(*, order: Order, to: str, reason: str = "") -> bool:
     """Move the order to `to`. Locks the row; does nothing (returns False) when the
     order is already there; raises IllegalTransition for a move the table forbids.
-    Entering `cancelled` gives the reserved stock back."""
+    Entering `cancelled` gives the reserved stock back; entering `paid` without
+    reserved stock (a late payment) reserves it again or raises StockUnavailable."""
     locked = order_lock(order=order)
     from_status = locked.status
     if from_status == to:
@@ -58,6 +59,9 @@ def order_transition(*, order: Order, to: str, reason: str = "") -> bool:
         return False
     if to not in TRANSITIONS[from_status]:
         raise IllegalTransition(locked, from_status, to)
+    if to == S.PAID and not locked.stock_reserved:
+        order_stock_reserve_again(order=locked)  # raises StockUnavailable, changing nothing
+        locked.refresh_from_db()
     update_fields = ["status", "updated_at"]
     locked.status = to
     if to == S.PAID and locked.paid_at is None:

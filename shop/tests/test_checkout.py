@@ -4,7 +4,7 @@ from django.urls import reverse
 from privacy.tests.factories import UserFactory
 from shop.checkout import services as checkout_services
 from shop.checkout.services import CheckoutError, DeliveryAddress, order_place
-from shop.models import Address, Module, Order, OrderStatus
+from shop.models import Address, Order, OrderStatus
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import AddressFactory, BasketFactory, BasketLineFactory
 from shop.tests.helpers import ADDRESS, basket_add, checkout_place
@@ -164,4 +164,14 @@ def test_address_and_order_address_are_encrypted_at_rest():
 
 def test_locking_switch_defaults_on():
     assert checkout_services.LOCK_STOCK is True
-    assert Module.objects.count() == 0
+
+
+def test_order_list_queries_are_bounded(client, django_assert_max_num_queries):
+    from shop.tests.factories_orders import OrderFactory
+
+    user = UserFactory()
+    OrderFactory.create_batch(15, user=user)
+    client.force_login(user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("shop:order-list"))
+    assert response.text.count("<tr>") == 1 + 15  # header + one row per order

@@ -83,6 +83,16 @@ def test_challenge_failed_cancels_and_releases_stock(client, placed):
     assert "authentication failed" in client.get(response["Location"]).text
 
 
+def test_after_a_failed_payment_the_modules_go_back_into_the_basket(client, placed):
+    order, module = placed
+    simulator_pay(client, order, CARD_DECLINED)
+    client.post(reverse("shop:checkout-rebasket", kwargs={"number": order.number}))
+    new_order = checkout_place(client)
+    assert new_order.lines.get().quantity == 2
+    module.refresh_from_db()
+    assert module.stock == 3
+
+
 def test_challenge_then_insufficient_funds(client, placed):
     order, module = placed
     simulator_pay(client, order, CARD_CHALLENGE_THEN_FUNDS)
