@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shop.models import Order, Payment, PaymentStatus
 from shop.payments.base import GatewayError, PaymentGateway, PaymentStart, WebhookResult
 from shop.payments.services import (
+    RefundError,
     payment_create,
     payment_disputed,
     payment_event_claim,
@@ -179,13 +180,18 @@ def _on_refunded(gateway: StripeGateway, payment: Payment, charge) -> str:
     for refund in refunds:
         if refund.get("status", "succeeded") not in ("succeeded", "pending"):
             continue
-        if refund_record(
-            payment=payment,
-            amount_pence=int(refund["amount"]),
-            reference=str(refund["id"]),
-            reason="refunded at Stripe",
-        ):
-            recorded += 1
+        try:
+            if refund_record(
+                payment=payment,
+                amount_pence=int(refund["amount"]),
+                reference=str(refund["id"]),
+                reason="refunded at Stripe",
+            ):
+                recorded += 1
+        except RefundError:
+            # e.g. a refund of a duplicate payment, which never counted towards the
+            # order: nothing to add to the order's refunded total.
+            logger.info("Stripe refund %s not counted towards its order", refund.get("id"))
     return f"{recorded} refund(s) recorded"
 
 

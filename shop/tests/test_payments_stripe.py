@@ -296,3 +296,20 @@ def test_webhook_is_csrf_exempt_with_csrf_checks_on(started, fake_stripe):
         HTTP_STRIPE_SIGNATURE=sign(payload, SECRET),
     )
     assert response.status_code == 200
+
+
+def test_refund_event_that_cannot_count_towards_the_order_is_acknowledged(
+    client, started, fake_stripe
+):
+    order, _module, payment, _page = started
+    intent = fake_stripe.confirm(payment.reference, "pm_card_visa")
+    post_event(client, "payment_intent.succeeded", intent)
+    charge = fake_stripe.charge_for(payment.reference)
+    charge["refunds"]["data"] = [{"id": "re_odd", "amount": 999_999, "status": "succeeded"}]
+
+    response = post_event(client, "charge.refunded", charge)
+
+    order.refresh_from_db()
+    assert response.status_code == 200
+    assert (order.status, order.refunded_pence) == (OrderStatus.PAID, 0)
+    assert not Refund.objects.exists()
