@@ -86,11 +86,15 @@ def payment_succeeded(
     other_success = (
         order.payments.filter(status=PaymentStatus.SUCCEEDED).exclude(pk=locked.pk).exists()
     )
+    already_given_back = locked.refunds.exists()
     if other_success:
-        # The order was already paid by another payment: give this one back.
-        _refund_quietly(payment=locked, reason="duplicate payment for a paid order")
+        # The order was already paid by another payment: give this one back (once).
+        if not already_given_back:
+            _refund_quietly(payment=locked, reason="duplicate payment for a paid order")
         return False
     if order.status == S.CANCELLED:
+        if already_given_back:
+            return False  # this news was handled before: the money went back
         try:
             order_stock_reserve_again(order=order)
         except StockUnavailable:

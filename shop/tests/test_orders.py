@@ -168,6 +168,18 @@ def test_late_success_when_stock_is_gone_refunds_and_tells_the_customer(
     assert Refund.objects.get(payment=payment).amount_pence == order.total_pence
     assert len(mailoutbox) == 1 and "refunded" in mailoutbox[0].body
 
+    # The same news again (a webhook after the return URL), even once stock is back:
+    # no second refund, no second e-mail, and the refunded order is not revived.
+    module.stock = 10
+    module.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = payment_succeeded(payment=payment, amount_pence=order.total_pence, currency="GBP")
+    order.refresh_from_db()
+    assert again is False
+    assert order.status == S.CANCELLED
+    assert Refund.objects.filter(payment=payment).count() == 1
+    assert len(mailoutbox) == 1
+
 
 def test_a_second_successful_payment_for_a_paid_order_is_refunded():
     order, module = placed_order()
@@ -183,6 +195,8 @@ def test_a_second_successful_payment_for_a_paid_order_is_refunded():
     assert order.status == S.PAID and order.refunded_pence == 0
     assert Refund.objects.get().payment == second
     assert module.stock == 3
+    payment_succeeded(payment=second, amount_pence=order.total_pence, currency="GBP")
+    assert Refund.objects.count() == 1
     assert order.events.filter(kind="status", to_status="paid").count() == 1
 
 
