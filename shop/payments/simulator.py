@@ -69,9 +69,13 @@ class SimulatorGateway(PaymentGateway):
         ).first() or payment_create(
             order=order, gateway=self.name, reference=f"sim_{secrets.token_hex(8)}"
         )
-        url = reverse(
-            "shop:simulator-card", kwargs={"number": order.number, "payment_id": payment.pk}
+        # A payment waiting for its 3-D Secure answer goes back to the challenge.
+        page = (
+            "shop:simulator-challenge"
+            if payment.status == PaymentStatus.REQUIRES_ACTION
+            else "shop:simulator-card"
         )
+        url = reverse(page, kwargs={"number": order.number, "payment_id": payment.pk})
         return PaymentStart(payment=payment, redirect_url=url)
 
     @transaction.atomic

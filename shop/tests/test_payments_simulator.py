@@ -241,3 +241,14 @@ def test_simulator_pages_load_no_stripe_script_and_only_nonced_scripts(client, p
     scripts = [line for line in page.text.splitlines() if "<script" in line]
     assert scripts and all('nonce="' in line and 'src="' in line for line in scripts)
     assert " onclick=" not in page.text and " onsubmit=" not in page.text
+
+
+def test_leaving_the_challenge_and_paying_again_returns_to_the_challenge(client, placed):
+    order, _module = placed
+    simulator_pay(client, order, CARD_CHALLENGE)
+    again = client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
+    assert again["Location"].endswith("/3ds/")
+    challenge_answer(client, order, approve=True)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert order.payments.count() == 1
