@@ -115,7 +115,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         moved, refused = 0, []
         for order in queryset:
             try:
-                moved += order_transition(order=order, to=to, reason=f"staff: {request.user}")
+                moved += order_transition(order=order, to=to, reason=f"staff #{request.user.pk}")
             except IllegalTransition:
                 refused.append(order.number)
         self.message_user(

@@ -313,4 +313,4 @@ def test_admin_dispatch_action_goes_through_the_state_machine(staff_client):
     pending.refresh_from_db()
     assert (paid.status, pending.status) == (S.DISPATCHED, S.PENDING_PAYMENT)
     assert f"Not allowed from their current status: {pending.number}" in response.text
-    assert paid.events.filter(to_status=S.DISPATCHED, reason__startswith="staff:").exists()
+    assert paid.events.filter(to_status=S.DISPATCHED, reason__startswith="staff #").exists()
