@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from privacy.views import language_set
+from shop.checkout.views import stripe_webhook
 
 urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
+    # Stripe calls this without a language prefix.
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
 ]
 
 urlpatterns += i18n_patterns(

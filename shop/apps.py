@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = _("Shop")
+
+    def ready(self):
+        from shop.basket import signals  # noqa: F401
+        from shop.payments import checks  # noqa: F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from shop import views
 
@@ -6,4 +6,5 @@ app_name = "shop"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("shop.urls_checkout")),
 ]

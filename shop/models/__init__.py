@@ -1,5 +1,6 @@
 """Shop models, one module per part of the shop."""
 
+from shop.models.basket import Basket, BasketLine
 from shop.models.catalog import (
     FormFactor,
     Generation,
@@ -10,8 +11,22 @@ from shop.models.catalog import (
     SystemKind,
     SystemModuleOverride,
 )
+from shop.models.orders import Address, Country, Order, OrderEvent, OrderLine, OrderStatus
+from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund
 
 __all__ = [
+    "Address",
+    "Basket",
+    "BasketLine",
+    "Country",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderStatus",
+    "Payment",
+    "PaymentEvent",
+    "PaymentStatus",
+    "Refund",
     "FormFactor",
     "Generation",
     "Manufacturer",

@@ -1,0 +1,1 @@
+from shop import admin_orders  # noqa: F401

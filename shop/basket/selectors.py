@@ -1,0 +1,57 @@
+"""Basket reads: the lines with the catalog's current prices."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from shop.models import Basket, BasketLine
+
+
+@dataclass
+class PricedLine:
+    line: BasketLine
+    unit_price_pence: int
+    total_pence: int
+    in_stock: bool
+
+
+@dataclass
+class BasketSummary:
+    lines: list[PricedLine] = field(default_factory=list)
+    subtotal_pence: int = 0
+    item_count: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def can_check_out(self) -> bool:
+        return bool(self.lines) and all(p.in_stock for p in self.lines)
+
+
+def basket_summary(*, basket: Basket | None) -> BasketSummary:
+    """Prices come from the catalog now, never from what the shopper saw earlier.
+    One query, whatever the number of lines."""
+    summary = BasketSummary()
+    if basket is None:
+        return summary
+    for line in basket.lines.select_related("module"):
+        unit = line.module.price_pence
+        summary.lines.append(
+            PricedLine(
+                line=line,
+                unit_price_pence=unit,
+                total_pence=unit * line.quantity,
+                in_stock=line.module.is_active and line.quantity <= line.module.stock,
+            )
+        )
+        summary.subtotal_pence += unit * line.quantity
+        summary.item_count += line.quantity
+    return summary
+
+
+def basket_item_count(*, basket_id: int | None) -> int:
+    if basket_id is None:
+        return 0
+    return BasketLine.objects.filter(basket_id=basket_id).aggregate(n=Sum("quantity"))["n"] or 0

@@ -1,0 +1,9 @@
+from allauth.account.signals import user_logged_in
+from django.dispatch import receiver
+
+from shop.basket.services import basket_merge_at_login
+
+
+@receiver(user_logged_in, dispatch_uid="shop.basket.merge_at_login")
+def basket_merge_on_login(sender, request, user, **kwargs):
+    basket_merge_at_login(user=user, session=request.session)

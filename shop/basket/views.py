@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shop.basket.forms import BasketAddByPartNumberForm, BasketAddForm, BasketLineForm
+from shop.basket.selectors import basket_summary
+from shop.basket.services import (
+    BasketError,
+    basket_get,
+    basket_get_or_create,
+    basket_line_add,
+    basket_line_quantity_set,
+    basket_line_remove,
+)
+from shop.models import Module
+
+
+def _errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def basket_detail(request):
+    basket = basket_get(user=request.user, session=request.session)
+    return render(
+        request,
+        "shop/basket_detail.html",
+        {"summary": basket_summary(basket=basket), "add_form": BasketAddByPartNumberForm()},
+    )
+
+
+@require_POST
+def basket_add(request):
+    form = BasketAddForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("shop:basket-detail")
+    try:
+        basket = basket_get_or_create(user=request.user, session=request.session)
+        line = basket_line_add(
+            basket=basket,
+            module_id=form.cleaned_data["module"],
+            quantity=form.cleaned_data["quantity"],
+        )
+    except BasketError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(module)s is in your basket.") % {"module": line.module})
+    return redirect("shop:basket-detail")
+
+
+@require_POST
+def basket_add_by_part_number(request):
+    form = BasketAddByPartNumberForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("shop:basket-detail")
+    module_id = (
+        Module.objects.filter(part_number__iexact=form.cleaned_data["part_number"].strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if module_id is None:
+        messages.error(request, _("No module has this part number."))
+        return redirect("shop:basket-detail")
+    try:
+        basket = basket_get_or_create(user=request.user, session=request.session)
+        line = basket_line_add(
+            basket=basket, module_id=module_id, quantity=form.cleaned_data["quantity"]
+        )
+    except BasketError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(module)s is in your basket.") % {"module": line.module})
+    return redirect("shop:basket-detail")
+
+
+@require_POST
+def basket_line_update(request, line_id: int):
+    form = BasketLineForm(request.POST)
+    basket = basket_get(user=request.user, session=request.session)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("shop:basket-detail")
+    try:
+        if basket is None:
+            raise BasketError(_("This line is not in your basket."))
+        basket_line_quantity_set(
+            basket=basket, line_id=line_id, quantity=form.cleaned_data["quantity"]
+        )
+    except BasketError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your basket was updated."))
+    return redirect("shop:basket-detail")
+
+
+@require_POST
+def basket_line_delete(request, line_id: int):
+    basket = basket_get(user=request.user, session=request.session)
+    try:
+        if basket is None:
+            raise BasketError(_("This line is not in your basket."))
+        basket_line_remove(basket=basket, line_id=line_id)
+    except BasketError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The module was removed from your basket."))
+    return redirect("shop:basket-detail")

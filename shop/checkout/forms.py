@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shop.checkout.delivery import DELIVERY_OPTIONS
+from shop.checkout.services import DeliveryAddress
+from shop.models import Address, Country
+
+ADDRESS_FIELDS = ["name", "line1", "line2", "city", "postcode", "country", "phone"]
+REQUIRED_ADDRESS_FIELDS = ["name", "line1", "city", "postcode", "country"]
+
+
+class CheckoutForm(forms.Form):
+    saved_address = forms.ModelChoiceField(
+        label=_("Deliver to"),
+        queryset=Address.objects.none(),
+        required=False,
+        empty_label=_("A new address"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of your addresses.")},
+    )
+    name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    line1 = forms.CharField(label=_("Address line 1"), max_length=150, required=False)
+    line2 = forms.CharField(label=_("Address line 2 (optional)"), max_length=150, required=False)
+    city = forms.CharField(label=_("Town or city"), max_length=100, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=16, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=Country.choices,
+        required=False,
+        error_messages={"invalid_choice": _("We deliver to the United Kingdom and France only.")},
+    )
+    phone = forms.CharField(
+        label=_("Phone for the courier (optional)"), max_length=32, required=False
+    )
+    save_address = forms.BooleanField(
+        label=_("Keep this address in my address book for next time"), required=False
+    )
+    delivery = forms.ChoiceField(
+        label=_("Delivery"),
+        choices=[(code, option.label) for code, option in DELIVERY_OPTIONS.items()],
+        initial="standard",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a delivery option."),
+            "invalid_choice": _("Choose a delivery option."),
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["saved_address"].queryset = Address.objects.filter(user=user)
+        self.fields["saved_address"].label_from_instance = lambda a: (
+            f"{a.name}, {a.line1}, {a.city} {a.postcode}, {a.get_country_display()}"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("saved_address") is None:
+            for name in REQUIRED_ADDRESS_FIELDS:
+                if not cleaned.get(name):
+                    self.add_error(name, _("This field is required."))
+        return cleaned
+
+    def delivery_address(self) -> DeliveryAddress:
+        saved = self.cleaned_data.get("saved_address")
+        if saved is not None:
+            return DeliveryAddress.from_address(saved)
+        return DeliveryAddress(**{name: self.cleaned_data[name].strip() for name in ADDRESS_FIELDS})
+
+    @property
+    def save_address_wanted(self) -> bool:
+        return self.cleaned_data.get("saved_address") is None and self.cleaned_data["save_address"]

@@ -1,0 +1,162 @@
+"""Orders, their lines, the customer's address book, and the order event log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_cryptography.fields import encrypt
+from simple_history.models import HistoricalRecords
+
+from shop.models.catalog import Module
+
+
+class Country(models.TextChoices):
+    GB = "GB", _("United Kingdom")
+    FR = "FR", _("France")
+
+
+class Address(models.Model):
+    """An entry in a customer's address book, kept only with their consent.
+    Every personal field is encrypted at rest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    name = encrypt(models.CharField(_("full name"), max_length=150))
+    line1 = encrypt(models.CharField(_("address line 1"), max_length=150))
+    line2 = encrypt(models.CharField(_("address line 2"), max_length=150, blank=True))
+    city = encrypt(models.CharField(_("town or city"), max_length=100))
+    postcode = encrypt(models.CharField(_("postcode"), max_length=16))
+    country = encrypt(models.CharField(_("country"), max_length=2, choices=Country.choices))
+    phone = encrypt(models.CharField(_("phone"), max_length=32, blank=True))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}"
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    DISPATCHED = "dispatched", _("Dispatched")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    HELD_FOR_REVIEW = "held_for_review", _("Held for review")
+
+
+class Order(models.Model):
+    """What a customer bought, at which prices, delivered where. The status is
+    changed only by `shop.orders.services.order_transition`."""
+
+    number = models.CharField(_("order number"), max_length=20, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    subtotal_pence = models.PositiveIntegerField(_("items in pence"))
+    delivery_pence = models.PositiveIntegerField(_("delivery in pence"))
+    total_pence = models.PositiveIntegerField(_("total in pence"))
+    refunded_pence = models.PositiveIntegerField(_("refunded in pence"), default=0)
+    delivery_option = models.CharField(_("delivery option"), max_length=20)
+    delivery_name = encrypt(models.CharField(_("full name"), max_length=150))
+    delivery_line1 = encrypt(models.CharField(_("address line 1"), max_length=150))
+    delivery_line2 = encrypt(models.CharField(_("address line 2"), max_length=150, blank=True))
+    delivery_city = encrypt(models.CharField(_("town or city"), max_length=100))
+    delivery_postcode = encrypt(models.CharField(_("postcode"), max_length=16))
+    delivery_country = encrypt(models.CharField(_("country"), max_length=2))
+    delivery_phone = encrypt(models.CharField(_("phone"), max_length=32, blank=True))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    stock_reserved = models.BooleanField(
+        _("stock reserved"),
+        default=True,
+        help_text=_("True while the order holds its modules out of the stock count."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    total_pence=models.F("subtotal_pence") + models.F("delivery_pence")
+                ),
+                name="order_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_pence__lte=models.F("total_pence")),
+                name="order_refund_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def refundable_pence(self):
+        return self.total_pence - self.refunded_pence
+
+
+class OrderLine(models.Model):
+    """One module on an order, with the price and warranty as sold."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="order_lines")
+    part_number = models.CharField(_("part number"), max_length=64)
+    description = models.CharField(_("description"), max_length=200)
+    unit_price_pence = models.PositiveIntegerField(_("unit price in pence"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+    warranty_years = models.PositiveSmallIntegerField(_("warranty (years)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orderline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.part_number}"
+
+    @property
+    def total_pence(self):
+        return self.unit_price_pence * self.quantity
+
+
+class OrderEvent(models.Model):
+    """The order's log: every status change and every notable thing that happened."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.kind}"

@@ -1,0 +1,110 @@
+"""Payments, the gateway events we processed, and refunds."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shop.models.orders import Order
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", _("Created")
+    REQUIRES_ACTION = "requires_action", _("Awaiting 3-D Secure")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Payment(models.Model):
+    """One attempt to pay for an order through a gateway. Holds no card number:
+    at most the brand and the last four digits."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    gateway = models.CharField(_("gateway"), max_length=20)
+    reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    amount_pence = models.PositiveIntegerField(_("amount in pence"))
+    currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
+    scenario = models.CharField(
+        _("simulator scenario"), max_length=32, blank=True, help_text=_("Simulator only.")
+    )
+    card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("card last four digits"), max_length=4, blank=True)
+    failure_message = models.CharField(_("failure message"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "reference"],
+                condition=~models.Q(reference=""),
+                name="payment_unique_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gateway} {self.reference or self.pk}"
+
+
+class PaymentEvent(models.Model):
+    """A gateway event (webhook) we processed, at most once: the unique event id
+    makes every redelivery a no-op."""
+
+    gateway = models.CharField(_("gateway"), max_length=20)
+    event_id = models.CharField(_("event id"), max_length=100)
+    kind = models.CharField(_("type"), max_length=64)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "event_id"], name="paymentevent_unique_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.event_id}"
+
+
+class Refund(models.Model):
+    """Money given back through the gateway, in full or in part."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_pence = models.PositiveIntegerField(_("amount in pence"))
+    reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_pence__gt=0), name="refund_positive"),
+            models.UniqueConstraint(
+                fields=["payment", "reference"],
+                condition=~models.Q(reference=""),
+                name="refund_unique_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount_pence} on {self.payment_id}"

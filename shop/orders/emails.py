@@ -1,0 +1,36 @@
+"""E-mails to customers about their orders, in the customer's language, with no
+more personal data than the order number, the items and the amounts."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from shop.models import Order
+
+
+def _send(*, order: Order, template: str, extra: dict | None = None) -> None:
+    user = order.user
+    with translation.override(user.language or order.language or "en"):
+        context = {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "order_url": settings.SITE_URL.rstrip("/")
+            + reverse("shop:order-detail", kwargs={"number": order.number}),
+            **(extra or {}),
+        }
+        subject = render_to_string(f"shop/emails/{template}_subject.txt", context)
+        text = render_to_string(f"shop/emails/{template}.txt", context)
+        html = render_to_string(f"shop/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def order_paid_email_send(*, order: Order) -> None:
+    _send(order=order, template="order_paid")
+
+
+def order_refunded_out_of_stock_email_send(*, order: Order) -> None:
+    _send(order=order, template="order_out_of_stock")

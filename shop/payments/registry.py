@@ -1,0 +1,17 @@
+"""Which gateway is active (settings.PAYMENT_GATEWAY) and the classes by name."""
+
+from django.conf import settings
+
+from shop.payments.base import PaymentGateway
+
+
+def gateway_classes() -> dict[str, type[PaymentGateway]]:
+    from shop.payments.simulator import SimulatorGateway
+    from shop.payments.stripe import StripeGateway
+
+    return {"simulator": SimulatorGateway, "stripe": StripeGateway}
+
+
+def gateway_get(name: str | None = None) -> PaymentGateway:
+    """The gateway called `name`, or the active one."""
+    return gateway_classes()[name or settings.PAYMENT_GATEWAY]()

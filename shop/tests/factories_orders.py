@@ -1,0 +1,77 @@
+import factory
+
+from privacy.tests.factories import UserFactory
+from shop.models import Address, Basket, BasketLine, Order, OrderLine, Payment
+from shop.tests.factories import ModuleFactory
+
+
+class BasketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Basket
+
+    user = factory.SubFactory(UserFactory)
+
+
+class BasketLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BasketLine
+
+    basket = factory.SubFactory(BasketFactory)
+    module = factory.SubFactory(ModuleFactory)
+    quantity = 1
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    user = factory.SubFactory(UserFactory)
+    name = "Ada Lovelace"
+    line1 = "12 St James's Square"
+    line2 = ""
+    city = "London"
+    postcode = "SW1Y 4JH"
+    country = "GB"
+    phone = ""
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order awaiting payment; its stock is counted as reserved but the factory
+    does not touch Module.stock (use order_place for that)."""
+
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"OT-2026-T{n:05d}")
+    user = factory.SubFactory(UserFactory)
+    subtotal_pence = 3999
+    delivery_pence = 0
+    total_pence = factory.LazyAttribute(lambda o: o.subtotal_pence + o.delivery_pence)
+    delivery_option = "standard"
+    delivery_name = "Ada Lovelace"
+    delivery_line1 = "12 St James's Square"
+    delivery_city = "London"
+    delivery_postcode = "SW1Y 4JH"
+    delivery_country = "GB"
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    module = factory.SubFactory(ModuleFactory)
+    part_number = factory.LazyAttribute(lambda o: o.module.part_number)
+    description = factory.LazyAttribute(lambda o: str(o.module))
+    unit_price_pence = factory.LazyAttribute(lambda o: o.module.price_pence)
+    quantity = 1
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    order = factory.SubFactory(OrderFactory)
+    gateway = "simulator"
+    reference = factory.Sequence(lambda n: f"sim_test_{n}")
+    amount_pence = factory.LazyAttribute(lambda o: o.order.total_pence)

@@ -1,0 +1,29 @@
+// Stripe Payment Element: the card issuer's 3-D Secure challenge runs inside
+// stripe.confirmPayment, then Stripe sends the customer to our return URL, where the
+// server asks Stripe what happened. Loaded only when the Stripe gateway is active.
+(function () {
+  "use strict";
+  var form = document.getElementById("payment-form");
+  if (!form || typeof Stripe === "undefined") { return; }
+  var stripe = Stripe(form.dataset.publishableKey, { locale: form.dataset.locale });
+  var elements = stripe.elements({ clientSecret: form.dataset.clientSecret });
+  elements.create("payment").mount("#payment-element");
+  var message = document.getElementById("payment-message");
+  var button = document.getElementById("payment-submit");
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    button.disabled = true;
+    message.hidden = true;
+    stripe.confirmPayment({
+      elements: elements,
+      confirmParams: { return_url: form.dataset.returnUrl }
+    }).then(function (result) {
+      if (result.error) {
+        message.textContent = result.error.message || form.dataset.errorGeneric;
+        message.hidden = false;
+        button.disabled = false;
+      }
+    });
+  });
+})();
