@@ -1,0 +1,47 @@
+"""A wrong encryption key is an operator's problem: tell the operator, loudly, and
+show the visitor a calm 503 page instead of a 500."""
+
+import logging
+
+from django.core.signing import BadSignature
+from django.template.response import TemplateResponse
+from django_cryptography.utils.crypto import InvalidToken
+
+logger = logging.getLogger("privacy.encryption")
+
+KEY_ERROR_MESSAGE = (
+    "Encrypted personal data could not be decrypted with the configured keys. "
+    "CRYPTOGRAPHY_KEY, CRYPTOGRAPHY_SALT or SECRET_KEY differ from the ones the data was "
+    "written with: restore the previous values, or run `manage.py rotate_keys` with the "
+    "old ones (see `manage.py check --database default`)."
+)
+
+
+def is_key_error(exception) -> bool:
+    """An InvalidToken, or a BadSignature raised inside django_cryptography."""
+    if isinstance(exception, InvalidToken):
+        return True
+    if not isinstance(exception, BadSignature):
+        return False
+    traceback = exception.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_globals.get("__name__", "").startswith("django_cryptography"):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+class EncryptionKeyErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_key_error(exception):
+            return None
+        logger.critical(KEY_ERROR_MESSAGE, exc_info=exception)
+        response = TemplateResponse(request, "privacy/service_unavailable.html", status=503)
+        response["Retry-After"] = "600"
+        return response.render()
