@@ -45,3 +45,33 @@ class EncryptionKeyErrorMiddleware:
         response = TemplateResponse(request, "privacy/service_unavailable.html", status=503)
         response["Retry-After"] = "600"
         return response.render()
+
+
+RECONSENT_SESSION_KEY = "privacy_reconsent"
+
+
+class ReconsentMiddleware:
+    """After sign-in, a customer whose earlier consent a new policy version changed is
+    sent to the page that asks again, before anything else (set by the login receiver)."""
+
+    exempt_prefixes = ("/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "GET"
+            and getattr(request, "session", None) is not None
+            and request.session.get(RECONSENT_SESSION_KEY)
+            and request.user.is_authenticated
+        ):
+            from django.shortcuts import redirect
+            from django.urls import reverse
+            from django.utils.http import urlencode
+
+            target = reverse("privacy:reconsent")
+            path = request.path
+            if not (path.startswith(self.exempt_prefixes) or path == target or "/admin/" in path):
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -90,7 +90,9 @@ class DataCategory:
 CATEGORIES = {
     category.key: category
     for category in (
-        DataCategory("contact", _("Contact data"), _("e-mail address, postal addresses, phone numbers")),
+        DataCategory(
+            "contact", _("Contact data"), _("e-mail address, postal addresses, phone numbers")
+        ),
         DataCategory("identity", _("Identity data"), _("first and last name, account identifiers")),
         DataCategory(
             "financial",

@@ -5,13 +5,17 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
-from privacy.models import SecurityEventKind
+from privacy.middleware import RECONSENT_SESSION_KEY
+from privacy.models import SecurityEventKind, User
+from privacy.selectors import consents_to_confirm
 from privacy.services import security_event_record
 
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="privacy-log-login")
 def log_login(sender, request, user, **kwargs):
     security_event_record(kind=SecurityEventKind.LOGIN, user=user, request=request)
+    if request is not None and hasattr(request, "session") and consents_to_confirm(user=user):
+        request.session[RECONSENT_SESSION_KEY] = True
 
 
 @receiver(auth_signals.user_logged_out, dispatch_uid="privacy-log-logout")
@@ -22,10 +26,8 @@ def log_logout(sender, request, user, **kwargs):
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="privacy-log-login-failed")
 def log_login_failed(sender, credentials, request=None, **kwargs):
-    from django.contrib.auth import get_user_model
-
     typed = str(credentials.get("email") or credentials.get("username") or "")
-    user = get_user_model().objects.filter(email__iexact=typed).first() if typed else None
+    user = User.objects.filter(email__iexact=typed).first() if typed else None
     security_event_record(
         kind=SecurityEventKind.LOGIN_FAILED, user=user, request=request, attempted_email=typed
     )

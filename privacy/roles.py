@@ -18,7 +18,7 @@ STAFF_ROLES = {
     SHOP_STAFF: {"shop": ("add", "change", "delete", "view")},
     # Privacy requests, ledgers, security log, customer records; the shop read-only
     # (they need orders to answer requests, and must not change prices or stock).
-    PRIVACY_OFFICER: {"privacy": ("add", "change", "view"), "shop": ("view",)},
+    PRIVACY_OFFICER: {"privacy": ("change", "view"), "shop": ("view",)},
 }
 
 

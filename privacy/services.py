@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from privacy import policy
-from privacy.models import ConsentRecord, SecurityEvent, User
+from privacy.models import ConsentRecord, ConsentSource, SecurityEvent, User
 from privacy.selectors import consent_needs_confirmation, consents_current
 
 
@@ -42,6 +42,8 @@ def consents_record(*, user: User, choices: dict[str, bool], source: str) -> lis
     written = []
     for purpose, granted in choices.items():
         row = current.get(purpose)
+        if row is None and not granted:
+            continue  # never asked or never said yes: nothing changes
         if row and row.granted == granted and not (granted and consent_needs_confirmation(row)):
             continue
         written.append(
@@ -92,4 +94,13 @@ def security_event_record(
         ip_address=ip_address,
         user_agent=user_agent,
         detail=detail[:64],
+    )
+
+
+def cookie_choice_record(*, user, choice) -> list[ConsentRecord]:
+    """A signed-in customer's cookie choice also goes into the consent ledger."""
+    if user is None or not user.is_authenticated:
+        return []
+    return consents_record(
+        user=user, choices=choice.ledger_choices(), source=ConsentSource.COOKIE_BANNER
     )

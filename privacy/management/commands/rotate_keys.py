@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "Re-encrypt every encrypted field (live and history tables) under the current keys."
 
     def add_arguments(self, parser):
-        parser.add_argument("--old-cryptography-key", default=os.environ.get("OLD_CRYPTOGRAPHY_KEY"))
+        parser.add_argument(
+            "--old-cryptography-key", default=os.environ.get("OLD_CRYPTOGRAPHY_KEY")
+        )
         parser.add_argument("--old-secret-key", default=os.environ.get("OLD_SECRET_KEY"))
         parser.add_argument("--old-salt", default=os.environ.get("OLD_CRYPTOGRAPHY_SALT"))
         parser.add_argument("--batch-size", type=int, default=500)
