@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.core.signals import setting_changed
+from django.core.signals import got_request_exception, setting_changed
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +20,11 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from privacy import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from privacy.middleware import remember_key_error
         from privacy.roles import on_post_migrate
 
         # Every app's personal_data.py declares its models (see privacy.registry).
         autodiscover_modules("personal_data")
         setting_changed.connect(_rebind_on_key_change, dispatch_uid="privacy-key-rebind")
+        got_request_exception.connect(remember_key_error, dispatch_uid="privacy-key-error")
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="privacy-staff-roles")

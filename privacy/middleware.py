@@ -2,6 +2,7 @@
 show the visitor a calm 503 page instead of a 500."""
 
 import logging
+import sys
 
 from django.core.signing import BadSignature
 from django.template.response import TemplateResponse
@@ -31,20 +32,39 @@ def is_key_error(exception) -> bool:
     return False
 
 
+def _key_error_response(request, exception):
+    logger.critical(KEY_ERROR_MESSAGE, exc_info=exception)
+    # A page that touches neither the user nor the database: both may be what fails.
+    response = TemplateResponse(request, "privacy/service_unavailable.html", status=503)
+    response["Retry-After"] = "600"
+    return response.render()
+
+
+def remember_key_error(sender, request=None, **kwargs):
+    """got_request_exception receiver: errors raised in middleware (loading the
+    signed-in user, say) never reach process_exception; note them on the request."""
+    exception = sys.exc_info()[1]
+    if request is not None and exception is not None and is_key_error(exception):
+        request.privacy_key_error = exception
+
+
 class EncryptionKeyErrorMiddleware:
+    """Turns a failure to decrypt into a logged critical error and a 503 page."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        exception = getattr(request, "privacy_key_error", None)
+        if exception is not None and response.status_code == 500:
+            return _key_error_response(request, exception)
+        return response
 
     def process_exception(self, request, exception):
-        if not is_key_error(exception):
-            return None
-        logger.critical(KEY_ERROR_MESSAGE, exc_info=exception)
-        response = TemplateResponse(request, "privacy/service_unavailable.html", status=503)
-        response["Retry-After"] = "600"
-        return response.render()
+        if is_key_error(exception):
+            return _key_error_response(request, exception)
+        return None
 
 
 RECONSENT_SESSION_KEY = "privacy_reconsent"

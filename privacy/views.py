@@ -76,7 +76,9 @@ def preferences_update(request):
         key: selectors.consent_is_granted(user=request.user, purpose=key, current=current)
         for key in policy.MARKETING_PURPOSES
     }
-    form = PreferencesForm(request.POST or None, initial_consents=initial)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, initial_consents=initial
+    )
     if request.method == "POST" and form.is_valid():
         written = services.consents_record(
             user=request.user, choices=form.consent_choices(), source=ConsentSource.DASHBOARD
@@ -97,7 +99,7 @@ def reconsent_update(request):
     if not purposes:
         request.session.pop(RECONSENT_SESSION_KEY, None)
         return redirect(next_url)
-    form = ReconsentForm(request.POST or None, purposes=purposes)
+    form = ReconsentForm(request.POST if request.method == "POST" else None, purposes=purposes)
     if request.method == "POST" and form.is_valid():
         services.consents_record(
             user=request.user, choices=form.consent_choices(), source=ConsentSource.RECONSENT
