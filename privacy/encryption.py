@@ -133,15 +133,19 @@ def keys_rotate(
     quote = connection.ops.quote_name
     for table in encrypted_tables():
         pk, columns = quote(table.pk_column), [quote(c) for c in table.columns]
-        select = (
-            f"SELECT {pk}, {', '.join(columns)} FROM {quote(table.table)} "  # noqa: S608
-            f"WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
-        )
-        last_pk = 0 if table.model._meta.pk.get_internal_type().endswith("IntegerField") else ""
+        select = f"SELECT {pk}, {', '.join(columns)} FROM {quote(table.table)}"  # noqa: S608
+        report.add(table.table)
+        last_pk = None
         while True:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute(select, [last_pk, batch_size])
+                    if last_pk is None:
+                        cursor.execute(f"{select} ORDER BY {pk} LIMIT %s", [batch_size])
+                    else:
+                        cursor.execute(
+                            f"{select} WHERE {pk} > %s ORDER BY {pk} LIMIT %s",
+                            [last_pk, batch_size],
+                        )
                     rows = cursor.fetchall()
                 if not rows:
                     break
