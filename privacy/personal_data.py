@@ -1,5 +1,7 @@
 """The privacy app's own personal data (see privacy.registry for the API)."""
 
+from allauth.account.models import EmailAddress, EmailConfirmation
+
 from privacy import registry
 from privacy.models import ConsentRecord, SecurityEvent, User
 
@@ -60,9 +62,32 @@ registry.declare(
     SecurityEvent,
     categories=["technical"],
     purpose="security-audit",
-    fields=["kind", "attempted_email", "ip_address", "user_agent", "created_at"],
+    fields=["kind", "attempted_email", "ip_address", "ip_shortened", "user_agent", "created_at"],
     retention="security-log",
     owner="user",
     export=_security_export,
+    erase=registry.Erase.DELETE,
+)
+
+
+# allauth keeps its own copy of the login e-mail (with its verification state); it is
+# the customer's contact data, erased with the account.
+registry.declare(
+    EmailAddress,
+    categories=["contact"],
+    purpose="account",
+    fields=["email", "verified", "primary"],
+    retention="account",
+    owner="user",
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    EmailConfirmation,
+    categories=["contact"],
+    purpose="account",
+    fields=["email_address", "created", "sent"],
+    retention="unverified-signup",
+    owner="email_address__user",
     erase=registry.Erase.DELETE,
 )
