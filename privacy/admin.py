@@ -50,16 +50,27 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            customer = self.get_object(request, object_id)
-            if customer is not None and customer.pk != request.user.pk:
-                security_event_record(
-                    kind=SecurityEventKind.STAFF_VIEW,
-                    user=customer,
-                    actor=request.user,
-                    request=request,
-                )
+        self._log_view(request, object_id, response, detail="record")
         return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_view(request, object_id, response, detail="history")
+        return response
+
+    def _log_view(self, request, object_id, response, *, detail):
+        """Staff looking at someone else's account is written to that account's log."""
+        if request.method != "GET" or response.status_code != 200:
+            return
+        customer = self.get_object(request, object_id)
+        if customer is not None and customer.pk != request.user.pk:
+            security_event_record(
+                kind=SecurityEventKind.STAFF_VIEW,
+                user=customer,
+                actor=request.user,
+                request=request,
+                detail=detail,
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

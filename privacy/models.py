@@ -135,7 +135,11 @@ class LedgerModel(models.Model):
 
 class ConsentRecord(LedgerModel):
     """One answer a customer gave to one consent purpose. The current state of a
-    purpose is its latest row; earlier rows are the proof of what was agreed when."""
+    purpose is its latest row; earlier rows are the proof of what was agreed when.
+
+    Rows are only ever added. They go only with the customer's erasure: inside
+    ``erasure()``, or by deleting the user (the database cascade is the erasure).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records"
@@ -151,10 +155,26 @@ class ConsentRecord(LedgerModel):
         verbose_name_plural = _("consent ledger")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "purpose", "-created_at", "-id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=ConsentSource.values), name="consent_source_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(purpose="") & ~models.Q(policy_version=""),
+                name="consent_purpose_and_version_given",
+            ),
+        ]
 
     def __str__(self):
         state = _("granted") if self.granted else _("withdrawn")
         return f"{self.purpose}: {state}"
+
+    @property
+    def purpose_label(self):
+        from privacy.policy import PURPOSES
+
+        purpose = PURPOSES.get(self.purpose)
+        return purpose.label if purpose else self.purpose
 
 
 class SecurityEventKind(models.TextChoices):

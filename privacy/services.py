@@ -1,9 +1,11 @@
 """Writes with the privacy rules: language, consent ledger, security log."""
 
+import datetime
 import ipaddress
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from privacy import policy
 from privacy.models import ConsentRecord, ConsentSource, SecurityEvent, User
@@ -25,11 +27,15 @@ class UnknownConsentPurpose(ValueError):
 
 
 @transaction.atomic
-def consents_record(*, user: User, choices: dict[str, bool], source: str) -> list[ConsentRecord]:
+def consents_record(
+    *, user: User, choices: dict[str, bool], source: str, record_refusals: bool = False
+) -> list[ConsentRecord]:
     """Write one ledger row per purpose whose answer changed (or was never given, or
     was given under a policy version that has since changed the purpose).
 
-    ``choices`` maps consent purpose keys to True (granted) or False (withdrawn).
+    ``choices`` maps consent purpose keys to True (granted) or False (withdrawn). A
+    "no" to a purpose never answered changes nothing and is not written, unless
+    ``record_refusals`` (the cookie banner, where the refusal itself is the answer).
     """
     offered = {purpose.key for purpose in policy.consent_purposes()}
     unknown = [key for key in choices if key not in offered]
@@ -42,8 +48,8 @@ def consents_record(*, user: User, choices: dict[str, bool], source: str) -> lis
     written = []
     for purpose, granted in choices.items():
         row = current.get(purpose)
-        if row is None and not granted:
-            continue  # never asked or never said yes: nothing changes
+        if row is None and not granted and not record_refusals:
+            continue  # never said yes: nothing changes
         if row and row.granted == granted and not (granted and consent_needs_confirmation(row)):
             continue
         written.append(
@@ -102,5 +108,28 @@ def cookie_choice_record(*, user, choice) -> list[ConsentRecord]:
     if user is None or not user.is_authenticated:
         return []
     return consents_record(
-        user=user, choices=choice.ledger_choices(), source=ConsentSource.COOKIE_BANNER
+        user=user,
+        choices=choice.ledger_choices(),
+        source=ConsentSource.COOKIE_BANNER,
+        record_refusals=True,
     )
+
+
+@transaction.atomic
+def security_log_prune(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Apply the security log's retention rules: shorten IP addresses after their
+    period (to the network part), delete events after theirs. Idempotent."""
+    now = now or timezone.now()
+    ip_rule, log_rule = policy.RETENTION["security-log-ip"], policy.RETENTION["security-log"]
+    deleted, _ = SecurityEvent.objects.filter(created_at__lt=now - log_rule.period).delete()
+    shortened = 0
+    stale = SecurityEvent.objects.filter(
+        created_at__lt=now - ip_rule.period, ip_shortened=False
+    ).only("id", "ip_address")
+    for event in stale.iterator(chunk_size=500):
+        # The value is encrypted: it can only be rewritten row by row.
+        SecurityEvent.objects.filter(pk=event.pk).update(
+            ip_address=ip_network_part(event.ip_address), ip_shortened=True
+        )
+        shortened += 1
+    return {"deleted": deleted, "shortened": shortened}

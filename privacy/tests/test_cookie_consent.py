@@ -115,3 +115,16 @@ def test_footer_links_on_every_page(client):
         reverse("privacy:policy") + "#contact",
     ):
         assert f'href="{href}"' in html
+
+
+def test_a_signed_in_customers_refusal_is_recorded_too(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("privacy:cookie-choice"), {"choice": "reject-all"})
+    rows = ConsentRecord.objects.filter(user=user)
+    assert {(row.purpose, row.granted) for row in rows} == {
+        ("analytics-cookies", False),
+        ("advertising-cookies", False),
+    }
+    client.post(reverse("privacy:cookie-choice"), {"choice": "reject-all"})
+    assert ConsentRecord.objects.filter(user=user).count() == 2  # no change, no row

@@ -108,3 +108,35 @@ def test_the_security_log_is_read_only_in_the_admin(client):
     assert client.get(reverse("admin:privacy_securityevent_add")).status_code == 403
     client.post(reverse("admin:privacy_securityevent_delete", args=[event.pk]), {"post": "yes"})
     assert SecurityEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_retention_shortens_ips_after_30_days_and_deletes_after_12_months():
+    import datetime
+
+    import time_machine
+
+    from privacy.services import security_log_prune
+
+    start = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(start):
+        old = SecurityEventFactory(ip_address="203.0.113.77")
+    with time_machine.travel(start + datetime.timedelta(days=29)):
+        assert security_log_prune() == {"deleted": 0, "shortened": 0}
+    with time_machine.travel(start + datetime.timedelta(days=31)):
+        recent = SecurityEventFactory(ip_address="198.51.100.9")
+        assert security_log_prune() == {"deleted": 0, "shortened": 1}
+        assert security_log_prune() == {"deleted": 0, "shortened": 0}  # idempotent
+    old.refresh_from_db()
+    assert (old.ip_address, old.ip_shortened) == ("203.0.113.0", True)
+    with time_machine.travel(start + datetime.timedelta(days=366)):
+        assert security_log_prune() == {"deleted": 1, "shortened": 1}
+    assert list(SecurityEvent.objects.all()) == [recent]
+
+
+def test_staff_opening_a_customers_history_is_logged(client):
+    staff, customer = _staff_with_mfa(), UserFactory()
+    client.force_login(staff)
+    response = client.get(reverse("admin:privacy_user_history", args=[customer.pk]))
+    assert response.status_code == 200
+    event = SecurityEvent.objects.get(user=customer, kind=SecurityEventKind.STAFF_VIEW)
+    assert (event.actor, event.detail) == (staff, "history")
