@@ -145,7 +145,7 @@ def _version_pair():
 
 
 def test_a_new_version_changing_a_purpose_asks_again_at_next_login(client, monkeypatch):
-    monkeypatch.setattr(policy, "VERSIONS", _version_pair())
+    monkeypatch.setattr("privacy.policy.versions.VERSIONS", _version_pair())
     user = UserFactory()
     with time_machine.travel(datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)):
         services.consents_record(
@@ -171,7 +171,7 @@ def test_a_new_version_changing_a_purpose_asks_again_at_next_login(client, monke
 
 
 def test_declining_again_withdraws(client, monkeypatch):
-    monkeypatch.setattr(policy, "VERSIONS", _version_pair())
+    monkeypatch.setattr("privacy.policy.versions.VERSIONS", _version_pair())
     user = UserFactory()
     with time_machine.travel(datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)):
         services.consents_record(user=user, choices={"marketing-sms": True}, source="signup")
