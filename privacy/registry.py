@@ -13,6 +13,7 @@ by autodiscovery (like ``admin.py``). In it, one call per model::
         fields=["name", "line1", "postcode", "phone"],
         retention="tax-records",                    # a key of privacy.policy.RETENTION
         owner="customer",                           # path from the row to its user
+                                                    # ("order__customer"), or "self"
         export=registry.export_fields,              # or a function (row) -> dict
         erase=registry.Erase.DELETE,                # or ANONYMISE with anonymise={...},
                                                     # or a function (row) -> None
@@ -120,6 +121,8 @@ def declare(
     missing = [name for name in [*fields, *(anonymise or {})] if name not in names]
     if missing:
         problems.append(f"no such fields {missing}")
+    if owner != "self" and owner.split("__")[0] not in names:
+        problems.append(f"owner path {owner!r} does not start with a field")
     if erase == Erase.ANONYMISE and not anonymise:
         problems.append("erase=ANONYMISE needs anonymise={field: replacement}")
     if not (erase in (Erase.DELETE, Erase.ANONYMISE) or callable(erase)):

@@ -9,20 +9,18 @@ from privacy.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def banner_tag(html):
+    """The opening tag of the cookie banner."""
+    start = html.index('<section class="cookie-banner"')
+    return html[start : html.index(">", start) + 1]
+
+
 def test_the_banner_shows_until_a_choice_is_made(client):
     html = client.get(reverse("shop:home")).content.decode()
-    assert 'id="cookie-banner"' in html
-    assert (
-        "data-cookie-banner >" in html
-        or "data-cookie-banner\n" in html
-        or (
-            "data-cookie-banner " in html
-            and "hidden>" not in html.split('id="cookie-banner"')[1][:120]
-        )
-    )
+    assert "hidden" not in banner_tag(html)
     client.cookies[policy.CONSENT_COOKIE_NAME] = "analytics:0|marketing:0"
     html = client.get(reverse("shop:home")).content.decode()
-    assert "data-cookie-banner hidden" in html
+    assert "hidden" in banner_tag(html)
 
 
 def test_reject_all_is_exactly_as_prominent_as_accept_all(client):

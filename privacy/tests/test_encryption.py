@@ -13,6 +13,7 @@ from privacy.tests.factories import SecurityEventFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 NAME, SURNAME, PHONE, IP = "Ottoline", "Quennell-Smythe", "07700900461", "198.51.100.23"
+TYPED = "typo-ottoline@example.com"
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def customer(keys_a):
     user.phone = PHONE + "0"  # a second history row
     user.save()
     SecurityEventFactory(user=user, ip_address=IP, user_agent="FirefoxTest/1.0")
+    SecurityEventFactory(user=None, kind="login-failed", attempted_email=TYPED, ip_address=IP)
     return user
 
 
@@ -47,7 +49,7 @@ def test_every_table_with_personal_fields_is_encrypted_at_rest(customer):
         for value in raw_values(table.table, table.columns):
             found += 1
             raw = bytes(value)
-            for secret in (NAME, SURNAME, PHONE, IP, "FirefoxTest"):
+            for secret in (NAME, SURNAME, PHONE, IP, "FirefoxTest", TYPED):
                 assert secret.encode() not in raw, f"{secret} in clear in {table.table}"
     assert found >= 10  # names and phones of the user and two history rows, IP, agent...
 
@@ -68,6 +70,7 @@ def test_rotating_the_cryptography_key_loses_nothing(customer, settings):
     assert (user.first_name, user.last_name, user.phone) == (NAME, SURNAME, PHONE + "0")
     assert {row.phone for row in user.history.all()} == {PHONE, PHONE + "0"}
     assert SecurityEvent.objects.get(user=user).ip_address == IP
+    assert SecurityEvent.objects.get(user=None).attempted_email == TYPED
 
 
 def test_rotating_secret_key_loses_nothing(customer, settings):

@@ -116,7 +116,7 @@ def test_the_current_version_is_the_latest_in_force():
     assert policy.version_current(today=datetime.date(2026, 11, 2)).code == "2026-11"
 
 
-def test_collection_notice_include_links_to_the_purpose_section(client):
+def test_collection_notice_include_links_to_the_purpose_section():
     from django.template import Context, Template
 
     rendered = Template(

@@ -93,6 +93,7 @@ def test_privacy_declares_its_own_models():
         ({"categories": ["health"]}, "unknown categories"),
         ({"fields": ["shoe_size"]}, "no such fields"),
         ({"erase": registry.Erase.ANONYMISE}, "needs anonymise"),
+        ({"owner": "customer"}, "owner path"),
     ],
 )
 def test_a_declaration_that_does_not_match_the_policy_fails_at_start_up(override, message):
