@@ -5,7 +5,10 @@ import logging
 import sys
 
 from django.core.signing import BadSignature
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django_cryptography.utils.crypto import InvalidToken
 
 logger = logging.getLogger("privacy.encryption")
@@ -72,9 +75,11 @@ RECONSENT_SESSION_KEY = "privacy_reconsent"
 
 class ReconsentMiddleware:
     """After sign-in, a customer whose earlier consent a new policy version changed is
-    sent to the page that asks again, before anything else (set by the login receiver)."""
+    sent to the page that asks again, before anything else (set by the login receiver).
+    The policy pages, sign-out and the admin stay reachable meanwhile."""
 
     exempt_prefixes = ("/static/", "/i18n/")
+    exempt_names = ("privacy:reconsent", "privacy:policy", "privacy:cookies", "account_logout")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,13 +90,13 @@ class ReconsentMiddleware:
             and getattr(request, "session", None) is not None
             and request.session.get(RECONSENT_SESSION_KEY)
             and request.user.is_authenticated
+            and not self._exempt(request.path)
         ):
-            from django.shortcuts import redirect
-            from django.urls import reverse
-            from django.utils.http import urlencode
-
             target = reverse("privacy:reconsent")
-            path = request.path
-            if not (path.startswith(self.exempt_prefixes) or path == target or "/admin/" in path):
-                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    def _exempt(self, path):
+        if path.startswith(self.exempt_prefixes) or "/admin/" in path:
+            return True
+        return path in {reverse(name) for name in self.exempt_names}

@@ -63,7 +63,7 @@ def cookie_choice_update(request):
         choice.cookie_value(),
         max_age=policy.CONSENT_COOKIE_DAYS * 24 * 3600,
         secure=request.is_secure(),
-        httponly=False,
+        httponly=True,  # read by the server only
         samesite="Lax",
     )
     return response

@@ -161,6 +161,7 @@ def test_a_new_version_changing_a_purpose_asks_again_at_next_login(client, monke
         response = client.get(reverse("shop:home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("privacy:reconsent"))
+        assert client.get(reverse("privacy:policy")).status_code == 200  # readable meanwhile
         page = client.get(response["Location"]).content.decode()
         assert 'name="marketing-sms"' in page
         assert 'name="marketing-email"' not in page
