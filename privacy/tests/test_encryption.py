@@ -131,3 +131,18 @@ def test_the_database_check_names_the_table_a_wrong_key_cannot_open(customer, se
     errors = encryption_keys_check(databases=["default"])
     assert {error.id for error in errors} == {"privacy.E001"}
     assert any("privacy_user.first_name" in error.msg for error in errors)
+
+
+def test_a_wrong_key_met_in_a_middleware_also_gives_a_503(customer, settings):
+    """Loading the signed-in user happens in middleware, out of process_exception's reach."""
+    from privacy.middleware import RECONSENT_SESSION_KEY
+
+    client = Client(raise_request_exception=False)
+    client.force_login(customer)
+    session = client.session
+    session[RECONSENT_SESSION_KEY] = True  # makes ReconsentMiddleware load the user
+    session.save()
+    settings.CRYPTOGRAPHY_KEY = "cryptography-key-B"
+    response = client.get("/en/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "600"
