@@ -169,6 +169,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development and tests whitenoise serves straight from the app folders; production
+# serves the output of `collectstatic` (hashed, compressed).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -178,22 +182,22 @@ STORAGES = {
     },
 }
 
-# E-mail: the console in development, EMAIL_URL (smtp://user:pass@host:587) in production.
-# Django 6.1 configures mail with MAILERS (the EMAIL_* settings are deprecated and warn).
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-_SMTP_OPTIONS = {
-    "host": EMAIL_CONFIG.get("EMAIL_HOST"),
-    "port": EMAIL_CONFIG.get("EMAIL_PORT"),
-    "username": EMAIL_CONFIG.get("EMAIL_HOST_USER"),
-    "password": EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD"),
-    "use_tls": EMAIL_CONFIG.get("EMAIL_USE_TLS"),
-    "use_ssl": EMAIL_CONFIG.get("EMAIL_USE_SSL"),
+# E-mail: the console in development, EMAIL_URL (smtp+tls://user:pass@host:587) in production.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "timeout": 20,
 }
 MAILERS = {
     "default": {
-        "BACKEND": EMAIL_CONFIG["EMAIL_BACKEND"],
-        "OPTIONS": {key: value for key, value in _SMTP_OPTIONS.items() if value not in (None, "")}
-        if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {k: v for k, v in _smtp_options.items() if v not in (None, "")}
+        if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
         else {},
     }
 }
