@@ -1,14 +1,15 @@
 """Field encryption keys: which key material the data is under, and rotating it.
 
-django-cryptography encrypts a field value as ``HMAC-SHA256(SECRET_KEY)`` over
-``AES-CBC(PBKDF2(CRYPTOGRAPHY_KEY, CRYPTOGRAPHY_SALT))``: both keys and the salt are
-needed to read a value back, so changing any of them without re-encrypting loses
+django-cryptography encrypts a field value (pickled) as ``HMAC-SHA256(SECRET_KEY)``
+over ``AES-CBC(PBKDF2(CRYPTOGRAPHY_KEY, CRYPTOGRAPHY_SALT))``: both keys and the salt
+are needed to read a value back, so changing any of them without re-encrypting loses
 every encrypted field. ``keys_rotate`` decrypts each stored value with the old key
 material and encrypts it with the current one, table by table (live and history
 tables, found through the app registry), in batches; values that the current keys
 already open are skipped, so an interrupted run can simply be started again.
 """
 
+import pickletools
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,12 +56,30 @@ def key_material_current() -> KeyMaterial:
     return KeyMaterial(settings.CRYPTOGRAPHY_KEY, settings.SECRET_KEY, settings.CRYPTOGRAPHY_SALT)
 
 
-def opens(cipher: FernetBytes, token: bytes) -> bytes | None:
-    """The plaintext if ``cipher`` opens ``token``, else None."""
+def is_pickle(plaintext: bytes) -> bool:
+    """True if ``plaintext`` is one complete pickle (parsed, never executed)."""
     try:
-        return cipher.decrypt(token)
+        for opcode, _, position in pickletools.genops(plaintext):
+            if opcode.name == "STOP":
+                return position == len(plaintext) - 1
+    except Exception:  # noqa: BLE001 - any parse failure means "not a pickle"
+        return False
+    return False
+
+
+def opens(cipher: FernetBytes, token: bytes) -> bytes | None:
+    """The plaintext if ``cipher`` opens ``token``, else None.
+
+    The signature alone does not prove the key: django-cryptography signs with
+    SECRET_KEY only, so after a CRYPTOGRAPHY_KEY change the signature still matches
+    and AES decrypts to noise (which passes the padding check about once in 256).
+    The plaintext must also be the pickle the field wrote.
+    """
+    try:
+        plaintext = cipher.decrypt(token)
     except (InvalidToken, BadSignature):
         return None
+    return plaintext if is_pickle(plaintext) else None
 
 
 @dataclass(frozen=True)

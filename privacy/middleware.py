@@ -4,7 +4,6 @@ show the visitor a calm 503 page instead of a 500."""
 import logging
 import sys
 
-from django.core.signing import BadSignature
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,11 +21,10 @@ KEY_ERROR_MESSAGE = (
 
 
 def is_key_error(exception) -> bool:
-    """An InvalidToken, or a BadSignature raised inside django_cryptography."""
+    """An InvalidToken, or any error raised while django_cryptography decrypts (a bad
+    signature, or noise from a wrong AES key that fails to unpickle)."""
     if isinstance(exception, InvalidToken):
         return True
-    if not isinstance(exception, BadSignature):
-        return False
     traceback = exception.__traceback__
     while traceback is not None:
         if traceback.tb_frame.f_globals.get("__name__", "").startswith("django_cryptography"):
