@@ -14,6 +14,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("account/", include("privacy.urls")),
+    path("", include("privacy.urls")),  # account/, privacy/, cookies/
     path("", include("shop.urls")),
 )

@@ -1,7 +1,30 @@
 from django.apps import AppConfig
+from django.core.signals import got_request_exception, setting_changed
+from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+KEY_SETTINGS = {"SECRET_KEY", "CRYPTOGRAPHY_KEY", "CRYPTOGRAPHY_SALT"}
+
+
+def _rebind_on_key_change(sender, setting, **kwargs):
+    if setting in KEY_SETTINGS:
+        from privacy.encryption import encrypted_fields_rebind
+
+        encrypted_fields_rebind()
 
 
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy and accounts")
+
+    def ready(self):
+        from privacy import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from privacy.middleware import remember_key_error
+        from privacy.roles import on_post_migrate
+
+        # Every app's personal_data.py declares its models (see privacy.registry).
+        autodiscover_modules("personal_data")
+        setting_changed.connect(_rebind_on_key_change, dispatch_uid="privacy-key-rebind")
+        got_request_exception.connect(remember_key_error, dispatch_uid="privacy-key-error")
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="privacy-staff-roles")

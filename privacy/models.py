@@ -1,8 +1,13 @@
+import contextlib
+import contextvars
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -45,6 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # Staff edits to a customer's record are kept, encrypted like the live row.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -62,3 +69,161 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class ConsentSource(models.TextChoices):
+    SIGNUP = "signup", _("sign-up")
+    DASHBOARD = "dashboard", _("account preferences")
+    RECONSENT = "reconsent", _("new policy version")
+    CHECKOUT = "checkout", _("checkout")
+    UNSUBSCRIBE = "unsubscribe", _("unsubscribe link")
+    COOKIE_BANNER = "cookie-banner", _("cookie banner")
+
+
+class LedgerChangeRefused(Exception):
+    """Raised when code tries to rewrite history in an append-only ledger."""
+
+
+_erasure_depth = contextvars.ContextVar("privacy_erasure_depth", default=0)
+
+
+@contextlib.contextmanager
+def erasure():
+    """The one context in which ledger rows may be deleted: erasing a customer's data."""
+    token = _erasure_depth.set(_erasure_depth.get() + 1)
+    try:
+        yield
+    finally:
+        _erasure_depth.reset(token)
+
+
+class LedgerQuerySet(models.QuerySet):
+    """Append-only: no bulk update ever, bulk delete only inside ``erasure()``."""
+
+    def update(self, **kwargs):
+        raise LedgerChangeRefused(f"{self.model.__name__} rows are never updated.")
+
+    def delete(self):
+        if not _erasure_depth.get():
+            raise LedgerChangeRefused(
+                f"{self.model.__name__} rows are deleted only by erasure (privacy.models.erasure)."
+            )
+        return super().delete()
+
+    delete.queryset_only = True
+
+
+class LedgerModel(models.Model):
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerChangeRefused(f"{type(self).__name__} rows are never updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not _erasure_depth.get():
+            raise LedgerChangeRefused(
+                f"{type(self).__name__} rows are deleted only by erasure (privacy.models.erasure)."
+            )
+        return super().delete(*args, **kwargs)
+
+
+class ConsentRecord(LedgerModel):
+    """One answer a customer gave to one consent purpose. The current state of a
+    purpose is its latest row; earlier rows are the proof of what was agreed when.
+
+    Rows are only ever added. They go only with the customer's erasure: inside
+    ``erasure()``, or by deleting the user (the database cascade is the erasure).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_records"
+    )
+    purpose = models.CharField(_("purpose"), max_length=32)
+    granted = models.BooleanField(_("granted"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    policy_version = models.CharField(_("policy version"), max_length=16)
+    source = models.CharField(_("source"), max_length=16, choices=ConsentSource.choices)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent ledger")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "purpose", "-created_at", "-id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=ConsentSource.values), name="consent_source_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(purpose="") & ~models.Q(policy_version=""),
+                name="consent_purpose_and_version_given",
+            ),
+        ]
+
+    def __str__(self):
+        state = _("granted") if self.granted else _("withdrawn")
+        return f"{self.purpose}: {state}"
+
+    @property
+    def purpose_label(self):
+        from privacy.policy import PURPOSES
+
+        purpose = PURPOSES.get(self.purpose)
+        return purpose.label if purpose else self.purpose
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login-failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    PASSWORD_CHANGED = "password-changed", _("Password changed")
+    PASSWORD_RESET = "password-reset", _("Password reset")
+    EMAIL_CHANGED = "email-changed", _("E-mail address changed")
+    MFA_ADDED = "mfa-added", _("Two-factor authentication added")
+    MFA_REMOVED = "mfa-removed", _("Two-factor authentication removed")
+    MFA_RESET = "mfa-reset", _("Recovery codes regenerated")
+    EXPORT = "export", _("Personal data downloaded")
+    ACCOUNT_CLOSED = "account-closed", _("Account closed")
+    STAFF_VIEW = "staff-view", _("A member of staff viewed your record")
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event on an account. IP, user agent and the e-mail typed
+    in a failed sign-in are encrypted; the IP is shortened after 30 days."""
+
+    kind = models.CharField(_("event"), max_length=24, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    attempted_email = encrypt(models.CharField(_("e-mail typed"), max_length=254, blank=True))
+    ip_address = encrypt(models.CharField(_("IP address"), max_length=45, blank=True))
+    ip_shortened = models.BooleanField(_("IP address shortened"), default=False)
+    user_agent = encrypt(models.CharField(_("browser"), max_length=300, blank=True))
+    detail = models.CharField(_("detail"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,6 +1,15 @@
-from django.conf import settings
+"""Writes with the privacy rules: language, consent ledger, security log."""
 
-from privacy.models import User
+import datetime
+import ipaddress
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from privacy import policy
+from privacy.models import ConsentRecord, ConsentSource, SecurityEvent, User
+from privacy.selectors import consent_needs_confirmation, consents_current
 
 
 def user_language_set(*, user: User, language: str) -> bool:
@@ -11,3 +20,116 @@ def user_language_set(*, user: User, language: str) -> bool:
     user.language = language
     user.save(update_fields=["language"])
     return True
+
+
+class UnknownConsentPurpose(ValueError):
+    pass
+
+
+@transaction.atomic
+def consents_record(
+    *, user: User, choices: dict[str, bool], source: str, record_refusals: bool = False
+) -> list[ConsentRecord]:
+    """Write one ledger row per purpose whose answer changed (or was never given, or
+    was given under a policy version that has since changed the purpose).
+
+    ``choices`` maps consent purpose keys to True (granted) or False (withdrawn). A
+    "no" to a purpose never answered changes nothing and is not written, unless
+    ``record_refusals`` (the cookie banner, where the refusal itself is the answer).
+    """
+    offered = {purpose.key for purpose in policy.consent_purposes()}
+    unknown = [key for key in choices if key not in offered]
+    if unknown:
+        raise UnknownConsentPurpose(f"Not consent purposes: {unknown}")
+    # Lock the customer's row so two simultaneous submissions cannot interleave.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    current = consents_current(user=user)
+    version = policy.version_current().code
+    written = []
+    for purpose, granted in choices.items():
+        row = current.get(purpose)
+        if row is None and not granted and not record_refusals:
+            continue  # never said yes: nothing changes
+        if row and row.granted == granted and not (granted and consent_needs_confirmation(row)):
+            continue
+        written.append(
+            ConsentRecord.objects.create(
+                user=user, purpose=purpose, granted=granted, policy_version=version, source=source
+            )
+        )
+    return written
+
+
+def ip_network_part(address: str) -> str:
+    """The network part of an address: IPv4 /24, IPv6 /48 (no longer one household)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def request_client(request) -> tuple[str, str]:
+    """The client's IP address and user agent, as Django sees them."""
+    if request is None:
+        return "", ""
+    meta = request.META
+    return meta.get("REMOTE_ADDR", "") or "", (meta.get("HTTP_USER_AGENT", "") or "")[:300]
+
+
+def security_event_record(
+    *,
+    kind: str,
+    user: User | None = None,
+    request=None,
+    attempted_email: str = "",
+    actor: User | None = None,
+    detail: str = "",
+) -> SecurityEvent:
+    """Add an event to the security log. Other apps call this for their own events
+    (an export, an account closure)."""
+    ip_address, user_agent = request_client(request)
+    if user is not None and not getattr(user, "pk", None):
+        user = None
+    return SecurityEvent.objects.create(
+        kind=kind,
+        user=user,
+        actor=actor,
+        attempted_email=attempted_email[:254],
+        ip_address=ip_address,
+        user_agent=user_agent,
+        detail=detail[:64],
+    )
+
+
+def cookie_choice_record(*, user, choice) -> list[ConsentRecord]:
+    """A signed-in customer's cookie choice also goes into the consent ledger."""
+    if user is None or not user.is_authenticated:
+        return []
+    return consents_record(
+        user=user,
+        choices=choice.ledger_choices(),
+        source=ConsentSource.COOKIE_BANNER,
+        record_refusals=True,
+    )
+
+
+@transaction.atomic
+def security_log_prune(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Apply the security log's retention rules: shorten IP addresses after their
+    period (to the network part), delete events after theirs. Idempotent."""
+    now = now or timezone.now()
+    ip_rule, log_rule = policy.RETENTION["security-log-ip"], policy.RETENTION["security-log"]
+    deleted, _ = SecurityEvent.objects.filter(created_at__lt=now - log_rule.period).delete()
+    shortened = 0
+    stale = SecurityEvent.objects.filter(
+        created_at__lt=now - ip_rule.period, ip_shortened=False
+    ).only("id", "ip_address")
+    for event in stale.iterator(chunk_size=500):
+        # The value is encrypted: it can only be rewritten row by row.
+        SecurityEvent.objects.filter(pk=event.pk).update(
+            ip_address=ip_network_part(event.ip_address), ip_shortened=True
+        )
+        shortened += 1
+    return {"deleted": deleted, "shortened": shortened}

@@ -1,6 +1,7 @@
 import factory
 from allauth.account.models import EmailAddress
 
+from privacy import policy
 from privacy.models import User
 
 PASSWORD = "correct-horse-battery-42"
@@ -24,3 +25,26 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    """One ledger row: a yes to marketing e-mail under the current policy version."""
+
+    class Meta:
+        model = "privacy.ConsentRecord"
+
+    user = factory.SubFactory(UserFactory)
+    purpose = "marketing-email"
+    granted = True
+    policy_version = factory.LazyFunction(lambda: policy.version_current().code)
+    source = "dashboard"
+
+
+class SecurityEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "privacy.SecurityEvent"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "login"
+    ip_address = "203.0.113.7"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0"

@@ -37,9 +37,10 @@ TEXT = {
 
 def sign_in(page, base, user, lang):
     page.goto(f"{base}/{lang}/accounts/login/")
+    page.locator("button[value=reject-all]").first.click()  # the cookie banner, answered first
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
 
 

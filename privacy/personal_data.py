@@ -1,0 +1,93 @@
+"""The privacy app's own personal data (see privacy.registry for the API)."""
+
+from allauth.account.models import EmailAddress, EmailConfirmation
+
+from privacy import registry
+from privacy.models import ConsentRecord, SecurityEvent, User
+
+
+def _user_export(user):
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "language": user.language,
+        "date_joined": user.date_joined.isoformat(),
+    }
+
+
+def _consent_export(row):
+    return {
+        "purpose": row.purpose,
+        "granted": row.granted,
+        "when": row.created_at.isoformat(),
+        "policy_version": row.policy_version,
+        "source": row.source,
+    }
+
+
+def _security_export(row):
+    return {
+        "event": row.kind,
+        "when": row.created_at.isoformat(),
+        "ip_address": row.ip_address,
+        "browser": row.user_agent,
+    }
+
+
+registry.declare(
+    User,
+    categories=["contact", "identity"],
+    purpose="account",
+    fields=["email", "first_name", "last_name", "phone", "language"],
+    retention="account",
+    owner="self",
+    export=_user_export,
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    ConsentRecord,
+    categories=["marketing"],
+    purpose="account",
+    fields=["purpose", "granted", "created_at", "policy_version", "source"],
+    retention="consent-ledger",
+    owner="user",
+    export=_consent_export,
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    SecurityEvent,
+    categories=["technical"],
+    purpose="security-audit",
+    fields=["kind", "attempted_email", "ip_address", "ip_shortened", "user_agent", "created_at"],
+    retention="security-log",
+    owner="user",
+    export=_security_export,
+    erase=registry.Erase.DELETE,
+)
+
+
+# allauth keeps its own copy of the login e-mail (with its verification state); it is
+# the customer's contact data, erased with the account.
+registry.declare(
+    EmailAddress,
+    categories=["contact"],
+    purpose="account",
+    fields=["email", "verified", "primary"],
+    retention="account",
+    owner="user",
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    EmailConfirmation,
+    categories=["contact"],
+    purpose="account",
+    fields=["email_address", "created", "sent"],
+    retention="unverified-signup",
+    owner="email_address__user",
+    erase=registry.Erase.DELETE,
+)

@@ -1,0 +1,77 @@
+"""The privacy policy as data: what the shop collects, why, who processes it, for how long.
+
+Everything the privacy and cookie pages say comes from here, and the code that enforces
+the policy (consent ledger, cookie consent, retention, erasure) reads the same entries,
+so the pages cannot promise what the code does not do. Labels are translatable.
+
+Keys (``"contact"``, ``"orders"``, ``"tax-records"``...) are stable identifiers: they are
+stored in the consent ledger and named by every app's ``personal_data.py``.
+
+The registry is split by subject (parties, purposes, versions, retention, cookies);
+import everything from ``privacy.policy``.
+"""
+
+from privacy.policy.cookies import (
+    CONSENT_COOKIE_DAYS,
+    CONSENT_COOKIE_NAME,
+    COOKIE_CATEGORIES,
+    Cookie,
+    cookies,
+)
+from privacy.policy.parties import (
+    BASES,
+    CATEGORIES,
+    COLLECTION_SOURCES,
+    COMPLAINTS,
+    CONTROLLER,
+    PROCESSORS,
+    DataCategory,
+    LawfulBasis,
+    Processor,
+)
+from privacy.policy.purposes import (
+    COOKIE_PURPOSES,
+    MARKETING_PURPOSES,
+    PURPOSES,
+    Purpose,
+    consent_purposes,
+)
+from privacy.policy.retention import (
+    ACTION_LABELS,
+    INACTIVE_CUSTOMER_MONTHS,
+    RETENTION,
+    Action,
+    RetentionRule,
+)
+from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
+
+__all__ = [
+    "ACTION_LABELS",
+    "BASES",
+    "CATEGORIES",
+    "COLLECTION_SOURCES",
+    "COMPLAINTS",
+    "CONSENT_COOKIE_DAYS",
+    "CONSENT_COOKIE_NAME",
+    "CONTROLLER",
+    "COOKIE_CATEGORIES",
+    "COOKIE_PURPOSES",
+    "INACTIVE_CUSTOMER_MONTHS",
+    "MARKETING_PURPOSES",
+    "PROCESSORS",
+    "PURPOSES",
+    "RETENTION",
+    "VERSIONS",
+    "Action",
+    "Cookie",
+    "DataCategory",
+    "LawfulBasis",
+    "PolicyVersion",
+    "Processor",
+    "Purpose",
+    "RetentionRule",
+    "consent_purposes",
+    "cookies",
+    "version_current",
+    "versions_after",
+]

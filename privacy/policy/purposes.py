@@ -1,0 +1,167 @@
+"""Why we use personal data: purposes, each with its lawful basis."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from privacy.policy.parties import BASES
+
+# Purposes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Purpose:
+    key: str
+    label: object
+    basis: str
+    section: str
+    categories: tuple
+    processors: tuple = ()
+    # Consent purposes a customer answers yes/no to (they are stored in the ledger).
+    asks_consent: bool = False
+    notice: object = ""
+
+    @property
+    def basis_label(self):
+        return BASES[self.basis].label
+
+
+PURPOSES = {
+    purpose.key: purpose
+    for purpose in (
+        Purpose(
+            "orders",
+            _("Processing your orders, deliveries and order updates"),
+            "contract",
+            "orders",
+            ("contact", "identity", "financial", "transaction"),
+            ("payment", "couriers", "email"),
+            notice=_(
+                "We use these details to process and deliver your order and to send you "
+                "its updates."
+            ),
+        ),
+        Purpose(
+            "account",
+            _("Identifying you and the accounts you hold with us"),
+            "contract",
+            "collection",
+            ("contact", "identity"),
+            ("email",),
+            notice=_(
+                "We need your e-mail address and a password to create your account; nobody "
+                "but you can reach your details without them."
+            ),
+        ),
+        Purpose(
+            "customer-care",
+            _("Customer care and answering your questions"),
+            "contract",
+            "contact",
+            ("contact", "identity", "correspondence"),
+            ("email",),
+            notice=_("We use these details only to answer you."),
+        ),
+        Purpose(
+            "fraud-prevention",
+            _("Detecting fraud and checking that what you told us is correct"),
+            "legitimate-interests",
+            "security",
+            ("contact", "identity", "financial", "transaction", "technical"),
+            ("payment",),
+        ),
+        Purpose(
+            "security-audit",
+            _("Keeping a security log of sign-ins and account changes"),
+            "legitimate-interests",
+            "security",
+            ("technical",),
+        ),
+        Purpose(
+            "statistics",
+            _("Statistics to improve the site and our range of products"),
+            "legitimate-interests",
+            "retention",
+            ("transaction", "technical"),
+        ),
+        Purpose(
+            "tax-records",
+            _("Keeping tax and accounting records"),
+            "legal-obligation",
+            "retention",
+            ("contact", "identity", "financial", "transaction"),
+        ),
+        Purpose(
+            "warranty",
+            _("Handling lifetime-warranty claims"),
+            "contract",
+            "retention",
+            ("contact", "identity", "transaction"),
+        ),
+        Purpose(
+            "marketing-email",
+            _("Newsletters and special offers by e-mail"),
+            "consent",
+            "marketing",
+            ("contact", "marketing"),
+            ("email",),
+            asks_consent=True,
+            notice=_(
+                "Competitions, discounts, exclusive offers and price updates by e-mail. "
+                "Every message has an unsubscribe link."
+            ),
+        ),
+        Purpose(
+            "marketing-sms",
+            _("Special offers by text message"),
+            "consent",
+            "marketing",
+            ("contact", "marketing"),
+            ("email",),
+            asks_consent=True,
+            notice=_(
+                "Occasional offers by text message to your mobile number. You can change "
+                "your choice in your account at any time."
+            ),
+        ),
+        Purpose(
+            "review-invitations",
+            _("Invitations to review your purchase"),
+            "consent",
+            "reviews",
+            ("contact", "identity", "transaction", "marketing"),
+            ("reviews",),
+            asks_consent=True,
+            notice=_(
+                "After delivery, our review service may e-mail you once per order; it "
+                "receives your name, e-mail address and order number."
+            ),
+        ),
+        Purpose(
+            "analytics-cookies",
+            _("Measuring how the site is used (analytics cookies)"),
+            "consent",
+            "cookies",
+            ("technical",),
+            ("analytics",),
+            asks_consent=True,
+        ),
+        Purpose(
+            "advertising-cookies",
+            _("Advertising and social media (marketing cookies)"),
+            "consent",
+            "cookies",
+            ("technical", "marketing"),
+            ("analytics", "social-media"),
+            asks_consent=True,
+        ),
+    )
+}
+
+# The consent purposes offered at sign-up and on the preferences page, in that order.
+MARKETING_PURPOSES = ("marketing-email", "marketing-sms", "review-invitations")
+COOKIE_PURPOSES = {"analytics": "analytics-cookies", "marketing": "advertising-cookies"}
+
+
+def consent_purposes():
+    return [purpose for purpose in PURPOSES.values() if purpose.asks_consent]

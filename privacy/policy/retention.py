@@ -1,0 +1,184 @@
+"""The retention schedule: for each kind of data, from when, for how long, then what."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
+
+# Retention schedule ----------------------------------------------------------------
+
+
+class Action:
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+    KEEP = "keep"
+
+
+ACTION_LABELS = {
+    Action.DELETE: _("deleted"),
+    Action.ANONYMISE: _("anonymised"),
+    Action.KEEP: _("kept"),
+}
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    key: str
+    label: object
+    trigger: object
+    action: str
+    purpose: str
+    days: int | None = None
+    months: int | None = None
+    # A setting that overrides ``months`` (for periods the operator chooses).
+    months_setting: str = ""
+    # For rules with no fixed period: what the data is kept for, in words.
+    until: object = ""
+    categories: tuple = field(default=())
+
+    @property
+    def period_months(self):
+        if self.months_setting:
+            return getattr(settings, self.months_setting, self.months)
+        return self.months
+
+    @property
+    def period(self) -> datetime.timedelta | None:
+        """The period as a duration (months count as 30 days, years as 365)."""
+        months = self.period_months
+        if months is not None:
+            return datetime.timedelta(days=365 * (months // 12) + 30 * (months % 12))
+        if self.days is not None:
+            return datetime.timedelta(days=self.days)
+        return None
+
+    @property
+    def period_label(self) -> str:
+        if self.until:
+            return str(self.until)
+        months = self.period_months
+        if months is not None and months % 12 == 0:
+            years = months // 12
+            return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+        if months is not None:
+            return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+        if self.days is not None:
+            return ngettext("%(count)d day", "%(count)d days", self.days) % {"count": self.days}
+        return str(self.until)
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS[self.action]
+
+
+INACTIVE_CUSTOMER_MONTHS = 36
+
+RETENTION = {
+    rule.key: rule
+    for rule in (
+        RetentionRule(
+            "account",
+            _("Your account, profile and preferences"),
+            _("opening of the account"),
+            Action.DELETE,
+            "account",
+            until=_("as long as your account is open"),
+            categories=("contact", "identity", "marketing"),
+        ),
+        RetentionRule(
+            "tax-records",
+            _("Orders, invoices and payments (tax records)"),
+            _("closure of the account"),
+            Action.ANONYMISE,
+            "tax-records",
+            months=84,
+            categories=("contact", "identity", "financial", "transaction"),
+        ),
+        RetentionRule(
+            "lifetime-warranty",
+            _("Purchases with a lifetime warranty"),
+            _("purchase"),
+            Action.KEEP,
+            "warranty",
+            until=_(
+                "until you ask us to delete them (we then can no longer handle a future claim)"
+            ),
+            categories=("contact", "identity", "transaction"),
+        ),
+        RetentionRule(
+            "inactive-customer",
+            _("Accounts of customers who no longer shop with us"),
+            _("last sign-in or order"),
+            Action.DELETE,
+            "account",
+            months=INACTIVE_CUSTOMER_MONTHS,
+            months_setting="PRIVACY_INACTIVE_CUSTOMER_MONTHS",
+            categories=("contact", "identity", "marketing"),
+        ),
+        RetentionRule(
+            "consent-ledger",
+            _("The history of your consent choices"),
+            _("opening of the account"),
+            Action.DELETE,
+            "account",
+            until=_("as long as your account is open"),
+            categories=("marketing",),
+        ),
+        RetentionRule(
+            "security-log",
+            _("Security log (sign-ins and account changes)"),
+            _("the event"),
+            Action.DELETE,
+            "security-audit",
+            months=12,
+            categories=("technical",),
+        ),
+        RetentionRule(
+            "security-log-ip",
+            _("IP addresses in the security log, shortened to their network part"),
+            _("the event"),
+            Action.ANONYMISE,
+            "security-audit",
+            days=30,
+            categories=("technical",),
+        ),
+        RetentionRule(
+            "abandoned-basket",
+            _("Baskets that were never ordered"),
+            _("last change to the basket"),
+            Action.DELETE,
+            "orders",
+            days=30,
+            categories=("transaction",),
+        ),
+        RetentionRule(
+            "unverified-signup",
+            _("Accounts whose e-mail address was never confirmed"),
+            pgettext_lazy("retention counted from", "sign-up"),
+            Action.DELETE,
+            "account",
+            days=30,
+            categories=("contact", "identity"),
+        ),
+        RetentionRule(
+            "privacy-request",
+            _("Privacy requests and our replies"),
+            _("closure of the request"),
+            Action.DELETE,
+            "customer-care",
+            months=36,
+            categories=("contact", "identity", "correspondence"),
+        ),
+        RetentionRule(
+            "statistics",
+            _("Anonymised statistics"),
+            _("anonymisation"),
+            Action.KEEP,
+            "statistics",
+            until=_("indefinitely: they can no longer be linked to you"),
+            categories=("transaction",),
+        ),
+    )
+}

@@ -1,0 +1,174 @@
+"""Personal-data declarations: every model that holds personal data says so here.
+
+Each app that stores personal data has a ``personal_data.py`` module, found at start-up
+by autodiscovery (like ``admin.py``). In it, one call per model::
+
+    from privacy import registry
+    from shop.models import Address
+
+    registry.declare(
+        Address,
+        categories=["contact", "identity"],          # keys of privacy.policy.CATEGORIES
+        purpose="orders",                           # a key of privacy.policy.PURPOSES
+        fields=["name", "line1", "postcode", "phone"],
+        retention="tax-records",                    # a key of privacy.policy.RETENTION
+        owner="customer",                           # path from the row to its user
+                                                    # ("order__customer"), or "self"
+        export=registry.export_fields,              # or a function (row) -> dict
+        erase=registry.Erase.DELETE,                # or ANONYMISE with anonymise={...},
+                                                    # or a function (row) -> None
+        anonymise={"name": "", "phone": ""},        # field -> replacement value
+    )
+
+A model that looks personal but is not (a company's name, say) is declared exempt,
+with the reason::
+
+    registry.exempt(Manufacturer, reason="The name of a computer maker, not a person.")
+
+Historical models made by django-simple-history follow their model: declaring
+``Address`` also covers ``HistoricalAddress`` (same data, same rules; erasure
+removes history rows too).
+
+Keys are checked against the policy registry when declared, so a typo fails at start-up.
+Export, erasure, retention and the privacy page read ``declarations()``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+from privacy import policy
+
+
+class Erase:
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+
+
+def export_fields(row, fields):
+    """The default export: the declared fields, as their Python values in plain text."""
+    return {name: _plain(getattr(row, name)) for name in fields}
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    model: type
+    categories: tuple
+    purpose: str
+    fields: tuple
+    retention: str
+    owner: str
+    export: Callable = export_fields
+    erase: object = Erase.DELETE
+    anonymise: dict = field(default_factory=dict)
+
+    @property
+    def label(self):
+        return self.model._meta.label_lower
+
+    def owner_filter(self, user) -> models.Q:
+        """A filter selecting the rows that belong to ``user``."""
+        if self.owner == "self":
+            return models.Q(pk=user.pk)
+        return models.Q(**{self.owner: user})
+
+    def rows_for(self, user):
+        return self.model._default_manager.filter(self.owner_filter(user))
+
+    def export_row(self, row) -> dict:
+        if self.export is export_fields:
+            return export_fields(row, self.fields)
+        return self.export(row)
+
+
+_declarations: dict[str, Declaration] = {}
+_exemptions: dict[str, str] = {}
+
+
+def declare(
+    model,
+    *,
+    categories,
+    purpose: str,
+    fields,
+    retention: str,
+    owner: str,
+    export: Callable = export_fields,
+    erase=Erase.DELETE,
+    anonymise: dict | None = None,
+) -> Declaration:
+    """Declare that ``model`` holds personal data, and how the policy governs it."""
+    label = model._meta.label_lower
+    unknown = [key for key in categories if key not in policy.CATEGORIES]
+    problems = []
+    if unknown:
+        problems.append(f"unknown categories {unknown}")
+    if purpose not in policy.PURPOSES:
+        problems.append(f"unknown purpose {purpose!r}")
+    if retention not in policy.RETENTION:
+        problems.append(f"unknown retention rule {retention!r}")
+    names = {f.name for f in model._meta.get_fields()}
+    missing = [name for name in [*fields, *(anonymise or {})] if name not in names]
+    if missing:
+        problems.append(f"no such fields {missing}")
+    if owner != "self" and owner.split("__")[0] not in names:
+        problems.append(f"owner path {owner!r} does not start with a field")
+    if erase == Erase.ANONYMISE and not anonymise:
+        problems.append("erase=ANONYMISE needs anonymise={field: replacement}")
+    if not (erase in (Erase.DELETE, Erase.ANONYMISE) or callable(erase)):
+        problems.append("erase must be Erase.DELETE, Erase.ANONYMISE or a function")
+    if problems:
+        raise ImproperlyConfigured(f"Personal-data declaration for {label}: {'; '.join(problems)}")
+    declaration = Declaration(
+        model=model,
+        categories=tuple(categories),
+        purpose=purpose,
+        fields=tuple(fields),
+        retention=retention,
+        owner=owner,
+        export=export,
+        erase=erase,
+        anonymise=dict(anonymise or {}),
+    )
+    _declarations[label] = declaration
+    return declaration
+
+
+def exempt(model, *, reason: str) -> None:
+    """Declare that ``model`` holds no personal data although its fields look personal."""
+    if not reason.strip():
+        raise ImproperlyConfigured(f"Exempting {model._meta.label_lower} needs a reason.")
+    _exemptions[model._meta.label_lower] = reason
+
+
+def declarations() -> list[Declaration]:
+    return list(_declarations.values())
+
+
+def declaration_for(model) -> Declaration | None:
+    """The declaration governing ``model``; a historical model answers for its model."""
+    declaration = _declarations.get(model._meta.label_lower)
+    if declaration is None and getattr(model, "instance_type", None) is not None:
+        declaration = _declarations.get(model.instance_type._meta.label_lower)
+    return declaration
+
+
+def exemption_for(model) -> str | None:
+    reason = _exemptions.get(model._meta.label_lower)
+    if reason is None and getattr(model, "instance_type", None) is not None:
+        reason = _exemptions.get(model.instance_type._meta.label_lower)
+    return reason
+
+
+def retention_rules_in_use() -> set[str]:
+    return {declaration.retention for declaration in _declarations.values()}

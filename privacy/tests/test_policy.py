@@ -1,0 +1,126 @@
+"""The privacy and cookie pages say what the registry says, in English and French."""
+
+import datetime
+import html as html_lib
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from privacy import policy
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["en", "fr"]
+ANCHORS = ["who", "collection", "purposes", "processors", "orders", "marketing", "reviews"]
+ANCHORS += ["retention", "security", "phishing", "rights", "cookies", "contact", "complaints"]
+ANCHORS += ["changes"]
+
+
+def page(client, name, language):
+    with translation.override(language):
+        url = reverse(name)
+        response = client.get(url)
+        assert response.status_code == 200
+        return html_lib.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_privacy_page_shows_every_processor_purpose_and_retention_period(client, language):
+    html = page(client, "privacy:policy", language)
+    with translation.override(language):
+        for processor in policy.PROCESSORS.values():
+            assert str(processor.label) in html
+            assert str(processor.locations) in html
+            if processor.outside_eea:
+                assert str(processor.safeguard) in html
+        for purpose in policy.PURPOSES.values():
+            assert str(purpose.label) in html
+            assert str(purpose.basis_label) in html
+        for rule in policy.RETENTION.values():
+            row = html[html.index(f'id="retention-{rule.key}"') :][:600]
+            assert str(rule.label) in row
+            assert rule.period_label in row
+            assert str(rule.action_label) in row
+        for category in policy.CATEGORIES.values():
+            assert str(category.label) in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_privacy_page_has_stable_anchors_and_the_facts(client, language):
+    html = page(client, "privacy:policy", language)
+    for anchor in ANCHORS:
+        assert f'id="{anchor}"' in html
+    for fact in (
+        policy.CONTROLLER["company_number"],
+        "Claremont House",
+        policy.CONTROLLER["privacy_email"],
+        policy.COMPLAINTS["url"],
+        policy.COMPLAINTS["phone"],
+        policy.version_current().code,
+    ):
+        assert fact in html
+
+
+def test_the_pages_are_really_translated(client):
+    english = page(client, "privacy:policy", "en")
+    french = page(client, "privacy:policy", "fr")
+    assert "Your rights" in english and "Your rights" not in french
+    assert "Vos droits" in french
+    cookies_fr = page(client, "privacy:cookies", "fr")
+    assert "Refuser tout" in cookies_fr and "Accepter tout" in cookies_fr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_cookie_page_lists_the_cookie_processors_and_purposes(client, language):
+    html = page(client, "privacy:cookies", language)
+    with translation.override(language):
+        for key in ("analytics", "marketing"):
+            purpose = policy.PURPOSES[policy.COOKIE_PURPOSES[key]]
+            assert str(purpose.label) in html
+            for processor_key in purpose.processors:
+                assert str(policy.PROCESSORS[processor_key].label) in html
+
+
+def test_registry_is_consistent():
+    for purpose in policy.PURPOSES.values():
+        assert purpose.basis in policy.BASES
+        assert set(purpose.categories) <= set(policy.CATEGORIES)
+        assert set(purpose.processors) <= set(policy.PROCESSORS)
+        assert purpose.asks_consent == (purpose.basis == "consent")
+    for processor in policy.PROCESSORS.values():
+        assert bool(processor.safeguard) == processor.outside_eea
+    for rule in policy.RETENTION.values():
+        assert rule.purpose in policy.PURPOSES
+        assert rule.period is not None or rule.until
+    dates = [version.effective for version in policy.VERSIONS]
+    assert dates == sorted(dates)
+
+
+def test_the_seed_policy_periods_are_in_the_schedule(settings):
+    retention = policy.RETENTION
+    assert retention["tax-records"].period == datetime.timedelta(days=7 * 365)
+    assert retention["security-log"].period == datetime.timedelta(days=365)
+    assert retention["security-log-ip"].period == datetime.timedelta(days=30)
+    assert retention["abandoned-basket"].period == datetime.timedelta(days=30)
+    assert retention["unverified-signup"].period == datetime.timedelta(days=30)
+    assert retention["privacy-request"].period == datetime.timedelta(days=3 * 365)
+    assert retention["lifetime-warranty"].period is None
+    assert retention["lifetime-warranty"].action == policy.Action.KEEP
+    settings.PRIVACY_INACTIVE_CUSTOMER_MONTHS = 24
+    assert retention["inactive-customer"].period == datetime.timedelta(days=2 * 365)
+
+
+def test_the_current_version_is_the_latest_in_force():
+    assert policy.version_current(today=datetime.date(2020, 1, 1)).code == "2019-04"
+    assert policy.version_current(today=datetime.date(2026, 11, 2)).code == "2026-11"
+
+
+def test_collection_notice_include_links_to_the_purpose_section():
+    from django.template import Context, Template
+
+    rendered = Template(
+        '{% include "privacy/includes/collection_notice.html" with purpose_key="orders" %}'
+    ).render(Context({}))
+    assert f"{reverse('privacy:policy')}#orders" in rendered
+    assert str(policy.PURPOSES["orders"].notice) in html_lib.unescape(rendered)

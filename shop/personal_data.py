@@ -1,0 +1,115 @@
+"""The shop's personal data, declared for the privacy app (see privacy.registry)."""
+
+from privacy import registry
+from shop.models import Address, Basket, Manufacturer, Order, Payment
+
+ORDER_ADDRESS = [
+    "delivery_name",
+    "delivery_line1",
+    "delivery_line2",
+    "delivery_city",
+    "delivery_postcode",
+    "delivery_phone",
+]
+
+
+def _order_export(order):
+    return {
+        "number": order.number,
+        "status": order.status,
+        "placed": order.created_at.isoformat(),
+        "paid": order.paid_at.isoformat() if order.paid_at else None,
+        "currency": order.currency,
+        "subtotal_pence": order.subtotal_pence,
+        "delivery_pence": order.delivery_pence,
+        "total_pence": order.total_pence,
+        "refunded_pence": order.refunded_pence,
+        "delivery_option": order.delivery_option,
+        "delivery_address": {
+            name: getattr(order, name) for name in [*ORDER_ADDRESS, "delivery_country"]
+        },
+        "language": order.language,
+        "lines": [
+            {
+                "part_number": line.part_number,
+                "description": line.description,
+                "unit_price_pence": line.unit_price_pence,
+                "quantity": line.quantity,
+                "warranty_years": line.warranty_years,
+            }
+            for line in order.lines.all()
+        ],
+    }
+
+
+def _basket_export(basket):
+    return {
+        "updated": basket.updated_at.isoformat(),
+        "lines": [
+            {"module": line.module.part_number, "quantity": line.quantity}
+            for line in basket.lines.select_related("module")
+        ],
+    }
+
+
+def _payment_export(payment):
+    # No card number is ever stored; the brand says which card was used, nothing more.
+    return {
+        "order": payment.order.number,
+        "gateway": payment.gateway,
+        "amount_pence": payment.amount_pence,
+        "currency": payment.currency,
+        "status": payment.status,
+        "card_brand": payment.card_brand,
+        "when": payment.created_at.isoformat(),
+    }
+
+
+registry.declare(
+    Address,
+    categories=["contact", "identity"],
+    purpose="orders",
+    fields=["name", "line1", "line2", "city", "postcode", "country", "phone"],
+    retention="account",
+    owner="user",
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    Order,
+    categories=["contact", "identity", "transaction"],
+    purpose="orders",
+    fields=[*ORDER_ADDRESS, "delivery_country", "number", "total_pence", "created_at"],
+    retention="tax-records",
+    owner="user",
+    export=_order_export,
+    # Kept for tax, then anonymised: what was sold, for how much, when and to which
+    # country survives for statistics; nothing that points to a person does.
+    erase=registry.Erase.ANONYMISE,
+    anonymise={name: "" for name in ORDER_ADDRESS},
+)
+
+registry.declare(
+    Payment,
+    categories=["financial", "transaction"],
+    purpose="orders",
+    fields=["card_brand", "card_last4", "failure_message", "amount_pence", "created_at"],
+    retention="tax-records",
+    owner="order__user",
+    export=_payment_export,
+    erase=registry.Erase.ANONYMISE,
+    anonymise={"card_last4": "", "failure_message": ""},
+)
+
+registry.declare(
+    Basket,
+    categories=["transaction"],
+    purpose="orders",
+    fields=["created_at", "updated_at"],
+    retention="abandoned-basket",
+    owner="user",
+    export=_basket_export,
+    erase=registry.Erase.DELETE,
+)
+
+registry.exempt(Manufacturer, reason="The name of a computer maker, not of a person.")
