@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.models import ConsentRecord, SecurityEvent, SecurityEventKind, User
+from privacy.models import ConsentRecord, Disclosure, SecurityEvent, SecurityEventKind, User
 from privacy.services import security_event_record
 
 
@@ -89,6 +89,15 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ("user", "purpose", "granted", "source", "policy_version", "created_at")
     list_filter = ("purpose", "granted", "source", "policy_version")
     search_fields = ("user__email",)
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "processor", "purpose", "reference")
+    list_filter = ("processor", "purpose")
+    search_fields = ("user__email", "reference")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
 

@@ -227,3 +227,32 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Disclosure(LedgerModel):
+    """One time we passed a customer's personal data to a processor (the review
+    provider, a courier...): who, which fields, to whom, when and on what basis.
+
+    Append-only like the consent ledger; it appears in the customer's export and goes
+    only with their erasure.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    processor = models.CharField(_("processor"), max_length=32)
+    purpose = models.CharField(_("purpose"), max_length=32)
+    fields = models.JSONField(_("fields disclosed"))
+    reference = models.CharField(
+        _("reference"), max_length=64, blank=True, help_text=_("e.g. the order number")
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosure ledger")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.processor}: {', '.join(self.fields)}"

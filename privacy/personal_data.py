@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress, EmailConfirmation
 
 from privacy import registry
-from privacy.models import ConsentRecord, SecurityEvent, User
+from privacy.models import ConsentRecord, Disclosure, SecurityEvent, User
 
 
 def _user_export(user):
@@ -89,5 +89,27 @@ registry.declare(
     fields=["email_address", "created", "sent"],
     retention="unverified-signup",
     owner="email_address__user",
+    erase=registry.Erase.DELETE,
+)
+
+
+def _disclosure_export(row):
+    return {
+        "processor": row.processor,
+        "purpose": row.purpose,
+        "fields": row.fields,
+        "reference": row.reference,
+        "when": row.created_at.isoformat(),
+    }
+
+
+registry.declare(
+    Disclosure,
+    categories=["contact", "identity"],
+    purpose="account",
+    fields=["processor", "purpose", "fields", "reference", "created_at"],
+    retention="consent-ledger",
+    owner="user",
+    export=_disclosure_export,
     erase=registry.Erase.DELETE,
 )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy import policy
-from privacy.models import ConsentRecord, ConsentSource, SecurityEvent, User
+from privacy.models import ConsentRecord, ConsentSource, Disclosure, SecurityEvent, User
 from privacy.selectors import consent_needs_confirmation, consents_current
 
 
@@ -133,3 +133,17 @@ def security_log_prune(*, now: datetime.datetime | None = None) -> dict[str, int
         )
         shortened += 1
     return {"deleted": deleted, "shortened": shortened}
+
+
+def disclosure_record(*, user: User, processor: str, purpose: str, fields, reference: str = ""):
+    """Write to the disclosure ledger that `fields` of `user` went to `processor`.
+
+    Processor and purpose must be keys of the policy registry, so a disclosure the
+    privacy page does not announce cannot be recorded."""
+    if processor not in policy.PROCESSORS:
+        raise ValueError(f"Unknown processor {processor!r}: add it to privacy.policy first.")
+    if purpose not in policy.PURPOSES:
+        raise ValueError(f"Unknown purpose {purpose!r}: add it to privacy.policy first.")
+    return Disclosure.objects.create(
+        user=user, processor=processor, purpose=purpose, fields=list(fields), reference=reference
+    )

@@ -1,0 +1,50 @@
+"""The disclosure ledger: what went to which processor, append-only."""
+
+import pytest
+
+from privacy.models import Disclosure, LedgerChangeRefused, erasure
+from privacy.services import disclosure_record
+from privacy.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_disclosure_is_recorded_with_its_fields_and_reference():
+    user = UserFactory()
+    row = disclosure_record(
+        user=user,
+        processor="reviews",
+        purpose="review-invitations",
+        fields=("name", "email", "order number"),
+        reference="OT-2026-ABC123",
+    )
+    row.refresh_from_db()
+    assert row.fields == ["name", "email", "order number"]
+    assert list(user.disclosures.all()) == [row]
+
+
+@pytest.mark.parametrize(
+    ("processor", "purpose"), [("gossip", "review-invitations"), ("reviews", "selling-lists")]
+)
+def test_a_disclosure_the_policy_does_not_announce_is_refused(processor, purpose):
+    user = UserFactory()
+    with pytest.raises(ValueError, match="Unknown"):
+        disclosure_record(user=user, processor=processor, purpose=purpose, fields=["email"])
+    assert not Disclosure.objects.exists()
+
+
+def test_disclosures_are_never_rewritten_and_go_only_with_erasure():
+    user = UserFactory()
+    row = disclosure_record(
+        user=user, processor="reviews", purpose="review-invitations", fields=["email"]
+    )
+    row.reference = "changed"
+    with pytest.raises(LedgerChangeRefused):
+        row.save()
+    with pytest.raises(LedgerChangeRefused):
+        Disclosure.objects.filter(user=user).update(reference="x")
+    with pytest.raises(LedgerChangeRefused):
+        Disclosure.objects.filter(user=user).delete()
+    with erasure():
+        Disclosure.objects.filter(user=user).delete()
+    assert not Disclosure.objects.exists()
