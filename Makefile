@@ -11,14 +11,22 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: run test env messages migrate lint format clean
+.PHONY: run test test-tools env messages migrate lint format clean
 
 run: env messages migrate
 	$(PY) manage.py load_demo_catalog --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: env messages
+test: env messages test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser-side test tools (axe-core for accessibility checks), from the npm registry.
+test-tools: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "warning: npm not found; accessibility tests will be skipped (they fail in CI)." >&2; fi
 
 env: $(STAMPS)/installed .env
 
@@ -56,5 +64,5 @@ format: env
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache
 	find . -name '*.mo' -not -path './$(VENV)/*' -delete
