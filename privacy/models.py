@@ -256,3 +256,45 @@ class Disclosure(LedgerModel):
 
     def __str__(self):
         return f"{self.processor}: {', '.join(self.fields)}"
+
+
+class RetentionRunStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+    INTERRUPTED = "interrupted", _("interrupted")
+    DRY_RUN = "dry-run", _("dry run")
+
+
+class RetentionRun(models.Model):
+    """One run of `manage.py retention`: when, with which clock, what it found and did.
+    The Privacy Officer's proof that the schedule is applied. Holds no personal data.
+
+    At most one run is ``running`` at a time (a partial unique constraint): that row is
+    the lock that stops two runs overlapping."""
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    now = models.DateTimeField(_("applied as of"))
+    applied = models.BooleanField(_("applied"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RetentionRunStatus.choices, default="running"
+    )
+    rules = models.JSONField(_("rules and counts"), default=list)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="running"),
+                name="retention_one_run_at_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

@@ -2,8 +2,9 @@
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 
-from privacy import registry
+from privacy import registry, retention
 from privacy.models import ConsentRecord, Disclosure, SecurityEvent, User
+from privacy.services import ip_network_part
 
 
 def _user_export(user):
@@ -112,4 +113,41 @@ registry.declare(
     owner="user",
     export=_disclosure_export,
     erase=registry.Erase.DELETE,
+)
+
+
+# Retention jobs for the privacy app's own data ------------------------------------
+
+
+def _ip_shorten(queryset) -> int:
+    # Encrypted values can only be rewritten one row at a time.
+    events = list(queryset.only("id", "ip_address"))
+    for event in events:
+        event.ip_address = ip_network_part(event.ip_address)
+        event.ip_shortened = True
+    SecurityEvent.objects.bulk_update(events, ["ip_address", "ip_shortened"])
+    return len(events)
+
+
+retention.register(
+    rule="security-log",
+    model=SecurityEvent,
+    due=lambda now, period: SecurityEvent.objects.filter(created_at__lt=now - period),
+    act=retention.delete_rows,
+)
+retention.register(
+    rule="security-log-ip",
+    model=SecurityEvent,
+    due=lambda now, period: SecurityEvent.objects.filter(
+        created_at__lt=now - period, ip_shortened=False
+    ),
+    act=_ip_shorten,
+)
+retention.register(
+    rule="unverified-signup",
+    model=User,
+    due=lambda now, period: User.objects.filter(
+        date_joined__lt=now - period, is_staff=False, is_superuser=False
+    ).exclude(emailaddress__verified=True),
+    act=retention.delete_rows,
 )

@@ -1,7 +1,7 @@
 """The shop's personal data, declared for the privacy app (see privacy.registry)."""
 
-from privacy import registry
-from shop.models import Address, Basket, Manufacturer, Order, Payment
+from privacy import registry, retention
+from shop.models import Address, Basket, Manufacturer, Order, OrderLine, Payment
 
 ORDER_ADDRESS = [
     "delivery_name",
@@ -113,3 +113,19 @@ registry.declare(
 )
 
 registry.exempt(Manufacturer, reason="The name of a computer maker, not of a person.")
+
+
+# Retention jobs for the shop's data ------------------------------------------------
+
+retention.register(
+    rule="abandoned-basket",
+    model=Basket,
+    due=lambda now, period: Basket.objects.filter(updated_at__lt=now - period),
+    act=retention.delete_rows,
+)
+retention.register_kept(
+    rule="lifetime-warranty",
+    model=OrderLine,
+    rows=lambda now: OrderLine.objects.filter(warranty_years__isnull=True),
+    name="lifetime-warranty: purchases with a lifetime warranty",
+)

@@ -42,9 +42,7 @@ def browser_context_args(browser_context_args):
 
 def serious_violations(page, axe_source):
     page.evaluate(axe_source)
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}"
         for v in result["violations"]

@@ -1,0 +1,140 @@
+"""The retention run: for each job, count what is due and, with ``apply``, carry it out
+in batches, each batch in its own transaction."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from privacy import policy
+from privacy.models import RetentionRun, RetentionRunStatus
+from privacy.retention.jobs import RetentionJob, jobs, kept_counters
+
+STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+class RetentionBusy(Exception):
+    """Another run holds the lock."""
+
+
+class RetentionStalled(Exception):
+    """A job's batch changed nothing, so the same rows would come back forever."""
+
+
+@dataclass
+class RuleReport:
+    rule: str
+    job: str
+    action: str
+    due: int
+    done: int = 0
+    why: str = ""
+
+
+Progress = Callable[[RuleReport, int], None]
+
+
+def _lock(*, now: datetime.datetime) -> RetentionRun:
+    """Take the one ``running`` slot; a run silent for STALE_AFTER is taken to have died."""
+    RetentionRun.objects.filter(
+        status=RetentionRunStatus.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER
+    ).update(
+        status=RetentionRunStatus.FAILED,
+        finished_at=timezone.now(),
+        error="No sign of life: the process stopped without finishing.",
+    )
+    try:
+        with transaction.atomic():
+            return RetentionRun.objects.create(now=now, applied=True)
+    except IntegrityError:
+        running = RetentionRun.objects.filter(status=RetentionRunStatus.RUNNING).first()
+        raise RetentionBusy(
+            f"Another retention run (#{running.pk if running else '?'}) is in progress."
+        ) from None
+
+
+def _apply(job: RetentionJob, report: RuleReport, *, now, batch_size, run, progress) -> None:
+    period = job.policy_rule.period
+    previous: list = []
+    while True:
+        with transaction.atomic():
+            ids = list(
+                job.due(now, period).order_by("pk").values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return
+            if ids == previous:
+                raise RetentionStalled(f"{job.label}: a batch changed nothing; stopping.")
+            job.act(job.model._default_manager.filter(pk__in=ids))
+        previous = ids
+        report.done += len(ids)
+        RetentionRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+        if progress:
+            progress(report, len(ids))
+
+
+def retention_run(
+    *,
+    now: datetime.datetime | None = None,
+    apply: bool = False,
+    batch_size: int = 500,
+    rules: list[str] | None = None,
+    progress: Progress | None = None,
+) -> tuple[RetentionRun, list[RuleReport]]:
+    """Count (and with ``apply``, carry out) every retention job due at ``now``.
+
+    Every run is recorded, dry runs too. A failure or an interruption is recorded and
+    re-raised; the batches already committed stay done, and the next run goes on."""
+    now = now or timezone.now()
+    unknown = [key for key in rules or [] if key not in policy.RETENTION]
+    if unknown:
+        raise ValueError(f"Unknown retention rules: {', '.join(unknown)}")
+    selected = [job for job in jobs() if not rules or job.rule in rules]
+    run = _lock(now=now) if apply else RetentionRun(now=now, status=RetentionRunStatus.DRY_RUN)
+    reports = [
+        RuleReport(
+            rule=job.rule,
+            job=job.label,
+            action=job.policy_rule.action,
+            due=job.due(now, job.policy_rule.period).count(),
+            why=str(job.policy_rule.trigger),
+        )
+        for job in selected
+    ]
+    reports += [
+        RuleReport(
+            rule=counter.rule,
+            job=counter.label,
+            action=policy.Action.KEEP,
+            due=counter.rows(now).count(),
+            why=str(policy.RETENTION[counter.rule].until),
+        )
+        for counter in kept_counters()
+        if not rules or counter.rule in rules
+    ]
+    try:
+        if apply:
+            for job, report in zip(selected, reports, strict=False):
+                if report.due:
+                    _apply(job, report, now=now, batch_size=batch_size, run=run, progress=progress)
+    except BaseException as error:
+        run.status = (
+            RetentionRunStatus.INTERRUPTED
+            if isinstance(error, KeyboardInterrupt)
+            else RetentionRunStatus.FAILED
+        )
+        run.error = f"{type(error).__name__}: {error}"
+        _finish(run, reports)
+        raise
+    if apply:
+        run.status = RetentionRunStatus.SUCCEEDED
+    _finish(run, reports)
+    return run, reports
+
+
+def _finish(run: RetentionRun, reports: list[RuleReport]) -> None:
+    run.rules = [asdict(report) for report in reports]
+    run.finished_at = timezone.now()
+    run.save()
