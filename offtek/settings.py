@@ -175,8 +175,24 @@ STORAGES = {
 }
 
 # E-mail: the console in development, EMAIL_URL (smtp://user:pass@host:587) in production.
+# Django 6.1 configures mail with MAILERS (the EMAIL_* settings are deprecated and warn).
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ...; see django-environ
+_SMTP_OPTIONS = {
+    "host": EMAIL_CONFIG.get("EMAIL_HOST"),
+    "port": EMAIL_CONFIG.get("EMAIL_PORT"),
+    "username": EMAIL_CONFIG.get("EMAIL_HOST_USER"),
+    "password": EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": EMAIL_CONFIG.get("EMAIL_USE_TLS"),
+    "use_ssl": EMAIL_CONFIG.get("EMAIL_USE_SSL"),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_CONFIG["EMAIL_BACKEND"],
+        "OPTIONS": {key: value for key, value in _SMTP_OPTIONS.items() if value not in (None, "")}
+        if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Offtek <shop@offtek.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
