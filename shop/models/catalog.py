@@ -97,6 +97,10 @@ class Module(models.Model):
         return f"{self.capacity_gb} GB"
 
     @property
+    def voltage_label(self):
+        return f"{self.voltage_mv / 1000:.2f} V"
+
+    @property
     def warranty_lifetime(self):
         return self.warranty_years is None
 
