@@ -7,14 +7,17 @@ dropped, never an error page, so any bookmarked or hand-edited URL shows a page.
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from shop.models import FormFactor, Generation, Manufacturer
+from shop.models.catalog import gigabytes
 from shop.selectors import DEFAULT_MODULE_SORT, SEARCH_MAX_LENGTH
 
 CAPACITY_CHOICES_GB = [2, 4, 8, 16, 32, 48, 64, 96, 128, 192, 256, 512]
 SPEED_CHOICES_MTS = [1333, 1600, 1866, 2400, 2666, 2933, 3200, 3600, 4800, 5600, 6000]
 MAX_PRICE_POUNDS = 100_000
+capacity_label = lazy(gigabytes, str)
 
 
 class BoundedSearchField(forms.CharField):
@@ -39,7 +42,7 @@ class ModuleFilterForm(forms.Form):
     )
     capacity = forms.TypedChoiceField(
         label=_("Capacity"),
-        choices=[("", _("Any"))] + [(str(gb), f"{gb} GB") for gb in CAPACITY_CHOICES_GB],
+        choices=[("", _("Any"))] + [(str(gb), capacity_label(gb)) for gb in CAPACITY_CHOICES_GB],
         coerce=int,
         empty_value=None,
         required=False,

@@ -2,8 +2,14 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def gigabytes(size):
+    """A size in the shopper's language: "16 GB", or "16 Go" in French."""
+    return gettext("%(size)s GB") % {"size": size}
 
 
 class Generation(models.TextChoices):
@@ -93,8 +99,12 @@ class Module(models.Model):
     @property
     def total_capacity_label(self):
         if self.kit_size > 1:
-            return f"{self.total_capacity_gb} GB ({self.kit_size} x {self.capacity_gb} GB)"
-        return f"{self.capacity_gb} GB"
+            return gettext("%(total)s GB (%(kit)s x %(size)s GB)") % {
+                "total": self.total_capacity_gb,
+                "kit": self.kit_size,
+                "size": self.capacity_gb,
+            }
+        return gigabytes(self.capacity_gb)
 
     @property
     def voltage_label(self):

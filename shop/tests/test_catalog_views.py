@@ -4,7 +4,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
