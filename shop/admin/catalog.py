@@ -25,7 +25,7 @@ class RepriceForm(forms.Form):
         min_value=MIN_PERCENT,
         max_value=MAX_PERCENT,
         decimal_places=2,
-        help_text=_("10 makes them 10% dearer, -10 makes them 10% cheaper."),
+        help_text=_("10 raises prices by 10 per cent, -10 lowers them by 10 per cent."),
     )
 
 
