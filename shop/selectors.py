@@ -106,13 +106,7 @@ def modules_compatible_with(system: System) -> QuerySet:
     overrides = SystemModuleOverride.objects.filter(system=system)
     pinned = overrides.filter(kind=OverrideKind.PIN).values("module_id")
     excluded = overrides.filter(kind=OverrideKind.EXCLUDE).values("module_id")
-    return (
-        modules_on_sale()
-        .filter((by_specification & ~Q(pk__in=excluded)) | Q(pk__in=pinned))
-        .annotate(
-            runs_slower=Q(speed_mts__gt=system.max_speed_mts),
-        )
-    )
+    return modules_on_sale().filter((by_specification & ~Q(pk__in=excluded)) | Q(pk__in=pinned))
 
 
 def systems_compatible_with(module: Module) -> QuerySet:
@@ -183,6 +177,15 @@ def modules_filtered(
     if in_stock:
         modules = modules.filter(stock__gt=0)
     return modules.order_by(*MODULE_SORTS.get(sort, MODULE_SORTS[DEFAULT_MODULE_SORT]))
+
+
+def modules_by_id(ids) -> QuerySet:
+    """Modules on sale among `ids`: a fresh read of the rows on a cached page."""
+    return modules_on_sale().filter(pk__in=ids)
+
+
+def systems_by_id(ids) -> QuerySet:
+    return System.objects.select_related("manufacturer").filter(pk__in=ids)
 
 
 def module_for_page(*, slug: str) -> Module | None:

@@ -1,9 +1,7 @@
 from django.shortcuts import render
 
-from shop import selectors
+from shop.catalog_views import manufacturers_listed
 
 
 def home(request):
-    return render(
-        request, "shop/home.html", {"manufacturers": selectors.manufacturers_with_systems()}
-    )
+    return render(request, "shop/home.html", {"manufacturers": manufacturers_listed()})

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from shop.catalog_cache import catalog_version_bump
 from shop.models import Module
 
 MIN_PERCENT = Decimal("-90")
@@ -36,6 +37,7 @@ def modules_reprice(*, modules, percent: Decimal, user=None) -> int:
         default_user=user,
         default_change_reason=f"price {percent:+}%",
     )
+    catalog_version_bump()
     return len(rows)
 
 
@@ -50,4 +52,5 @@ def modules_stock_set(*, modules, stock: int, user=None) -> int:
     bulk_update_with_history(
         rows, Module, ["stock"], default_user=user, default_change_reason=f"stock set to {stock}"
     )
+    catalog_version_bump()
     return len(rows)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from shop.catalog_cache import catalog_version_bump
 from shop.models import (
     FormFactor,
     Generation,
@@ -558,4 +559,5 @@ def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = 
         batch_size=BATCH_SIZE,
         default_change_reason="demo catalog",
     )
+    catalog_version_bump()
     return {"manufacturers": len(names), "systems": systems, "modules": modules}

@@ -21,9 +21,14 @@ def templates_with_fallback(templates):
         if engine["BACKEND"].endswith("DjangoTemplates"):
             engine["APP_DIRS"] = False
             engine["OPTIONS"]["loaders"] = [
-                "django.template.loaders.filesystem.Loader",
-                "django.template.loaders.app_directories.Loader",
-                ("django.template.loaders.filesystem.Loader", [str(FALLBACK_TEMPLATES)]),
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                        ("django.template.loaders.filesystem.Loader", [str(FALLBACK_TEMPLATES)]),
+                    ],
+                )
             ]
         patched.append(engine)
     return patched
