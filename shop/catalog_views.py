@@ -6,8 +6,10 @@ layout around it is rendered for every request. Bad input in the URL is cleaned 
 forms; unknown slugs are 404s.
 """
 
+from functools import lru_cache
+
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ MODULES_PER_PAGE = 24
 SYSTEMS_PER_PAGE = 30
 FITTING_SYSTEMS_PER_PAGE = 20
 SEARCH_RESULTS_SHOWN = 20
+REMEMBERED_QUERY_LENGTH = 500
 
 
 def _page(queryset, number, per_page):
@@ -49,14 +52,24 @@ def manufacturers_listed():
     return catalog_cached(("manufacturers",), lambda: list(selectors.manufacturers_with_systems()))
 
 
+@lru_cache(maxsize=2048)
+def _canonical_module_query(raw_query):
+    """The clean form of a catalog query string (a pure function of it, so remembered)."""
+    return ModuleFilterForm(QueryDict(raw_query)).canonical_query()
+
+
 @require_GET
 def module_list(request):
-    form = ModuleFilterForm(request.GET)
-    canonical = form.canonical_query()
-    if canonical != request.GET.urlencode():
+    raw_query = request.GET.urlencode()
+    if len(raw_query) <= REMEMBERED_QUERY_LENGTH:
+        canonical = _canonical_module_query(raw_query)
+    else:
+        canonical = ModuleFilterForm(request.GET).canonical_query()
+    if canonical != raw_query:
         return redirect(f"{request.path}?{canonical}" if canonical else request.path)
 
     def context():
+        form = ModuleFilterForm(request.GET)
         modules = selectors.modules_filtered(**form.filters())
         page = _page(modules, form.page_number(), MODULES_PER_PAGE)
         return {"title": _("Memory modules"), "form": form, "page": page, "query": request.GET}
