@@ -17,7 +17,9 @@ from shop.models import Manufacturer, Module, OverrideKind, System, SystemModule
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 6
 SUGGESTION_LIMIT = 10
-STANDARD_CAPACITIES_GB = [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 256]
+STANDARD_CAPACITIES_GB = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+# DDR5 also comes in the in-between sizes.
+DDR5_CAPACITIES_GB = sorted({*STANDARD_CAPACITIES_GB, 24, 48, 96})
 
 
 def _generation_in_system_list(generation):
@@ -294,9 +296,10 @@ def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) ->
     if takes_upgrade:
         compatible = modules_compatible_with(system) if compatible is None else compatible
         sold_sizes = set(compatible.order_by().values_list("capacity_gb", flat=True).distinct())
+        made = DDR5_CAPACITIES_GB if "DDR5" in system.generation_list else STANDARD_CAPACITIES_GB
         sizes = [
             size
-            for size in STANDARD_CAPACITIES_GB
+            for size in made
             if size <= system.max_per_slot_gb and size * system.slots <= upgradeable
         ]
         for size in sorted(sizes, reverse=True)[:3]:

@@ -1,7 +1,4 @@
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,11 +6,11 @@ from hypothesis import strategies as st
 
 from shop.models import FormFactor, Generation
 from shop.tests.factories import ManufacturerFactory, ModuleFactory, SystemFactory
+from shop.tests.french import french_catalogue_compiled
 
 pytestmark = pytest.mark.django_db
 
 QUERY_LIMIT = 8
-FRENCH_PO = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
 def text(response):
@@ -232,17 +229,7 @@ def test_home_leads_to_the_finder_and_the_catalog(client):
 
 @pytest.fixture
 def french(settings, tmp_path):
-    """French pages need the compiled catalogue (make compiles it; .mo files are not
-    committed): compile it here; changing LOCALE_PATHS makes Django reload translations."""
-    if not shutil.which("msgfmt"):
-        pytest.skip("msgfmt is not installed")
-    compiled = tmp_path / "fr" / "LC_MESSAGES"
-    compiled.mkdir(parents=True)
-    subprocess.run(  # noqa: S603
-        ["msgfmt", "--check-format", "-o", str(compiled / "django.mo"), str(FRENCH_PO)],  # noqa: S607
-        check=True,
-    )
-    settings.LOCALE_PATHS = [tmp_path, *settings.LOCALE_PATHS]
+    french_catalogue_compiled(settings=settings, directory=tmp_path)
 
 
 def test_pages_are_in_french_under_fr(client, french):
