@@ -119,6 +119,7 @@ def pages_to_measure(env):
     module = Module.objects.filter(is_active=True, form_factor="SODIMM").order_by("pk").first()
     return {
         "hello": "/bench/hello/",
+        "(layout only)": "/bench/layout/",
         "catalog list (filtered)": "/en/memory/?generation=DDR4&form_factor=SODIMM&capacity=16"
         "&in_stock=on&sort=-price",
         "memory finder result": system.get_absolute_url(),
@@ -210,7 +211,12 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     hello = results.pop("hello")
+    layout = results.pop("(layout only)")
     print()
+    print(
+        f"Reference: the layout alone (base.html around an empty fragment) is "
+        f"{layout / hello:.2f} of the hello-world view: no shopper page can do better."
+    )
     print(f"Ratios to the hello-world view ({hello:.1f} req/s), target >= {TARGET_RATIO:.2f}:")
     worst = min(rps / hello for rps in results.values())
     for name, rps in results.items():

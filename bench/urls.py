@@ -1,6 +1,9 @@
-"""The shop's URLs plus /bench/hello/, the baseline every page is measured against."""
+"""The shop's URLs plus two bench-only pages: /bench/hello/, the baseline every page is
+measured against, and /bench/layout/, the shop's layout around an empty catalog
+fragment (the least any shopper page can cost)."""
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
 from offtek.urls import urlpatterns as shop_urlpatterns
@@ -10,4 +13,8 @@ def hello(request):
     return HttpResponse("Hello, world", content_type="text/plain")
 
 
-urlpatterns = [path("bench/hello/", hello), *shop_urlpatterns]
+def layout(request):
+    return render(request, "shop/catalog_page.html", {"title": "Layout", "fragment": ""})
+
+
+urlpatterns = [path("bench/hello/", hello), path("bench/layout/", layout), *shop_urlpatterns]
