@@ -161,10 +161,19 @@ class System(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.manufacturer.name} {self.model_line} {self.model}"
+        return f"{self.manufacturer.name} {self.name}"
 
     def get_absolute_url(self):
         return reverse("shop:system-detail", kwargs={"slug": self.slug})
+
+    @property
+    def name(self):
+        """The model as sold: "ThinkPad T480" (line ThinkPad T, model ThinkPad T480) or
+        "Latitude 5000 5490" when the model alone does not name the line."""
+        family = self.model_line.split()[0] if self.model_line else ""
+        if family and self.model.startswith(family):
+            return self.model
+        return f"{self.model_line} {self.model}".strip()
 
     @property
     def generation_list(self):

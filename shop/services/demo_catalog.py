@@ -41,10 +41,12 @@ def _system_rows(*, count, rng, manufacturers):
         k = numbers[line_index]
         numbers[line_index] += 1
         number = line.first_number + (k // len(line.suffixes)) * line.step
-        model = f"{line.prefix}{number}{line.suffixes[k % len(line.suffixes)]}".strip()
+        model = line.model_name(number, line.suffixes[k % len(line.suffixes)])
         platform_key = line.platforms[k % len(line.platforms)]
         platform = PLATFORMS[platform_key]
-        slug = slugify(f"{line.manufacturer} {line.name} {model}")[:150]
+        slug = slugify(f"{line.manufacturer} {System(model_line=line.name, model=model).name}")[
+            :150
+        ]
         while slug in seen_slugs:
             slug = f"{slug}-{k}"
         seen_slugs.add(slug)

@@ -62,6 +62,13 @@ class ModelLine:
     first_number: int
     step: int
     suffixes: tuple = ("",)
+    family: str = ""  # the marketed name models start with; the line's first word if empty
+
+    def model_name(self, number, suffix):
+        """T430 in the ThinkPad T line is sold as "ThinkPad T430"."""
+        model = f"{self.prefix}{number}{suffix}".strip()
+        family = self.family or self.name.split()[0]
+        return model if model.startswith(family) else f"{family} {model}"
 
 
 L, D, M, S, W = (
@@ -204,6 +211,7 @@ MODEL_LINES = [
         512,
         1,
         ("LV", "LI", "JY"),
+        family="ROG Strix",
     ),
     ModelLine("ASUS", "ZenBook", L, ("soldered-8", "soldered-16"), "UX", 325, 10, ("EA", "FA")),
     ModelLine(
