@@ -131,8 +131,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=10_000)
     parser.add_argument("--systems", type=int, default=5_000)
-    parser.add_argument("--seconds", type=int, default=5, help="per page and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=4, help="per page and round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=4)
     options = parser.parse_args()
 
@@ -196,9 +196,12 @@ def main():
             measure(port, path, 1, options.connections)  # warm up both workers
         # Pages are measured in interleaved rounds and each keeps its best round, so a
         # burst of load from elsewhere on the machine does not land on one page only.
+        # The order turns each round, so no page is always measured last.
         rounds = {name: [] for name in pages}
-        for _ in range(options.rounds):
-            for name, path in pages.items():
+        order = list(pages.items())
+        for number in range(options.rounds):
+            turned = order[number % len(order) :] + order[: number % len(order)]
+            for name, path in turned:
                 rounds[name].append(measure(port, path, options.seconds, options.connections))
         results = {name: max(values) for name, values in rounds.items()}
         for name, path in pages.items():
