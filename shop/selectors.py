@@ -220,35 +220,51 @@ def system_for_page(*, slug: str) -> System | None:
     return System.objects.select_related("manufacturer").filter(slug=slug).first()
 
 
-def search_terms(query: str) -> list[str]:
+def search_terms(query: str, *, fillers=frozenset()) -> list[str]:
     """Words of a shopper's search, bounded: at most SEARCH_MAX_TERMS words from the
-    first SEARCH_MAX_LENGTH characters, without control characters."""
+    first SEARCH_MAX_LENGTH characters, without control characters, brackets and commas,
+    leaving out `fillers` (lower-case words that say nothing on their own)."""
     cleaned = "".join(ch if ch.isprintable() else " " for ch in (query or "")[:SEARCH_MAX_LENGTH])
-    return [term for term in cleaned.split() if term][:SEARCH_MAX_TERMS]
+    words = (word.strip("(),") for word in cleaned.split())
+    return [word for word in words if word and word.lower() not in fillers][:SEARCH_MAX_TERMS]
 
 
-CAPACITY_TERM = re.compile(r"^(\d{1,4})\s*gb?$", re.IGNORECASE)
+# A module's name, as the shop shows it, finds the module: "Crucial 32 GB (2 x 16 GB)
+# DDR4-3200 SO-DIMM". Each word must match one of these.
+MODULE_NAME_FILLERS = frozenset({"gb", "go", "x", "mt/s", "mhz", "kit", "module", "memory"})
+CAPACITY_TERM = re.compile(r"^(\d{1,4})\s*(?:g[bo]?)?$", re.IGNORECASE)
+NUMBER_TERM = re.compile(r"^\d{1,5}$")
+GENERATION_SPEED_TERM = re.compile(r"^(DDR\dL?)-(\d{3,5})$", re.IGNORECASE)
+
+
+def _module_term_match(term):
+    match = (
+        Q(part_number__icontains=term)
+        | Q(brand__icontains=term)
+        | Q(generation__iexact=term)
+        | Q(form_factor__iexact=term.replace("-", ""))
+    )
+    if capacity := CAPACITY_TERM.match(term):
+        gigabytes = int(capacity.group(1))
+        match |= Q(capacity_gb=gigabytes) | Q(total_gb=gigabytes)
+    if NUMBER_TERM.match(term):
+        number = int(term)
+        match |= Q(kit_size=number) | Q(speed_mts=number)
+    if generation_speed := GENERATION_SPEED_TERM.match(term):
+        generation, speed = generation_speed.groups()
+        match |= Q(generation__iexact=generation, speed_mts=int(speed))
+    return match
 
 
 def modules_searched(*, query: str) -> QuerySet:
-    """Modules on sale matching every word: part number, brand, generation, form
-    factor, or a capacity such as 16GB."""
-    terms = search_terms(query)
+    """Modules on sale matching every word: part number, brand, generation, form factor,
+    a capacity (16GB, 16), a speed (3200, DDR4-3200), or the module's whole name."""
+    terms = search_terms(query, fillers=MODULE_NAME_FILLERS)
     if not terms:
         return Module.objects.none()
     modules = modules_on_sale()
     for term in terms:
-        match = (
-            Q(part_number__icontains=term)
-            | Q(brand__icontains=term)
-            | Q(generation__iexact=term)
-            | Q(form_factor__iexact=term.replace("-", ""))
-        )
-        capacity = CAPACITY_TERM.match(term)
-        if capacity:
-            gigabytes = int(capacity.group(1))
-            match |= Q(capacity_gb=gigabytes) | Q(total_gb=gigabytes)
-        modules = modules.filter(match)
+        modules = modules.filter(_module_term_match(term))
     return modules.order_by("price_pence", "pk")
 
 

@@ -141,6 +141,15 @@ def test_search_finds_modules_by_part_number_brand_and_capacity():
     assert list(modules_searched(query="  ")) == []
 
 
+def test_search_finds_a_module_by_the_name_the_shop_shows():
+    kit = ModuleFactory(brand="Crucial", capacity_gb=16, kit_size=2, speed_mts=3200)
+    ModuleFactory(brand="Crucial", capacity_gb=16, kit_size=1, speed_mts=3200)
+    ModuleFactory(brand="Crucial", capacity_gb=16, kit_size=2, speed_mts=2666)
+    assert str(kit) == "Crucial 32 GB (2 x 16 GB) DDR4-3200 SO-DIMM"
+    assert list(modules_searched(query=str(kit))) == [kit]
+    assert kit in modules_searched(query="crucial 32GB ddr4-3200")
+
+
 def test_search_finds_systems_by_model_and_suggests_them():
     dell = ManufacturerFactory(name="Dell", slug="dell")
     latitude = SystemFactory(manufacturer=dell, model_line="Latitude 5000", model="5490")
