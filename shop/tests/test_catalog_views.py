@@ -299,6 +299,7 @@ def test_query_counts_do_not_grow_with_the_catalog(
         "/en/search/?q=%00",
         "/en/search/?q=" + "+".join(["16GB"] * 500),
         "/en/search/?q[]=a&q=b",
+        "/en/search/?q=99999+65536+9999GB+DDR5-99999+0+00000",
     ],
 )
 def test_bad_input_gives_a_normal_page_or_a_404(client, url):
