@@ -57,6 +57,21 @@ def english_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Each test starts with an empty in-memory cache: catalog pages are cached, and rate
+    limits count in the cache. In memory whatever CACHE_URL says, so pinned query counts
+    count the pages' own queries, not a database cache backend's."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)

@@ -7,5 +7,6 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self):
+        from shop import catalog_cache  # noqa: F401 - connects the catalog's cache signals
         from shop.basket import signals  # noqa: F401
         from shop.payments import checks  # noqa: F401

@@ -2,8 +2,14 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def gigabytes(size):
+    """A size in the shopper's language: "16 GB", or "16 Go" in French."""
+    return gettext("%(size)s GB") % {"size": size}
 
 
 class Generation(models.TextChoices):
@@ -93,8 +99,16 @@ class Module(models.Model):
     @property
     def total_capacity_label(self):
         if self.kit_size > 1:
-            return f"{self.total_capacity_gb} GB ({self.kit_size} x {self.capacity_gb} GB)"
-        return f"{self.capacity_gb} GB"
+            return gettext("%(total)s GB (%(kit)s x %(size)s GB)") % {
+                "total": self.total_capacity_gb,
+                "kit": self.kit_size,
+                "size": self.capacity_gb,
+            }
+        return gigabytes(self.capacity_gb)
+
+    @property
+    def voltage_label(self):
+        return f"{self.voltage_mv / 1000:.2f} V"
 
     @property
     def warranty_lifetime(self):
@@ -147,10 +161,19 @@ class System(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.manufacturer.name} {self.model_line} {self.model}"
+        return f"{self.manufacturer.name} {self.name}"
 
     def get_absolute_url(self):
         return reverse("shop:system-detail", kwargs={"slug": self.slug})
+
+    @property
+    def name(self):
+        """The model as sold: "ThinkPad T480" (line ThinkPad T, model ThinkPad T480) or
+        "Latitude 5000 5490" when the model alone does not name the line."""
+        family = self.model_line.split()[0] if self.model_line else ""
+        if family and self.model.startswith(family):
+            return self.model
+        return f"{self.model_line} {self.model}".strip()
 
     @property
     def generation_list(self):

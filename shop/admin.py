@@ -1,1 +1,0 @@
-from shop import admin_orders  # noqa: F401

@@ -1,0 +1,1 @@
+"""Writes with business rules, one module per part of the shop."""

@@ -1,0 +1,84 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from shop.models import Module, System
+from shop.selectors import modules_compatible_with, upgrade_advice_for
+from shop.tests.factories import ModuleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def load(*args):
+    call_command("load_demo_catalog", *args)
+
+
+def catalog_snapshot():
+    return (
+        list(Module.objects.order_by("part_number").values_list("part_number", "price_pence")),
+        list(System.objects.order_by("slug").values_list("slug", "slots", "max_total_gb")),
+    )
+
+
+def test_loads_the_requested_numbers_of_modules_and_systems():
+    load("--modules", "120", "--systems", "60", "--seed", "7")
+    assert Module.objects.count() == 120
+    assert System.objects.count() == 60
+    assert Module.history.count() == 120  # a first history row for every module
+
+
+def test_the_same_seed_gives_the_same_catalog():
+    load("--modules", "80", "--systems", "40", "--seed", "3")
+    first = catalog_snapshot()
+    load("--modules", "80", "--systems", "40", "--seed", "3", "--replace")
+    assert catalog_snapshot() == first
+    load("--modules", "80", "--systems", "40", "--seed", "4", "--replace")
+    assert catalog_snapshot() != first
+
+
+def test_the_catalog_is_realistic_and_consistent():
+    load("--modules", "300", "--systems", "150", "--seed", "1")
+    manufacturers = set(System.objects.values_list("manufacturer__name", flat=True))
+    assert {"Lenovo", "Dell", "HP", "Apple", "Supermicro"} <= manufacturers
+    brands = set(Module.objects.values_list("brand", flat=True))
+    assert brands == {"Crucial", "Kingston", "Samsung", "SK hynix", "Corsair"}
+    soldered_only = System.objects.filter(slots=0)
+    assert soldered_only.exists()
+    for system in soldered_only:
+        assert not upgrade_advice_for(system).takes_upgrade
+    for system in System.objects.filter(slots__gt=0):
+        assert modules_compatible_with(system).exists(), system
+
+
+def test_if_empty_leaves_an_existing_catalog_alone():
+    ModuleFactory()
+    load("--if-empty")
+    assert Module.objects.count() == 1
+
+
+def test_if_empty_loads_an_empty_catalog_with_modest_defaults():
+    load("--if-empty")
+    assert Module.objects.count() == 400
+    assert System.objects.count() == 250
+
+
+def test_refuses_to_add_to_an_existing_catalog_without_replace():
+    ModuleFactory()
+    with pytest.raises(CommandError, match="--replace"):
+        load("--modules", "10", "--systems", "10")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--modules", "-5"],
+        ["--modules", "0"],
+        ["--systems", "ten"],
+        ["--seed", "-1"],
+        ["--modules", "1.5"],
+        ["--if-empty", "--replace"],
+    ],
+)
+def test_bad_arguments_are_a_clear_command_error(arguments):
+    with pytest.raises(CommandError):
+        load(*arguments)
+    assert not Module.objects.exists()
