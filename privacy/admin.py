@@ -11,7 +11,14 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.models import ConsentRecord, Disclosure, SecurityEvent, SecurityEventKind, User
+from privacy.models import (
+    ConsentRecord,
+    Disclosure,
+    RetentionRun,
+    SecurityEvent,
+    SecurityEventKind,
+    User,
+)
 from privacy.services import security_event_record
 
 
@@ -100,6 +107,16 @@ class DisclosureAdmin(ReadOnlyAdmin):
     search_fields = ("user__email", "reference")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    """Every run of `manage.py retention`: the proof that the schedule is applied."""
+
+    list_display = ("started_at", "now", "applied", "status", "finished_at")
+    list_filter = ("status", "applied")
+    date_hierarchy = "started_at"
+    fields = ("started_at", "finished_at", "now", "applied", "status", "rules", "error")
 
 
 @admin.register(SecurityEvent)

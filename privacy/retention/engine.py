@@ -99,7 +99,7 @@ def retention_run(
             job=job.label,
             action=job.policy_rule.action,
             due=job.due(now, job.policy_rule.period).count(),
-            why=str(job.policy_rule.trigger),
+            why=f"{job.policy_rule.period_label} after {job.policy_rule.trigger}",
         )
         for job in selected
     ]

@@ -1,0 +1,186 @@
+"""`manage.py retention`: each rule at its boundary, dry run and apply, re-runs,
+interruption, the lock, and what is left in the raw database afterwards."""
+
+import dataclasses
+import datetime
+import io
+import json
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from privacy import retention
+from privacy.models import RetentionRun, SecurityEvent, User
+from privacy.retention import engine
+from privacy.tests.factories import SecurityEventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2025, 1, 15, 12, 0, tzinfo=datetime.UTC)
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("retention", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def run_json(*args):
+    return json.loads(run("--json", *args))
+
+
+def counts(report):
+    return {row["job"]: (row["due"], row["done"]) for row in report["rules"]}
+
+
+@pytest.mark.parametrize(
+    ("days_later", "kept"),
+    [(364, True), (366, False)],  # the security log is kept 12 months (365 days)
+)
+def test_security_events_are_deleted_after_twelve_months(days_later, kept):
+    with time_machine.travel(START, tick=False):
+        event = SecurityEventFactory(ip_address="203.0.113.9")
+    with time_machine.travel(START + datetime.timedelta(days=days_later), tick=False):
+        run("--apply")
+    assert SecurityEvent.objects.filter(pk=event.pk).exists() is kept
+
+
+@pytest.mark.parametrize(("days_later", "shortened"), [(29, False), (31, True)])
+def test_security_log_ip_addresses_are_shortened_after_thirty_days(days_later, shortened):
+    with time_machine.travel(START, tick=False):
+        event = SecurityEventFactory(ip_address="203.0.113.9")
+    with time_machine.travel(START + datetime.timedelta(days=days_later), tick=False):
+        run("--apply")
+    event.refresh_from_db()
+    assert event.ip_address == ("203.0.113.0" if shortened else "203.0.113.9")
+    assert event.ip_shortened is shortened
+
+
+@pytest.mark.parametrize(("days_later", "kept"), [(29, True), (31, False)])
+def test_unverified_signups_are_deleted_after_thirty_days(days_later, kept):
+    with time_machine.travel(START, tick=False):
+        unverified = UserFactory(verified=False)
+        EmailAddress.objects.create(user=unverified, email=unverified.email, verified=False)
+        verified = UserFactory()
+        staff = UserFactory(verified=False, is_staff=True)
+    with time_machine.travel(START + datetime.timedelta(days=days_later), tick=False):
+        run("--apply")
+    assert User.objects.filter(pk=unverified.pk).exists() is kept
+    assert User.objects.filter(pk__in=[verified.pk, staff.pk]).count() == 2
+
+
+def test_a_dry_run_reports_and_changes_nothing():
+    with time_machine.travel(START, tick=False):
+        SecurityEventFactory.create_batch(3, ip_address="198.51.100.7")
+    with time_machine.travel(START + datetime.timedelta(days=400), tick=False):
+        report = run_json()
+        text = run()
+    assert report["applied"] is False
+    assert counts(report)["security-log: privacy.securityevent"] == (3, 0)
+    assert report["totals"]["deleted"] >= 3
+    assert SecurityEvent.objects.count() == 3
+    assert "would be deleted" in text
+    assert "1 year after the event" in text
+    assert RetentionRun.objects.filter(status="dry-run").count() == 2
+
+
+def test_apply_then_a_second_run_changes_nothing():
+    with time_machine.travel(START, tick=False):
+        SecurityEventFactory.create_batch(5, ip_address="198.51.100.7")
+    with time_machine.travel(START + datetime.timedelta(days=400), tick=False):
+        first = run_json("--apply", "--batch-size", "2")
+        second = run_json("--apply")
+    assert counts(first)["security-log: privacy.securityevent"] == (5, 5)
+    assert second["totals"]["deleted"] == 0 and second["totals"]["anonymised"] == 0
+    assert list(RetentionRun.objects.values_list("status", flat=True)) == ["succeeded"] * 2
+
+
+def test_now_option_applies_the_schedule_as_of_a_date():
+    with time_machine.travel(START, tick=False):
+        SecurityEventFactory(ip_address="198.51.100.7")
+    report = run_json("--now", "2026-06-01")
+    assert counts(report)["security-log: privacy.securityevent"][0] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--now", "yesterday"], "not a date"),
+        (["--rule", "no-such-rule"], "Unknown retention rules"),
+        (["--batch-size", "0"], "at least 1"),
+    ],
+)
+def test_bad_arguments_are_refused_clearly(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+    assert not RetentionRun.objects.exists()
+
+
+def test_a_second_run_is_refused_while_one_is_running():
+    RetentionRun.objects.create(now=START, applied=True)  # the lock, held by another run
+    with pytest.raises(CommandError, match="in progress"):
+        run("--apply")
+    assert RetentionRun.objects.filter(status="running").count() == 1
+
+
+def test_a_dead_run_does_not_hold_the_lock_forever():
+    dead = RetentionRun.objects.create(now=START, applied=True)
+    RetentionRun.objects.filter(pk=dead.pk).update(
+        heartbeat_at=START - engine.STALE_AFTER - datetime.timedelta(minutes=1)
+    )
+    run("--apply")
+    dead.refresh_from_db()
+    assert dead.status == "failed"
+    assert RetentionRun.objects.latest("pk").status == "succeeded"
+
+
+def test_an_interrupted_run_is_finished_by_the_next(monkeypatch):
+    with time_machine.travel(START, tick=False):
+        events = SecurityEventFactory.create_batch(5, ip_address="198.51.100.7")
+    job = next(j for j in retention.jobs() if j.label == "security-log: privacy.securityevent")
+    batches = []
+
+    def act_then_stop(queryset):
+        batches.append(1)
+        if len(batches) == 2:
+            raise KeyboardInterrupt  # the operator presses Ctrl-C in the second batch
+        return retention.delete_rows(queryset)
+
+    patched = [
+        dataclasses.replace(j, act=act_then_stop) if j is job else j for j in retention.jobs()
+    ]
+    monkeypatch.setattr(engine, "jobs", lambda: patched)
+    with time_machine.travel(START + datetime.timedelta(days=400), tick=False):
+        with pytest.raises(KeyboardInterrupt):
+            engine.retention_run(apply=True, batch_size=2)
+        assert SecurityEvent.objects.count() == 3  # the first batch stayed done
+        interrupted = RetentionRun.objects.get()
+        assert interrupted.status == "interrupted"
+        monkeypatch.undo()
+        run("--apply", "--batch-size", "2")
+    assert not SecurityEvent.objects.filter(pk__in=[e.pk for e in events]).exists()
+
+
+def test_purged_customers_leave_no_trace_in_raw_rows():
+    with time_machine.travel(START, tick=False):
+        gone = UserFactory(verified=False, email="vanishing.customer@example.com")
+        gone.first_name = "Vanessa"
+        gone.save()
+        SecurityEventFactory(user=gone, ip_address="192.0.2.44")
+    with time_machine.travel(START + datetime.timedelta(days=400), tick=False):
+        run("--apply")
+    leftovers = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                if "vanishing.customer" in text or "192.0.2.44" in text:
+                    leftovers.append((table, columns))
+    assert leftovers == []
