@@ -7,17 +7,6 @@ from shop.models import BasketLine
 register = template.Library()
 
 
-@register.filter
-def pounds(pence) -> str:
-    """Integer pence as pounds: 1234 -> £12.34."""
-    if pence in (None, ""):
-        return ""
-    pence = int(pence)
-    sign = "-" if pence < 0 else ""
-    pounds_part, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds_part:,}.{rest:02d}"
-
-
 @register.simple_tag(takes_context=True)
 def basket_count(context) -> int:
     """How many items the shopper's basket holds (one query)."""
