@@ -26,9 +26,15 @@ class Courier:
 COURIERS: dict[str, Courier] = {
     courier.code: courier
     for courier in (
-        Courier("royal-mail", "Royal Mail", "https://www.royalmail.com/track-your-item#/{tracking}"),
+        Courier(
+            "royal-mail", "Royal Mail", "https://www.royalmail.com/track-your-item#/{tracking}"
+        ),
         Courier("dpd", "DPD", "https://track.dpd.co.uk/parcels/{tracking}"),
-        Courier("colissimo", "Colissimo", "https://www.laposte.fr/outils/suivre-vos-envois?code={tracking}"),
+        Courier(
+            "colissimo",
+            "Colissimo",
+            "https://www.laposte.fr/outils/suivre-vos-envois?code={tracking}",
+        ),
     )
 }
 
