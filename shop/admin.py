@@ -1,1 +1,4 @@
-from shop import admin_orders  # noqa: F401
+from shop import (
+    admin_fulfilment,  # noqa: F401
+    admin_orders,  # noqa: F401
+)
