@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from privacy.emails import email_send
@@ -83,20 +84,24 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
 def order_dispatched_notify(*, order: Order) -> None:
     """The dispatch e-mail (queued as a task) and the text message (outbox + task)."""
     order.refresh_from_db()
+    language = _customer_language(order)
+    with translation.override(language):
+        order_url = settings.SITE_URL.rstrip("/") + reverse(
+            "shop:order-detail", kwargs={"number": order.number}
+        )
     context = {
         "order": order,
         "courier": COURIERS[order.courier].label,
         "tracking_number": order.tracking_number,
         "tracking_url": tracking_url(order),
-        "order_url": settings.SITE_URL.rstrip("/")
-        + reverse("shop:order-detail", kwargs={"number": order.number}),
+        "order_url": order_url,
     }
     if order.user_id:
         email_send(
             to=order.user.email,
             template="shop/emails/order_dispatched",
             context=context,
-            language=_customer_language(order),
+            language=language,
         )
     sms_queue(
         order=order,

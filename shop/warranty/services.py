@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from privacy.emails import email_send
@@ -117,6 +117,11 @@ def claim_transition(*, claim: WarrantyClaim, to: str, note: str = "") -> bool:
 def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
     claim.refresh_from_db()
     order = claim.line.order
+    language = claim.user.language or claim.language
+    with translation.override(language):
+        order_url = settings.SITE_URL.rstrip("/") + reverse(
+            "shop:order-detail", kwargs={"number": order.number}
+        )
     email_send(
         to=claim.user.email,
         template="shop/emails/warranty_claim",
@@ -125,8 +130,7 @@ def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
             "line": claim.line,
             "status": claim.status,
             "note": note,
-            "order_url": settings.SITE_URL.rstrip("/")
-            + reverse("shop:order-detail", kwargs={"number": order.number}),
+            "order_url": order_url,
         },
-        language=claim.user.language or claim.language,
+        language=language,
     )
