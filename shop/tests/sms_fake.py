@@ -4,9 +4,11 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+TOKEN = "sms-test-token"
+
 
 class FakeSmsProvider:
-    def __init__(self, token: str = "sms-test-token"):
+    def __init__(self, token: str = TOKEN):
         self.token = token
         self.received: list[dict] = []
         self.fail_next = 0  # answer HTTP 503 to the next N requests
