@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from privacy.emails import email_send
+from privacy.services import disclosure_record
 from shop.models import Order, OrderStatus
 from shop.orders.services import order_lock, order_transition
 from shop.sms.services import sms_queue
@@ -38,6 +39,9 @@ COURIERS: dict[str, Courier] = {
         ),
     )
 }
+
+
+COURIER_FIELDS = ("name", "delivery address", "phone")
 
 
 class DispatchError(Exception):
@@ -76,6 +80,16 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
     locked.tracking_number = tracking_number[:40]
     locked.save(update_fields=["courier", "tracking_number", "updated_at"])
     order_transition(order=locked, to=OrderStatus.DISPATCHED, reason=_by(by))
+    if locked.user_id:
+        # The parcel label carries the customer's name, address and phone: a disclosure
+        # to the courier, recorded in the ledger the customer sees in their export.
+        disclosure_record(
+            user=locked.user,
+            processor="couriers",
+            purpose="orders",
+            fields=COURIER_FIELDS if locked.delivery_phone else COURIER_FIELDS[:2],
+            reference=locked.number,
+        )
     order.refresh_from_db()
     transaction.on_commit(lambda: order_dispatched_notify(order=locked))
     return True

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from privacy.models import Disclosure
 from shop.models import OrderStatus, SmsMessage, SmsStatus
 from shop.orders.dispatch import DispatchError, courier_signature, order_dispatch
 from shop.orders.services import IllegalTransition, order_transition
@@ -45,6 +46,16 @@ def test_dispatch_records_courier_and_tracking_and_emails_and_texts_the_customer
     assert sms.to == "+447700900123"
     assert "DPD0001" in sms.body and order.number in sms.body
     assert SmsMessage.objects.get(order=order).status == SmsStatus.SENT
+
+
+def test_dispatch_records_the_disclosure_to_the_courier():
+    with_phone, without_phone = paid_order(delivery_phone="+447700900123"), paid_order()
+    for order in (with_phone, without_phone):
+        order_dispatch(order=order, courier="dpd", tracking_number="T1")
+    disclosures = {d.reference: d for d in Disclosure.objects.filter(processor="couriers")}
+    assert disclosures[with_phone.number].fields == ["name", "delivery address", "phone"]
+    assert disclosures[without_phone.number].fields == ["name", "delivery address"]
+    assert disclosures[with_phone.number].user == with_phone.user
 
 
 def test_dispatch_messages_are_in_the_customers_language(django_capture_on_commit_callbacks):

@@ -185,3 +185,29 @@ def test_a_review_decision_on_an_order_not_held_is_refused(staff_client):
     assert "is not held for review" in response.text
     order.refresh_from_db()
     assert (order.status, order.refunded_pence) == (S.PAID, 0)
+
+
+def test_stripe_card_checks_and_risk_are_read_from_the_intent_and_its_charge():
+    from shop.payments.stripe import _checks
+
+    intent = {
+        "payment_method": {"card": {"country": "FR", "checks": {"cvc_check": "pass"}}},
+        "latest_charge": {
+            "outcome": {"risk_level": "elevated"},
+            "payment_method_details": {
+                "card": {
+                    "country": "FR",
+                    "checks": {"cvc_check": "fail", "address_postal_code_check": "pass"},
+                }
+            },
+        },
+    }
+    assert _checks(intent) == {
+        "card_country": "FR",
+        "cvc_check": "fail",
+        "postcode_check": "pass",
+        "risk_level": "elevated",
+    }
+    # A webhook's intent names its charge by id only: the card's own checks still count.
+    intent["latest_charge"] = "ch_123"
+    assert _checks(intent) == {"card_country": "FR", "cvc_check": "pass"}
