@@ -211,3 +211,11 @@ def test_stripe_card_checks_and_risk_are_read_from_the_intent_and_its_charge():
     # A webhook's intent names its charge by id only: the card's own checks still count.
     intent["latest_charge"] = "ch_123"
     assert _checks(intent) == {"card_country": "FR", "cvc_check": "pass"}
+
+
+def test_review_queue_query_count_is_pinned(staff_client, django_assert_max_num_queries):
+    for _ in range(3):
+        held_order()
+    with django_assert_max_num_queries(15):
+        page = staff_client.get(reverse("admin:shop_order_changelist"), {"review": "held"})
+    assert page.status_code == 200

@@ -194,3 +194,52 @@ def test_claims_are_in_the_customers_export():
     exported = declaration.export_row(row)
     assert exported["claim"] == claim.number and exported["symptoms"] == CLAIM["symptoms"]
     assert order.status == OrderStatus.DISPATCHED
+
+
+def claim_at(status):
+    """A claim walked to `status` along allowed moves."""
+    order = dispatched_order()
+    claim = claim_open(user=order.user, line=order.lines.get(), **CLAIM)
+    path = {
+        C.OPEN: [],
+        C.APPROVED: [C.APPROVED],
+        C.REJECTED: [C.REJECTED],
+        C.RECEIVED: [C.APPROVED, C.RECEIVED],
+        C.REPLACED: [C.APPROVED, C.RECEIVED, C.REPLACED],
+        C.REFUNDED: [C.APPROVED, C.RECEIVED, C.REFUNDED],
+        C.CLOSED: [C.APPROVED, C.CLOSED],
+    }[status]
+    for step in path:
+        claim_transition(claim=claim, to=step)
+    return claim
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [(s, t) for s in C.values for t in C.values if s != t]
+)
+def test_every_claim_move_follows_the_table(source, target, django_capture_on_commit_callbacks):
+    claim = claim_at(source)
+    mail.outbox.clear()
+    if target in CLAIM_TRANSITIONS[source]:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert claim_transition(claim=claim, to=target) is True
+        assert claim.status == target and len(mail.outbox) == 1
+    else:
+        with pytest.raises(IllegalClaimTransition):
+            claim_transition(claim=claim, to=target)
+        claim.refresh_from_db()
+        assert claim.status == source and mail.outbox == []
+
+
+def test_the_same_step_twice_changes_nothing():
+    claim = claim_at(C.APPROVED)
+    assert claim_transition(claim=claim, to=C.APPROVED) is False
+    assert claim.events.filter(to_status=C.APPROVED).count() == 1
+
+
+def test_staff_claim_list_query_count_is_pinned(staff_client, django_assert_max_num_queries):
+    for _ in range(3):
+        claim_at(C.OPEN)
+    with django_assert_max_num_queries(12):
+        page = staff_client.get(reverse("admin:shop_warrantyclaim_changelist"))
+    assert page.status_code == 200 and page.text.count("RMA-") >= 3
