@@ -9,3 +9,4 @@ class ShopConfig(AppConfig):
     def ready(self):
         from shop.basket import signals  # noqa: F401
         from shop.payments import checks  # noqa: F401
+        from shop.sms import checks as sms_checks  # noqa: F401

@@ -295,3 +295,19 @@ def test_a_courier_update_for_an_order_not_dispatched_is_refused(client):
 def test_a_courier_update_that_is_not_json_is_refused(client):
     response = client.post(reverse("courier-update"), b"[1]", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_deploy_checks_want_a_real_sms_provider_and_a_courier_secret(settings):
+    from shop.sms.checks import fulfilment_configured
+
+    settings.DEBUG = False
+    settings.SMS_BACKEND = "console"
+    settings.COURIER_WEBHOOK_SECRET = ""
+    assert {c.id for c in fulfilment_configured()} == {"shop.W010", "shop.W012"}
+    settings.SMS_BACKEND = "http"
+    settings.SMS_HTTP_URL = "http://sms.example"
+    assert "shop.E011" in {c.id for c in fulfilment_configured()}
+    settings.SMS_HTTP_URL = "https://sms.example/v1/messages"
+    settings.SMS_HTTP_TOKEN = "token"
+    settings.COURIER_WEBHOOK_SECRET = "secret"
+    assert fulfilment_configured() == []
