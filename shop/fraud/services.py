@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from shop.fraud.rules import RULES, FraudRule
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
-from shop.orders.services import order_lock, order_transition
+from shop.orders.services import order_lock, order_stock_release, order_transition
 
 
 def _payment_field_in(*, order: Order, payment: Payment, params: dict, now) -> bool:
@@ -113,5 +113,7 @@ def order_review_refund(*, order: Order, reason: str, by) -> bool:
     payment_refund(
         payment=payment, amount_pence=order.refundable_pence, reason=f"review: {reason}", by=by
     )
+    # The modules never left the warehouse: they go back to stock.
+    order_stock_release(order=order)
     order.refresh_from_db()
     return order.status == OrderStatus.REFUNDED

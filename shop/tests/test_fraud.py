@@ -160,12 +160,16 @@ def test_staff_release_a_held_order_with_a_reason(staff_client):
     assert order.events.filter(kind="review_released", reason="Called the customer").exists()
 
 
-def test_staff_refund_a_held_order_with_a_reason(staff_client):
+def test_staff_refund_a_held_order_with_a_reason_and_its_stock_comes_back(staff_client):
     order = held_order()
+    module = order.lines.get().module
+    stock = module.stock
     url = reverse("admin:shop_order_review", args=[order.pk])
     staff_client.post(url, {"decision": "refund", "reason": "Stolen card"})
     order.refresh_from_db()
+    module.refresh_from_db()
     assert order.status == S.REFUNDED and order.refunded_pence == order.total_pence
+    assert module.stock == stock + 1 and not order.stock_reserved
     assert order.events.filter(kind="review_refused", reason="Stolen card").exists()
 
 
