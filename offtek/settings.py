@@ -225,6 +225,18 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="stripe" if STRIPE_SECRET_KEY else "simulator")
 
+# Fulfilment: text messages (console in development, "http" provider in production),
+# courier delivery updates, review invitations.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="Offtek")
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
+SMS_RETRY_SECONDS = env.int("SMS_RETRY_SECONDS", default=60)
+COURIER_WEBHOOK_SECRET = env.str("COURIER_WEBHOOK_SECRET", default="")
+REVIEW_INVITATION_DAYS = env.int("REVIEW_INVITATION_DAYS", default=14)
+REVIEW_PROVIDER_BACKEND = env.str("REVIEW_PROVIDER_BACKEND", default="console")
+
 # Security headers. HTTPS-only settings are on in production and off in development.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000

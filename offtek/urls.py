@@ -4,11 +4,14 @@ from django.urls import include, path
 
 from privacy.views import language_set
 from shop.checkout.views import stripe_webhook
+from shop.orders.views import courier_update
 
 urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     # Stripe calls this without a language prefix.
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    # Couriers' signed delivery updates, also without a language prefix.
+    path("couriers/updates/", courier_update, name="courier-update"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -10,3 +10,4 @@ class ShopConfig(AppConfig):
         from shop import catalog_cache  # noqa: F401 - connects the catalog's cache signals
         from shop.basket import signals  # noqa: F401
         from shop.payments import checks  # noqa: F401
+        from shop.sms import checks as sms_checks  # noqa: F401

@@ -1,7 +1,18 @@
 """The shop's personal data, declared for the privacy app (see privacy.registry)."""
 
 from privacy import registry, retention
-from shop.models import Address, Basket, Manufacturer, Order, OrderLine, Payment
+from shop.models import (
+    Address,
+    Basket,
+    Manufacturer,
+    Order,
+    OrderLine,
+    Payment,
+    ReviewInvitation,
+    SmsMessage,
+    WarrantyClaim,
+    WarrantyClaimEvent,
+)
 
 ORDER_ADDRESS = [
     "delivery_name",
@@ -29,6 +40,10 @@ def _order_export(order):
             name: getattr(order, name) for name in [*ORDER_ADDRESS, "delivery_country"]
         },
         "language": order.language,
+        "dispatched": order.dispatched_at.isoformat() if order.dispatched_at else None,
+        "delivered": order.delivered_at.isoformat() if order.delivered_at else None,
+        "courier": order.courier,
+        "tracking_number": order.tracking_number,
         "lines": [
             {
                 "part_number": line.part_number,
@@ -77,23 +92,46 @@ registry.declare(
 
 registry.declare(
     Order,
-    categories=["contact", "identity", "transaction"],
+    categories=["contact", "identity", "transaction", "technical"],
     purpose="orders",
-    fields=[*ORDER_ADDRESS, "delivery_country", "number", "total_pence", "created_at"],
+    fields=[
+        *ORDER_ADDRESS,
+        "delivery_country",
+        "number",
+        "total_pence",
+        "created_at",
+        "courier",
+        "tracking_number",
+        "client_ip_hash",
+    ],
     retention="tax-records",
     owner="user",
     export=_order_export,
     # Kept for tax, then anonymised: what was sold, for how much, when and to which
     # country survives for statistics; nothing that points to a person does.
     erase=registry.Erase.ANONYMISE,
-    anonymise={name: "" for name in ORDER_ADDRESS},
+    anonymise={
+        **{name: "" for name in ORDER_ADDRESS},
+        "tracking_number": "",
+        "client_ip_hash": "",
+    },
 )
 
 registry.declare(
     Payment,
     categories=["financial", "transaction"],
     purpose="orders",
-    fields=["card_brand", "card_last4", "failure_message", "amount_pence", "created_at"],
+    fields=[
+        "card_brand",
+        "card_last4",
+        "card_country",
+        "cvc_check",
+        "postcode_check",
+        "risk_level",
+        "failure_message",
+        "amount_pence",
+        "created_at",
+    ],
     retention="tax-records",
     owner="order__user",
     export=_payment_export,
@@ -109,6 +147,65 @@ registry.declare(
     retention="abandoned-basket",
     owner="user",
     export=_basket_export,
+    erase=registry.Erase.DELETE,
+)
+
+
+def _claim_export(claim):
+    return {
+        "claim": claim.number,
+        "order": claim.line.order.number,
+        "part_number": claim.line.part_number,
+        "reason": claim.reason,
+        "symptoms": claim.symptoms,
+        "status": claim.status,
+        "opened": claim.created_at.isoformat(),
+        "steps": [
+            {"to": event.to_status, "note": event.note, "when": event.created_at.isoformat()}
+            for event in claim.events.all()
+        ],
+    }
+
+
+registry.declare(
+    SmsMessage,
+    categories=["contact"],
+    purpose="orders",
+    fields=["to_number", "body", "status", "created_at"],
+    retention="account",
+    owner="order__user",
+    erase=registry.Erase.DELETE,
+)
+
+# Warranty claims live as long as the lifetime-warranty purchase they are about.
+registry.declare(
+    WarrantyClaim,
+    categories=["transaction", "correspondence"],
+    purpose="warranty",
+    fields=["number", "reason", "symptoms", "status", "created_at"],
+    retention="lifetime-warranty",
+    owner="user",
+    export=_claim_export,
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    WarrantyClaimEvent,
+    categories=["correspondence"],
+    purpose="warranty",
+    fields=["to_status", "note", "created_at"],
+    retention="lifetime-warranty",
+    owner="claim__user",
+    erase=registry.Erase.DELETE,
+)
+
+registry.declare(
+    ReviewInvitation,
+    categories=["marketing", "transaction"],
+    purpose="review-invitations",
+    fields=["provider", "created_at"],
+    retention="account",
+    owner="order__user",
     erase=registry.Erase.DELETE,
 )
 

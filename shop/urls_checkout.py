@@ -5,6 +5,7 @@ from django.urls import path
 from shop.basket import views as basket_views
 from shop.checkout import views as checkout_views
 from shop.orders import views as order_views
+from shop.warranty import views as warranty_views
 
 urlpatterns = [
     path("basket/", basket_views.basket_detail, name="basket-detail"),
@@ -37,4 +38,9 @@ urlpatterns = [
     ),
     path("orders/", order_views.order_list, name="order-list"),
     path("orders/<str:number>/", order_views.order_detail, name="order-detail"),
+    path(
+        "orders/<str:number>/lines/<int:line_id>/warranty/",
+        warranty_views.warranty_claim_open,
+        name="warranty-claim-open",
+    ),
 ]

@@ -23,6 +23,10 @@ PRODUCTION_ENV = {
     "STRIPE_SECRET_KEY": "sk_test_production_check",
     "STRIPE_PUBLISHABLE_KEY": "pk_test_production_check",
     "STRIPE_WEBHOOK_SECRET": "whsec_production_check",
+    "SMS_BACKEND": "http",
+    "SMS_HTTP_URL": "https://sms.example/v1/messages",
+    "SMS_HTTP_TOKEN": "sms-production-check",
+    "COURIER_WEBHOOK_SECRET": "courier-production-check",
 }
 
 

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from shop.fraud.services import ReviewError, order_review_refund, order_review_release
 from shop.models import (
     Order,
     OrderEvent,
@@ -18,6 +19,7 @@ from shop.models import (
     PaymentStatus,
     Refund,
 )
+from shop.orders.dispatch import DispatchError, courier_choices, order_deliver, order_dispatch
 from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import GatewayError
 from shop.payments.services import RefundError, payment_refund
@@ -67,10 +69,60 @@ class RefundForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class DispatchForm(forms.Form):
+    """The courier for the selected orders and one tracking number per order."""
+
+    courier = forms.ChoiceField(label=_("Courier"), choices=courier_choices)
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.orders = orders
+        for order in orders:
+            self.fields[f"tracking_{order.pk}"] = forms.CharField(
+                label=_("Tracking number for %(number)s") % {"number": order.number},
+                max_length=40,
+            )
+
+    def tracking_for(self, order) -> str:
+        return self.cleaned_data[f"tracking_{order.pk}"]
+
+
+class ReviewDecisionForm(forms.Form):
+    RELEASE, REFUND = "release", "refund"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (RELEASE, _("Release: the order may be dispatched")),
+            (REFUND, _("Cancel and refund the order in full")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class HeldForReviewFilter(admin.SimpleListFilter):
+    title = _("review queue")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("held", _("Held for review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "held":
+            return queryset.filter(status=OrderStatus.HELD_FOR_REVIEW)
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
     list_display = ["number", "user", "status", "total_pence", "refunded_pence", "created_at"]
-    list_filter = ["status", "delivery_option", "created_at", "payments__gateway"]
+    list_filter = [
+        HeldForReviewFilter,
+        "status",
+        "delivery_option",
+        "created_at",
+        "payments__gateway",
+    ]
     search_fields = ["number", "user__email"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, PaymentInline, OrderEventInline]
@@ -85,7 +137,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         "dispatch_action",
         "deliver_action",
         "hold_action",
-        "release_hold_action",
+        "review_action",
     ]
 
     def has_add_permission(self, request):
@@ -100,6 +152,16 @@ class OrderAdmin(SimpleHistoryAdmin):
                 "<int:order_id>/refund/",
                 self.admin_site.admin_view(self.refund_view),
                 name="shop_order_refund",
+            ),
+            path(
+                "dispatch/",
+                self.admin_site.admin_view(self.dispatch_view),
+                name="shop_order_dispatch",
+            ),
+            path(
+                "<int:order_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="shop_order_review",
             ),
             *super().get_urls(),
         ]
@@ -131,21 +193,104 @@ class OrderAdmin(SimpleHistoryAdmin):
                 messages.ERROR,
             )
 
-    @admin.action(description=_("Mark as dispatched"))
+    @admin.action(description=_("Dispatch (courier and tracking number)"))
     def dispatch_action(self, request, queryset):
-        self._transition_all(request, queryset, OrderStatus.DISPATCHED)
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:shop_order_dispatch')}?ids={ids}")
 
     @admin.action(description=_("Mark as delivered"))
     def deliver_action(self, request, queryset):
-        self._transition_all(request, queryset, OrderStatus.DELIVERED)
+        moved, refused = 0, []
+        for order in queryset:
+            try:
+                moved += order_deliver(order=order, source=f"staff #{request.user.pk}")
+            except IllegalTransition:
+                refused.append(order.number)
+        self._report(request, moved, refused)
+
+    def _report(self, request, moved: int, refused: list[str]) -> None:
+        self.message_user(request, _("%(moved)d order(s) changed.") % {"moved": moved})
+        if refused:
+            self.message_user(
+                request,
+                _("Not allowed from their current status: %(numbers)s")
+                % {"numbers": ", ".join(refused)},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Review a held order (release or refund)"))
+    def review_action(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one order to review."), messages.ERROR)
+            return None
+        return redirect(reverse("admin:shop_order_review", args=[queryset.get().pk]))
+
+    def dispatch_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
+        selected = list(Order.objects.filter(pk__in=ids).order_by("pk"))
+        orders = [o for o in selected if o.status == OrderStatus.PAID]
+        blocked = [o for o in selected if o.status != OrderStatus.PAID]
+        form = DispatchForm(request.POST or None, orders=orders)
+        if request.method == "POST" and orders and form.is_valid():
+            moved, refused = 0, []
+            for order in orders:
+                try:
+                    moved += order_dispatch(
+                        order=order,
+                        courier=form.cleaned_data["courier"],
+                        tracking_number=form.tracking_for(order),
+                        by=request.user,
+                    )
+                except (IllegalTransition, DispatchError):
+                    refused.append(order.number)
+            self._report(request, moved, refused)
+            return redirect(reverse("admin:shop_order_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Dispatch orders"),
+            "form": form,
+            "orders": orders,
+            "blocked": blocked,
+            "opts": self.model._meta,
+        }
+        return render(request, "shop/admin/order_dispatch.html", context)
+
+    def review_view(self, request, order_id: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=order_id)
+        form = ReviewDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            decide = (
+                order_review_release
+                if form.cleaned_data["decision"] == ReviewDecisionForm.RELEASE
+                else order_review_refund
+            )
+            try:
+                decide(order=order, reason=form.cleaned_data["reason"], by=request.user)
+            except (ReviewError, RefundError, GatewayError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, _("Decision recorded."), messages.SUCCESS)
+                return redirect(reverse("admin:shop_order_change", args=[order.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review %(number)s") % {"number": order.number},
+            "order": order,
+            "holds": order.events.filter(kind__in=["fraud_hold", "dispute", "status"]).filter(
+                to_status__in=["", OrderStatus.HELD_FOR_REVIEW]
+            ),
+            "payment": order.payments.filter(status=PaymentStatus.SUCCEEDED).first(),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "shop/admin/order_review.html", context)
 
     @admin.action(description=_("Hold for review"))
     def hold_action(self, request, queryset):
         self._transition_all(request, queryset, OrderStatus.HELD_FOR_REVIEW)
-
-    @admin.action(description=_("Release from review (back to paid)"))
-    def release_hold_action(self, request, queryset):
-        self._transition_all(request, queryset, OrderStatus.PAID)
 
     def refund_view(self, request, order_id: int):
         if not self.has_change_permission(request):

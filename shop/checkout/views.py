@@ -59,6 +59,7 @@ def checkout(request):
                 address=form.delivery_address(),
                 delivery_code=form.cleaned_data["delivery"],
                 save_address=form.save_address_wanted,
+                client_ip=request.META.get("REMOTE_ADDR", ""),
             )
         except CheckoutError as error:
             messages.error(request, str(error))

@@ -11,10 +11,26 @@ from shop.models.catalog import (
     SystemKind,
     SystemModuleOverride,
 )
+from shop.models.fulfilment import (
+    ClaimReason,
+    ClaimStatus,
+    ReviewInvitation,
+    SmsMessage,
+    SmsStatus,
+    WarrantyClaim,
+    WarrantyClaimEvent,
+)
 from shop.models.orders import Address, Country, Order, OrderEvent, OrderLine, OrderStatus
 from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund
 
 __all__ = [
+    "ClaimReason",
+    "ClaimStatus",
+    "ReviewInvitation",
+    "SmsMessage",
+    "SmsStatus",
+    "WarrantyClaim",
+    "WarrantyClaimEvent",
     "Address",
     "Basket",
     "BasketLine",

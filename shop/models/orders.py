@@ -86,6 +86,19 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    courier = models.CharField(_("courier"), max_length=20, blank=True)
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=40, blank=True, db_index=True
+    )
+    client_ip_hash = models.CharField(
+        _("customer network (keyed hash)"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("A keyed hash of the IP address the order was placed from, for fraud checks."),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -33,6 +33,10 @@ class Payment(models.Model):
     card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
     card_last4 = models.CharField(_("card last four digits"), max_length=4, blank=True)
     failure_message = models.CharField(_("failure message"), max_length=200, blank=True)
+    card_country = models.CharField(_("card country"), max_length=2, blank=True)
+    cvc_check = models.CharField(_("CVC check"), max_length=16, blank=True)
+    postcode_check = models.CharField(_("postcode check"), max_length=16, blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

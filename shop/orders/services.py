@@ -24,6 +24,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REFUNDED: frozenset(),
 }
 
+# The time an order first entered a status, where we keep one, as data.
+STAMPS: dict[str, str] = {
+    S.PAID: "paid_at",
+    S.DISPATCHED: "dispatched_at",
+    S.DELIVERED: "delivered_at",
+}
+
 ABANDONED_AFTER = timedelta(minutes=30)
 
 
@@ -64,9 +71,10 @@ def order_transition(*, order: Order, to: str, reason: str = "") -> bool:
         locked.refresh_from_db()
     update_fields = ["status", "updated_at"]
     locked.status = to
-    if to == S.PAID and locked.paid_at is None:
-        locked.paid_at = timezone.now()
-        update_fields.append("paid_at")
+    stamp = STAMPS.get(to)
+    if stamp and getattr(locked, stamp) is None:
+        setattr(locked, stamp, timezone.now())
+        update_fields.append(stamp)
     locked._change_reason = reason[:100]
     locked.save(update_fields=update_fields)
     OrderEvent.objects.create(

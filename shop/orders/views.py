@@ -1,7 +1,16 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+import json
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from shop.orders.dispatch import CourierUpdateRefused, courier_update_apply, tracking_url
 from shop.orders.selectors import orders_for
+from shop.warranty.forms import WarrantyClaimForm
+from shop.warranty.services import line_claim_refusal
 
 
 @login_required
@@ -12,11 +21,53 @@ def order_list(request):
     return render(request, "shop/order_list.html", {"orders": orders})
 
 
+def order_detail_context(*, user, number: str, bound_form=None, bound_line_id=None) -> dict:
+    order = orders_for(user=user).filter(number=number).first()
+    if order is None:
+        raise Http404
+    lines = list(order.lines.select_related("order").prefetch_related("warranty_claims"))
+    claimable = [line for line in lines if not line_claim_refusal(line=line, user=user)]
+    return {
+        "order": order,
+        "lines": lines,
+        "payments": order.payments.all(),
+        "tracking_url": tracking_url(order),
+        "claims": [claim for line in lines for claim in line.warranty_claims.all()],
+        "claim_rows": [
+            (
+                line,
+                bound_form
+                if line.pk == bound_line_id
+                else WarrantyClaimForm(auto_id=f"line{line.pk}_%s"),
+            )
+            for line in claimable
+        ],
+    }
+
+
 @login_required
 def order_detail(request, number: str):
-    order = get_object_or_404(orders_for(user=request.user), number=number)
     return render(
-        request,
-        "shop/order_detail.html",
-        {"order": order, "lines": order.lines.all(), "payments": order.payments.all()},
+        request, "shop/order_detail.html", order_detail_context(user=request.user, number=number)
     )
+
+
+@csrf_exempt
+@require_POST
+def courier_update(request):
+    """A courier's signed delivery update (see `courier_update_apply`)."""
+    try:
+        payload = json.loads(request.body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"error": _("The update is not a JSON object.")}, status=400)
+    try:
+        order = courier_update_apply(
+            body=request.body,
+            signature=request.headers.get("X-Offtek-Signature", ""),
+            payload=payload,
+        )
+    except CourierUpdateRefused as refusal:
+        return JsonResponse({"error": str(refusal)}, status=403)
+    return JsonResponse({"order": order.number, "status": order.status})

@@ -9,6 +9,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from shop.fraud.services import order_fraud_check
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentEvent, PaymentStatus, Refund
 from shop.orders.emails import order_paid_email_send, order_refunded_out_of_stock_email_send
 from shop.orders.services import (
@@ -21,6 +22,10 @@ from shop.orders.services import (
 
 logger = logging.getLogger(__name__)
 S = OrderStatus
+
+
+# What a provider may report about the card and the payment's risk.
+CHECK_FIELDS = ("card_country", "cvc_check", "postcode_check", "risk_level")
 
 
 class RefundError(Exception):
@@ -66,9 +71,12 @@ def payment_succeeded(
     currency: str,
     card_brand: str = "",
     card_last4: str = "",
+    checks: dict | None = None,
 ) -> bool:
     """The provider says the money was taken. Returns True when this made the order
-    paid (and only then is the confirmation e-mail queued)."""
+    paid (and only then is the confirmation e-mail queued). `checks` carries the
+    provider's card checks and risk outcome (keys of CHECK_FIELDS); the fraud rules
+    read them, and an order that trips one is held for review at once."""
     locked = payment_lock(payment=payment)
     order = order_lock(order=locked.order)
     if amount_pence != order.total_pence or currency.upper() != order.currency:
@@ -81,6 +89,7 @@ def payment_succeeded(
         return False
     if locked.status != PaymentStatus.SUCCEEDED:
         card = {"card_brand": card_brand[:20], "card_last4": card_last4[-4:]}
+        card.update({k: str(v)[:16] for k, v in (checks or {}).items() if k in CHECK_FIELDS})
         _payment_status_set(locked, PaymentStatus.SUCCEEDED, **{k: v for k, v in card.items() if v})
     payment.refresh_from_db()
     other_success = (
@@ -107,6 +116,7 @@ def payment_succeeded(
         return False  # already beyond paid (dispatched, refunded...): nothing to do
     if changed:
         transaction.on_commit(lambda: order_paid_email_send(order=order))
+        order_fraud_check(order=order, payment=locked)
     return changed
 
 

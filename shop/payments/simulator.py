@@ -5,7 +5,7 @@ including the 3-D Secure challenge. It keeps no card number, only the brand, the
 last four digits and the scenario; nothing here logs the number."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.urls import reverse
@@ -20,12 +20,17 @@ from shop.payments.services import (
     payment_succeeded,
 )
 
+PASSED = {"cvc_check": "pass", "postcode_check": "pass", "risk_level": "normal"}
+
 
 @dataclass(frozen=True)
 class Scenario:
     code: str
     challenge: bool
     decline: str = ""  # a key of DECLINE_MESSAGES, empty for success
+    # What the card checks and the risk assessment report, as Stripe's charge
+    # `outcome.risk_level` and `payment_method_details.card.checks` would.
+    checks: dict = field(default_factory=lambda: dict(PASSED))
 
 
 SCENARIOS_BY_CARD: dict[str, Scenario] = {
@@ -38,6 +43,16 @@ SCENARIOS_BY_CARD: dict[str, Scenario] = {
         "insufficient_funds", challenge=False, decline="insufficient_funds"
     ),
     "4000000000000002": Scenario("declined", challenge=False, decline="card_declined"),
+    # Stripe's test cards for card checks, risk and card country.
+    "4000000000000101": Scenario("cvc_check_fails", False, checks={**PASSED, "cvc_check": "fail"}),
+    "4000000000000036": Scenario(
+        "postcode_check_fails", False, checks={**PASSED, "postcode_check": "fail"}
+    ),
+    "4000000000009235": Scenario(
+        "elevated_risk", False, checks={**PASSED, "risk_level": "elevated"}
+    ),
+    "4000008260000000": Scenario("card_gb", False, checks={**PASSED, "card_country": "GB"}),
+    "4000002500000003": Scenario("card_fr", False, checks={**PASSED, "card_country": "FR"}),
 }
 UNKNOWN_CARD = Scenario("unknown_card", challenge=False, decline="unknown_card")
 
@@ -103,6 +118,7 @@ class SimulatorGateway(PaymentGateway):
                 currency=payment.currency,
                 card_brand=card["card_brand"],
                 card_last4=card["card_last4"],
+                checks=scenario.checks,
             )
         payment.refresh_from_db()
         return payment
@@ -121,7 +137,10 @@ class SimulatorGateway(PaymentGateway):
             payment_failed(payment=payment, message=str(DECLINE_MESSAGES[scenario.decline]))
         else:
             payment_succeeded(
-                payment=payment, amount_pence=payment.amount_pence, currency=payment.currency
+                payment=payment,
+                amount_pence=payment.amount_pence,
+                currency=payment.currency,
+                checks=scenario.checks,
             )
         payment.refresh_from_db()
         return payment

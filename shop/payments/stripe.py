@@ -50,6 +50,25 @@ def _card(intent) -> dict:
     return {"card_brand": str(card.get("brand", "")), "card_last4": str(card.get("last4", ""))}
 
 
+def _checks(intent) -> dict:
+    """Card checks and risk, from the payment method and (when the webhook or retrieve
+    expanded it) the latest charge's `outcome` and `payment_method_details`."""
+    method = intent.get("payment_method")
+    card = (method.get("card") if isinstance(method, dict) else None) or {}
+    charge = intent.get("latest_charge")
+    if isinstance(charge, dict):
+        card = ((charge.get("payment_method_details") or {}).get("card")) or card
+    card_checks = card.get("checks") or {}
+    found = {
+        "card_country": card.get("country") or "",
+        "cvc_check": card_checks.get("cvc_check") or "",
+        "postcode_check": card_checks.get("address_postal_code_check") or "",
+    }
+    if isinstance(charge, dict):
+        found["risk_level"] = (charge.get("outcome") or {}).get("risk_level") or ""
+    return {key: str(value) for key, value in found.items() if value}
+
+
 class StripeGateway(PaymentGateway):
     name = "stripe"
 
@@ -95,6 +114,7 @@ class StripeGateway(PaymentGateway):
                 payment=payment,
                 amount_pence=int(intent.get("amount_received") or intent.get("amount") or 0),
                 currency=str(intent.get("currency", "")),
+                checks=_checks(intent),
                 **_card(intent),
             )
             return "paid" if changed else "succeeded, no change"

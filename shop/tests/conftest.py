@@ -26,3 +26,32 @@ def fake_stripe(settings):
     settings.STRIPE_API_BASE = server.url
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _memory_sms_and_reviews(settings):
+    """Text messages and review invitations stay in memory (reset for each test)."""
+    from shop.reviews.memory import MemoryReviewProvider
+    from shop.sms.memory import MemorySmsBackend
+
+    settings.SMS_BACKEND = "memory"
+    settings.REVIEW_PROVIDER_BACKEND = "memory"
+    settings.COURIER_WEBHOOK_SECRET = "courier-test-secret"
+    MemorySmsBackend.reset()
+    MemoryReviewProvider.reset()
+    yield
+    MemorySmsBackend.reset()
+    MemoryReviewProvider.reset()
+
+
+@pytest.fixture
+def staff_client(client):
+    from allauth.mfa.models import Authenticator
+
+    from privacy.tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=staff, type="totp", data={"secret": "x"})
+    client.force_login(staff)
+    client.staff = staff
+    return client

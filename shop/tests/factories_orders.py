@@ -75,3 +75,21 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     gateway = "simulator"
     reference = factory.Sequence(lambda n: f"sim_test_{n}")
     amount_pence = factory.LazyAttribute(lambda o: o.order.total_pence)
+
+
+def paid_order(**kwargs) -> Order:
+    """An order with one line and a successful simulator payment, made paid through
+    the state machine (no fraud rule runs: the payment reports nothing)."""
+    from shop.models import PaymentStatus
+    from shop.orders.services import order_transition
+
+    line_kwargs = {
+        key.removeprefix("line__"): kwargs.pop(key)
+        for key in list(kwargs)
+        if key.startswith("line__")
+    }
+    order = OrderFactory(**kwargs)
+    OrderLineFactory(order=order, **line_kwargs)
+    PaymentFactory(order=order, status=PaymentStatus.SUCCEEDED)
+    order_transition(order=order, to="paid")
+    return order

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from shop.sms.services import sms_resend_due
+
+
+class Command(BaseCommand):
+    help = "Try again every text message whose previous attempt failed and is due again."
+
+    def handle(self, *args, **options):
+        sent = sms_resend_due()
+        self.stdout.write(f"Sent {sent} text message(s).")

@@ -1,0 +1,53 @@
+"""A local fake of the JSON-over-HTTPS text-message provider, on 127.0.0.1."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+TOKEN = "sms-test-token"
+
+
+class FakeSmsProvider:
+    def __init__(self, token: str = TOKEN):
+        self.token = token
+        self.received: list[dict] = []
+        self.fail_next = 0  # answer HTTP 503 to the next N requests
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                    return self._answer(401, {"error": "bad token"})
+                if fake.fail_next > 0:
+                    fake.fail_next -= 1
+                    return self._answer(503, {"error": "try later"})
+                fake.received.append(body)
+                return self._answer(201, {"id": f"msg_{len(fake.received)}"})
+
+            def _answer(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1/messages"
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
