@@ -7,5 +7,6 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self):
+        from shop import account_sections  # noqa: F401  (dashboard links)
         from shop.basket import signals  # noqa: F401
         from shop.payments import checks  # noqa: F401

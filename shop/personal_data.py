@@ -1,5 +1,7 @@
 """The shop's personal data, declared for the privacy app (see privacy.registry)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from privacy import registry
 from shop.models import Address, Basket, Manufacturer, Order, Payment
 
@@ -47,7 +49,7 @@ def _basket_export(basket):
         "updated": basket.updated_at.isoformat(),
         "lines": [
             {"module": line.module.part_number, "quantity": line.quantity}
-            for line in basket.lines.select_related("module")
+            for line in basket.lines.all()
         ],
     }
 
@@ -83,6 +85,11 @@ registry.declare(
     retention="tax-records",
     owner="user",
     export=_order_export,
+    prefetch_related=["lines"],
+    # At closure: kept for tax under a legal hold, detached from the login.
+    closure=registry.Closure.HOLD,
+    detach="user",
+    hold_field="legal_hold_until",
     # Kept for tax, then anonymised: what was sold, for how much, when and to which
     # country survives for statistics; nothing that points to a person does.
     erase=registry.Erase.ANONYMISE,
@@ -97,6 +104,8 @@ registry.declare(
     retention="tax-records",
     owner="order__user",
     export=_payment_export,
+    select_related=["order"],
+    closure=registry.Closure.HOLD,  # follows its order
     erase=registry.Erase.ANONYMISE,
     anonymise={"card_last4": "", "failure_message": ""},
 )
@@ -109,7 +118,23 @@ registry.declare(
     retention="abandoned-basket",
     owner="user",
     export=_basket_export,
+    prefetch_related=["lines__module"],
     erase=registry.Erase.DELETE,
 )
 
 registry.exempt(Manufacturer, reason="The name of a computer maker, not of a person.")
+
+# At closure the customer may keep their lifetime warranties: the orders are then kept
+# (detached from the login) for as long as they want to claim, not only for tax.
+registry.closure_option(
+    key="lifetime-warranty",
+    model=Order,
+    rows={"lines__warranty_years__isnull": True},
+    mark={"warranty_kept": True},
+    retention="lifetime-warranty",
+    label=_("Keep my lifetime warranties"),
+    warning=_(
+        "If you do not keep them, we can no longer handle a warranty claim for these "
+        "purchases once your account is closed."
+    ),
+)
