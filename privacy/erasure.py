@@ -190,19 +190,20 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
                     }
                 )
                 continue
+            outcome = _erase_rows(declaration, rows)
+            # After the rows: deleting them writes a last history row of its own.
             if history is not None:
                 history.objects.filter(**_history_owner_filter(declaration, locked)).delete()
-            outcome = _erase_rows(declaration, rows)
             outcomes.append(
                 {"key": declaration.label, "outcome": outcome, "until": None, "retention": ""}
             )
 
         for model in _historical_models():
             model.objects.filter(history_user_id=locked.pk).update(history_user=None)
-        User.history.model.objects.filter(id=locked.pk).delete()
         LogEntry.objects.filter(object_repr__icontains=email).update(object_repr=ERASED_REPR)
         _sessions_delete(locked)
         User.objects.filter(pk=locked.pk).delete()
+        User.history.model.objects.filter(id=locked.pk).delete()
         outcomes.append(
             {"key": "privacy.user", "outcome": policy.Action.DELETE, "until": None, "retention": ""}
         )

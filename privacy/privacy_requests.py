@@ -51,7 +51,9 @@ def months_after(day: datetime.date, months: int) -> datetime.date:
 
 
 def email_digest(email: str) -> str:
-    return salted_hmac("privacy.request-email", email.strip().lower()).hexdigest()
+    return salted_hmac(
+        "privacy.request-email", email.strip().lower(), algorithm="sha256"
+    ).hexdigest()
 
 
 def _rate_limit_hit(*, ip: str, email: str) -> bool:

@@ -3,8 +3,8 @@ contact form, and one-click unsubscribe. Each view parses, calls one service, re
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -70,6 +70,13 @@ def export_download(request):
     return response
 
 
+def _signed_out(request):
+    """End the session of an account that no longer exists (Django's logout() would
+    log a sign-out against the erased user)."""
+    request.session.flush()
+    request.user = AnonymousUser()
+
+
 def _options_for(user):
     return [option for option in registry.closure_options() if option.rows_for(user).exists()]
 
@@ -82,10 +89,10 @@ def account_close(request):
         try:
             result = erasure.account_close(user=request.user, keep=form.kept(), request=request)
         except erasure.AccountAlreadyClosed:
-            logout(request)
+            _signed_out(request)
             messages.info(request, _("This account is already closed: nothing more was done."))
             return redirect("shop:home")
-        logout(request)
+        _signed_out(request)
         request.session[RECEIPT_SESSION_KEY] = {"id": result.receipt.pk, "code": result.code}
         return redirect("privacy:account-closed")
     return render(request, "privacy/account_close.html", {"form": form})
