@@ -39,7 +39,8 @@ What happens at account closure is declared too (``closure=``):
   ``detach=None``: they follow their parent.
 
 Export reads ``select_related=``/``prefetch_related=`` so that one declaration costs a
-fixed number of queries whatever the number of rows.
+fixed number of queries whatever the number of rows, and ``defer=`` to skip (encrypted,
+slow to read) fields of related rows that the export does not show.
 
 Keys are checked against the policy registry when declared, so a typo fails at start-up.
 Export, erasure, retention and the privacy page read ``declarations()``.
@@ -95,6 +96,7 @@ class Declaration:
     hold_field: str | None = None
     select_related: tuple = ()
     prefetch_related: tuple = ()
+    defer: tuple = ()
 
     @property
     def label(self):
@@ -112,6 +114,8 @@ class Declaration:
             rows = rows.select_related(*self.select_related)
         if self.prefetch_related:
             rows = rows.prefetch_related(*self.prefetch_related)
+        if self.defer:
+            rows = rows.defer(*self.defer)
         return rows
 
     @property
@@ -146,6 +150,7 @@ def declare(
     hold_field: str | None = None,
     select_related=(),
     prefetch_related=(),
+    defer=(),
 ) -> Declaration:
     """Declare that ``model`` holds personal data, and how the policy governs it."""
     label = model._meta.label_lower
@@ -189,6 +194,7 @@ def declare(
         hold_field=hold_field,
         select_related=tuple(select_related),
         prefetch_related=tuple(prefetch_related),
+        defer=tuple(defer),
     )
     _declarations[label] = declaration
     return declaration

@@ -105,6 +105,8 @@ registry.declare(
     owner="order__user",
     export=_payment_export,
     select_related=["order"],
+    # Only the order number is exported here: do not decrypt the order's address.
+    defer=[f"order__{name}" for name in [*ORDER_ADDRESS, "delivery_country"]],
     closure=registry.Closure.HOLD,  # follows its order
     erase=registry.Erase.ANONYMISE,
     anonymise={"card_last4": "", "failure_message": ""},
