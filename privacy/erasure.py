@@ -171,7 +171,11 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
             rows = declaration.model._default_manager.filter(declaration.owner_filter(locked))
             history = declaration.history_model
             if declaration.closure == registry.Closure.HOLD:
-                until = hold_until(retention=declaration.retention, closed=closed)
+                # Dated where the rows (or the parent they follow) carry the date;
+                # others run from their own trigger (a privacy request: its closure).
+                until = None
+                if declaration.hold_field or not declaration.detach:
+                    until = hold_until(retention=declaration.retention, closed=closed)
                 if declaration.detach:
                     change = {declaration.detach: None}
                     if declaration.hold_field:
@@ -256,8 +260,14 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
         rule = policy.RETENTION.get(item["retention"]) if item["retention"] else None
         until = datetime.date.fromisoformat(item["until"]) if item["until"] else None
         reason = rule.label if rule else ""
-        if rule and not until and item["outcome"] == policy.Action.KEEP:
-            reason = f"{rule.label}: {rule.period_label}"
+        if rule and not until and item["outcome"] == policy.Action.KEEP and rule.until:
+            reason = _("%(rule)s: %(period)s") % {"rule": rule.label, "period": rule.period_label}
+        elif rule and not until and item["outcome"] == policy.Action.KEEP:
+            reason = _("%(rule)s: %(period)s from %(trigger)s") % {
+                "rule": rule.label,
+                "period": rule.period_label,
+                "trigger": rule.trigger,
+            }
         lines.append(ReceiptLine(title=title, outcome=outcome, until=until, reason=reason))
     return lines
 

@@ -85,6 +85,8 @@ def test_closure_keeps_tax_records_detached_until_seven_years_and_deletes_the_re
     outcome = {item["key"]: item for item in result.receipt.outcomes}
     assert outcome["shop.order"]["outcome"] == "keep"
     assert outcome["shop.order"]["until"] == "2033-03-10"
+    assert outcome["shop.payment"]["until"] == "2033-03-10"  # they follow their order
+    assert outcome["privacy.privacyrequest"]["until"] is None  # from the request's closure
     assert outcome["shop.address"]["outcome"] == "delete"
 
 
