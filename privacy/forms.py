@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy import policy
 from privacy.cookie_consent import OPTIONAL_CATEGORIES, CookieChoice
-from privacy.models import ConsentSource, PrivacyRequestKind, User
+from privacy.models import ConsentSource, PrivacyRequestKind
 from privacy.services import consents_record
 
 
@@ -87,13 +87,18 @@ class CookieChoiceForm(forms.Form):
         return CookieChoice(**{name: self.cleaned_data[name] for name in OPTIONAL_CATEGORIES})
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["first_name", "last_name", "phone"]
-        help_texts = {
-            "phone": _("Optional: only for delivery and dispatch text messages."),
-        }
+class ProfileForm(forms.Form):
+    """Name and phone (the e-mail changes through allauth, with verification). A plain
+    form: a ModelForm would change the user before the service decides."""
+
+    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("mobile phone"),
+        max_length=32,
+        required=False,
+        help_text=_("Optional: only for delivery and dispatch text messages."),
+    )
 
 
 class ContactForm(forms.Form):

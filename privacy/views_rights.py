@@ -34,7 +34,9 @@ def account_detail(request):
 
 @login_required
 def profile_update(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.user_profile_update(user=request.user, **form.cleaned_data)
         text = _("Your details are saved.") if changed else _("Nothing changed.")

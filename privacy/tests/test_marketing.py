@@ -113,3 +113,19 @@ def test_a_forged_token_changes_nothing(client):
     assert b"not valid" in response.content
     assert consent_is_granted(user=user, purpose="marketing-email")
     assert ConsentRecord.objects.filter(user=user).count() == 1
+
+
+def test_staff_send_a_newsletter_from_the_admin_once(
+    staff_client, django_capture_on_commit_callbacks
+):
+    ConsentRecordFactory(user=UserFactory(email="fan@example.com"))
+    newsletter = _newsletter()
+    url = reverse("admin:privacy_newsletter_changelist")
+    action = {"action": "send_newsletters", "_selected_action": [newsletter.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, action)
+        response = staff_client.post(url, action, follow=True)
+    assert [m.to for m in mail.outbox] == [["fan@example.com"]]
+    assert "already sent" in response.content.decode()
+    newsletter.refresh_from_db()
+    assert newsletter.recipients == 1

@@ -132,3 +132,21 @@ def test_the_contact_page_shows_the_ico_route_in_french(client):
     html = client.get("/fr/privacy/contact/").content.decode()
     assert "ico.org.uk" in html
     assert "Envoyer ma demande" in html
+
+
+def test_staff_extend_a_deadline_in_the_admin_with_a_reason_once(staff_client):
+    user = UserFactory()
+    request = privacy_request_submit(kind="access", email="", message="m", language="en", user=user)
+    url = reverse("admin:privacy_privacyrequest_change", args=[request.pk])
+    form = {"assigned_to": staff_client.staff.pk, "notes": "", "response": ""}
+    staff_client.post(url, {**form, "extended_reason": "Archive search"})
+    request.refresh_from_db()
+    first_due = request.due_date
+    assert request.extended_reason == "Archive search"
+    assert request.assigned_to == staff_client.staff
+    staff_client.post(url, {**form, "extended_reason": "Again"})
+    request.refresh_from_db()
+    assert (request.due_date, request.extended_reason) == (first_due, "Archive search")
+    staff_client.post(url, {**form, "extended_reason": "Archive search", "response": "Done."})
+    request.refresh_from_db()
+    assert request.status == PrivacyRequestStatus.ANSWERED
