@@ -74,6 +74,20 @@ def _rate_limit_hit(*, ip: str, email: str) -> bool:
     return exceeded
 
 
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _recent_duplicate(*, kind: str, email: str, message: str) -> PrivacyRequest | None:
+    """The same request sent again within minutes (the message is encrypted, so the
+    few recent candidates are compared in Python)."""
+    recent = PrivacyRequest.objects.filter(
+        email_digest=email_digest(email),
+        kind=kind,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    )
+    return next((row for row in recent if row.message == message), None)
+
+
 def _reference_new() -> str:
     return f"PR-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
 
@@ -113,6 +127,9 @@ def privacy_request_submit(
         email = user.email
     else:
         user = None
+    duplicate = _recent_duplicate(kind=kind, email=email, message=message)
+    if duplicate is not None:
+        return duplicate  # a double click or a resubmitted form: the same request
     if _rate_limit_hit(ip=ip, email=email):
         raise RequestRateLimited
     privacy_request = PrivacyRequest(

@@ -89,9 +89,10 @@ def test_the_message_is_encrypted_at_rest():
 
 
 def test_requests_are_rate_limited_per_email_and_per_ip(client):
-    for _ in range(3):
-        client.post(reverse("privacy:contact"), {**FORM, "email": "spam@example.com"})
-    response = client.post(reverse("privacy:contact"), {**FORM, "email": "spam@example.com"})
+    spam = {**FORM, "email": "spam@example.com"}
+    for n in range(3):
+        client.post(reverse("privacy:contact"), {**spam, "message": f"Spam {n}"})
+    response = client.post(reverse("privacy:contact"), {**spam, "message": "Spam 4"})
     assert response.status_code == 429
     assert PrivacyRequest.objects.count() == 3
     for n in range(3):
@@ -150,3 +151,16 @@ def test_staff_extend_a_deadline_in_the_admin_with_a_reason_once(staff_client):
     staff_client.post(url, {**form, "extended_reason": "Archive search", "response": "Done."})
     request.refresh_from_db()
     assert request.status == PrivacyRequestStatus.ANSWERED
+
+
+def test_a_double_submission_is_one_request_with_one_reference(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("privacy:contact"), FORM)
+        second = client.post(reverse("privacy:contact"), FORM)
+    request = PrivacyRequest.objects.get()
+    assert request.reference in first.content.decode()
+    assert request.reference in second.content.decode()
+    assert len(mail.outbox) == 1
