@@ -127,3 +127,12 @@ def test_the_order_list_shows_nothing_after_closure_to_a_new_account(client):
     response = client.get(reverse("shop:order-list"))
     assert Order.objects.count() == 1
     assert Order.objects.get().number not in response.content.decode()
+
+
+def test_the_readable_export_shows_order_lines_as_lists_not_code(client):
+    user = _customer_with_orders(1)
+    client.force_login(user)
+    html = client.get(reverse("privacy:export")).content.decode()
+    line = Order.objects.get(user=user).lines.get()
+    assert f"<dd>{line.part_number}</dd>" in html
+    assert "{&#x27;" not in html and "[{" not in html
