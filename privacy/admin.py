@@ -137,3 +137,6 @@ class SecurityEventAdmin(ReadOnlyAdmin):
         "user_agent",
         "detail",
     )
+
+
+from privacy import admin_rights  # noqa: E402, F401  (receipts, requests, newsletters)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy import policy
 from privacy.cookie_consent import OPTIONAL_CATEGORIES, CookieChoice
-from privacy.models import ConsentSource
+from privacy.models import ConsentSource, PrivacyRequestKind
 from privacy.services import consents_record
 
 
@@ -85,3 +85,51 @@ class CookieChoiceForm(forms.Form):
         if choice == "reject-all":
             return CookieChoice.necessary_only()
         return CookieChoice(**{name: self.cleaned_data[name] for name in OPTIONAL_CATEGORIES})
+
+
+class ProfileForm(forms.Form):
+    """Name and phone (the e-mail changes through allauth, with verification). A plain
+    form: a ModelForm would change the user before the service decides."""
+
+    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("mobile phone"),
+        max_length=32,
+        required=False,
+        help_text=_("Optional: only for delivery and dispatch text messages."),
+    )
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Your request"), choices=PrivacyRequestKind.choices)
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Your e-mail address"), required=False)
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=5000)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signed_in = bool(user and user.is_authenticated)
+        if self.signed_in:
+            del self.fields["email"]
+        else:
+            self.fields["email"].required = True
+
+
+class AccountCloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that closing my account cannot be undone."), required=True
+    )
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = list(options)
+        for option in self.options:
+            self.fields[f"keep_{option.key}"] = forms.BooleanField(
+                label=option.label, help_text=option.warning, required=False
+            )
+
+    def kept(self) -> frozenset:
+        return frozenset(
+            option.key for option in self.options if self.cleaned_data.get(f"keep_{option.key}")
+        )

@@ -298,3 +298,113 @@ class RetentionRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class ErasureReceipt(models.Model):
+    """Proof that an account was erased, holding no personal data: the hash of the
+    verification code the customer received, the date, and what happened to each kind
+    of data (deleted, anonymised, or kept until a date, and why)."""
+
+    code_hash = models.CharField(_("verification code (hash)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("erased at"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    outcomes = models.JSONField(_("outcome per kind of data"))
+
+    class Meta:
+        verbose_name = _("erasure receipt")
+        verbose_name_plural = _("erasure receipts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({self.code_hash[:8]}…)"
+
+
+class PrivacyRequestKind(models.TextChoices):
+    QUESTION = "question", _("A question about my data")
+    ACCESS = "access", _("Access: a copy of my data")
+    RECTIFICATION = "rectification", _("Rectification: correct my data")
+    ERASURE = "erasure", _("Erasure: delete my data")
+    OBJECTION = "objection", _("Objection to a use of my data")
+    MARKETING = "marketing", _("Stop marketing")
+    COMPLAINT = "complaint", _("A complaint")
+
+
+class PrivacyRequestStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Awaiting e-mail confirmation")
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class PrivacyRequest(models.Model):
+    """A request to the Privacy Officer, from the contact form. It counts (and its
+    one-month deadline runs) from the moment the sender's e-mail address is known to
+    be theirs: at once when signed in, after the signed link otherwise."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="privacy_requests",
+    )
+    kind = models.CharField(_("request"), max_length=16, choices=PrivacyRequestKind.choices)
+    email = encrypt(models.EmailField(_("e-mail address")))
+    email_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    name = encrypt(models.CharField(_("name"), max_length=150, blank=True))
+    message = encrypt(models.TextField(_("message")))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=PrivacyRequestStatus.choices,
+        default=PrivacyRequestStatus.UNVERIFIED,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    received_at = models.DateTimeField(_("received (verified)"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    extended_reason = models.CharField(_("reason for extension"), max_length=300, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+        limit_choices_to={"is_staff": True},
+    )
+    notes = encrypt(models.TextField(_("staff notes"), blank=True))
+    response = encrypt(models.TextField(_("our response"), blank=True))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["due_date", "-created_at"]
+
+    def __str__(self):
+        return self.reference
+
+
+class Newsletter(models.Model):
+    """A marketing e-mail written by staff in English and French."""
+
+    subject_en = models.CharField(_("subject (English)"), max_length=150)
+    body_en = models.TextField(_("text (English)"))
+    subject_fr = models.CharField(_("subject (French)"), max_length=150)
+    body_fr = models.TextField(_("text (French)"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("newsletter")
+        verbose_name_plural = _("newsletters")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject_en

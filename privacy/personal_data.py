@@ -3,7 +3,14 @@
 from allauth.account.models import EmailAddress, EmailConfirmation
 
 from privacy import registry, retention
-from privacy.models import ConsentRecord, Disclosure, SecurityEvent, User
+from privacy.models import (
+    ConsentRecord,
+    Disclosure,
+    Newsletter,
+    PrivacyRequest,
+    SecurityEvent,
+    User,
+)
 from privacy.services import ip_network_part
 
 
@@ -113,6 +120,41 @@ registry.declare(
     owner="user",
     export=_disclosure_export,
     erase=registry.Erase.DELETE,
+)
+
+
+def _privacy_request_export(row):
+    return {
+        "reference": row.reference,
+        "request": row.kind,
+        "status": row.status,
+        "sent": row.created_at.isoformat(),
+        "due": row.due_date.isoformat() if row.due_date else None,
+        "extension_reason": row.extended_reason,
+        "email": row.email,
+        "name": row.name,
+        "message": row.message,
+        "our_response": row.response,
+    }
+
+
+# Requests to the Privacy Officer prove we answered: they outlive an account closure
+# (detached from the login) and go three years after the request is closed.
+registry.declare(
+    PrivacyRequest,
+    categories=["contact", "identity", "correspondence"],
+    purpose="customer-care",
+    fields=["email", "email_digest", "name", "message", "kind", "created_at", "response", "notes"],
+    retention="privacy-request",
+    owner="user",
+    export=_privacy_request_export,
+    erase=registry.Erase.DELETE,
+    closure=registry.Closure.HOLD,
+    detach="user",
+)
+
+registry.exempt(
+    Newsletter, reason="A message written by staff for every subscriber, about no one in it."
 )
 
 

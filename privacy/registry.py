@@ -29,6 +29,19 @@ Historical models made by django-simple-history follow their model: declaring
 ``Address`` also covers ``HistoricalAddress`` (same data, same rules; erasure
 removes history rows too).
 
+What happens at account closure is declared too (``closure=``):
+
+- ``Closure.DELETE`` (the default): erased at once (``erase`` says how).
+- ``Closure.HOLD``: kept under a legal hold, detached from the login: the owner field
+  (``detach=``, e.g. ``"user"``) is set to None and ``hold_field`` (e.g.
+  ``"legal_hold_until"``) to the closure date plus the retention rule's period. Rows
+  owned through another held row (``Payment`` through ``order__user``) declare
+  ``detach=None``: they follow their parent.
+
+Export reads ``select_related=``/``prefetch_related=`` so that one declaration costs a
+fixed number of queries whatever the number of rows, and ``defer=`` to skip (encrypted,
+slow to read) fields of related rows that the export does not show.
+
 Keys are checked against the policy registry when declared, so a typo fails at start-up.
 Export, erasure, retention and the privacy page read ``declarations()``.
 """
@@ -45,6 +58,13 @@ from privacy import policy
 class Erase:
     DELETE = "delete"
     ANONYMISE = "anonymise"
+
+
+class Closure:
+    """What account closure does to a declared model's rows."""
+
+    DELETE = "delete"
+    HOLD = "hold"
 
 
 def export_fields(row, fields):
@@ -71,6 +91,12 @@ class Declaration:
     export: Callable = export_fields
     erase: object = Erase.DELETE
     anonymise: dict = field(default_factory=dict)
+    closure: str = Closure.DELETE
+    detach: str | None = None
+    hold_field: str | None = None
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+    defer: tuple = ()
 
     @property
     def label(self):
@@ -83,7 +109,20 @@ class Declaration:
         return models.Q(**{self.owner: user})
 
     def rows_for(self, user):
-        return self.model._default_manager.filter(self.owner_filter(user))
+        rows = self.model._default_manager.filter(self.owner_filter(user))
+        if self.select_related:
+            rows = rows.select_related(*self.select_related)
+        if self.prefetch_related:
+            rows = rows.prefetch_related(*self.prefetch_related)
+        if self.defer:
+            rows = rows.defer(*self.defer)
+        return rows
+
+    @property
+    def history_model(self):
+        """The django-simple-history model that copies this model's rows, if any."""
+        history = getattr(self.model, "history", None)
+        return getattr(history, "model", None)
 
     def export_row(self, row) -> dict:
         if self.export is export_fields:
@@ -106,6 +145,12 @@ def declare(
     export: Callable = export_fields,
     erase=Erase.DELETE,
     anonymise: dict | None = None,
+    closure: str = Closure.DELETE,
+    detach: str | None = None,
+    hold_field: str | None = None,
+    select_related=(),
+    prefetch_related=(),
+    defer=(),
 ) -> Declaration:
     """Declare that ``model`` holds personal data, and how the policy governs it."""
     label = model._meta.label_lower
@@ -118,7 +163,8 @@ def declare(
     if retention not in policy.RETENTION:
         problems.append(f"unknown retention rule {retention!r}")
     names = {f.name for f in model._meta.get_fields()}
-    missing = [name for name in [*fields, *(anonymise or {})] if name not in names]
+    named = [*fields, *(anonymise or {}), *[n for n in (detach, hold_field) if n]]
+    missing = [name for name in named if name not in names]
     if missing:
         problems.append(f"no such fields {missing}")
     if owner != "self" and owner.split("__")[0] not in names:
@@ -127,6 +173,10 @@ def declare(
         problems.append("erase=ANONYMISE needs anonymise={field: replacement}")
     if not (erase in (Erase.DELETE, Erase.ANONYMISE) or callable(erase)):
         problems.append("erase must be Erase.DELETE, Erase.ANONYMISE or a function")
+    if closure not in (Closure.DELETE, Closure.HOLD):
+        problems.append("closure must be Closure.DELETE or Closure.HOLD")
+    if closure == Closure.HOLD and detach and not model._meta.get_field(detach).null:
+        problems.append(f"detach field {detach!r} must be nullable")
     if problems:
         raise ImproperlyConfigured(f"Personal-data declaration for {label}: {'; '.join(problems)}")
     declaration = Declaration(
@@ -139,6 +189,12 @@ def declare(
         export=export,
         erase=erase,
         anonymise=dict(anonymise or {}),
+        closure=closure,
+        detach=detach,
+        hold_field=hold_field,
+        select_related=tuple(select_related),
+        prefetch_related=tuple(prefetch_related),
+        defer=tuple(defer),
     )
     _declarations[label] = declaration
     return declaration
@@ -172,3 +228,45 @@ def exemption_for(model) -> str | None:
 
 def retention_rules_in_use() -> set[str]:
     return {declaration.retention for declaration in _declarations.values()}
+
+
+@dataclass(frozen=True)
+class ClosureOption:
+    """A choice the customer makes when closing their account: keep some held rows
+    for longer, for their own benefit (a lifetime warranty). ``rows`` narrows the
+    declared model's rows of the customer (a filter dict); ``mark`` is written to
+    them when the customer keeps them."""
+
+    key: str
+    model: type
+    rows: dict
+    mark: dict
+    retention: str
+    label: object
+    warning: object
+
+    def rows_for(self, user):
+        declaration = declaration_for(self.model)
+        owned = declaration.model._default_manager.filter(declaration.owner_filter(user))
+        matching = owned.filter(**self.rows).values("pk")
+        return self.model._default_manager.filter(pk__in=matching)
+
+
+_closure_options: dict[str, ClosureOption] = {}
+
+
+def closure_option(
+    *, key: str, model, rows: dict, mark: dict, retention: str, label, warning
+) -> ClosureOption:
+    """Offer a choice at account closure (see ``ClosureOption``)."""
+    if declaration_for(model) is None:
+        raise ImproperlyConfigured(f"Declare {model._meta.label_lower} before its closure option.")
+    if retention not in policy.RETENTION:
+        raise ImproperlyConfigured(f"Closure option {key}: unknown retention rule {retention!r}")
+    option = ClosureOption(key, model, dict(rows), dict(mark), retention, label, warning)
+    _closure_options[key] = option
+    return option
+
+
+def closure_options() -> list[ClosureOption]:
+    return list(_closure_options.values())

@@ -147,3 +147,13 @@ def disclosure_record(*, user: User, processor: str, purpose: str, fields, refer
     return Disclosure.objects.create(
         user=user, processor=processor, purpose=purpose, fields=list(fields), reference=reference
     )
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, first_name: str, last_name: str, phone: str) -> bool:
+    """The customer corrects their name and phone (right to rectification)."""
+    changed = (user.first_name, user.last_name, user.phone) != (first_name, last_name, phone)
+    if changed:
+        user.first_name, user.last_name, user.phone = first_name, last_name, phone
+        user.save(update_fields=["first_name", "last_name", "phone"])
+    return changed

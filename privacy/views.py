@@ -23,11 +23,6 @@ def language_set(request):
     return response
 
 
-@login_required
-def account_detail(request):
-    return render(request, "privacy/account_detail.html")
-
-
 def policy_detail(request):
     return render(request, "privacy/policy_detail.html", pages.policy_page())
 

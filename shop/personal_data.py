@@ -1,5 +1,7 @@
 """The shop's personal data, declared for the privacy app (see privacy.registry)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from privacy import registry, retention
 from shop.models import (
     Address,
@@ -62,7 +64,7 @@ def _basket_export(basket):
         "updated": basket.updated_at.isoformat(),
         "lines": [
             {"module": line.module.part_number, "quantity": line.quantity}
-            for line in basket.lines.select_related("module")
+            for line in basket.lines.all()
         ],
     }
 
@@ -107,6 +109,11 @@ registry.declare(
     retention="tax-records",
     owner="user",
     export=_order_export,
+    prefetch_related=["lines"],
+    # At closure: kept for tax under a legal hold, detached from the login.
+    closure=registry.Closure.HOLD,
+    detach="user",
+    hold_field="legal_hold_until",
     # Kept for tax, then anonymised: what was sold, for how much, when and to which
     # country survives for statistics; nothing that points to a person does.
     erase=registry.Erase.ANONYMISE,
@@ -135,6 +142,10 @@ registry.declare(
     retention="tax-records",
     owner="order__user",
     export=_payment_export,
+    select_related=["order"],
+    # Only the order number is exported here: do not decrypt the order's address.
+    defer=[f"order__{name}" for name in [*ORDER_ADDRESS, "delivery_country"]],
+    closure=registry.Closure.HOLD,  # follows its order
     erase=registry.Erase.ANONYMISE,
     anonymise={"card_last4": "", "failure_message": ""},
 )
@@ -147,6 +158,7 @@ registry.declare(
     retention="abandoned-basket",
     owner="user",
     export=_basket_export,
+    prefetch_related=["lines__module"],
     erase=registry.Erase.DELETE,
 )
 
@@ -211,6 +223,20 @@ registry.declare(
 
 registry.exempt(Manufacturer, reason="The name of a computer maker, not of a person.")
 
+# At closure the customer may keep their lifetime warranties: the orders are then kept
+# (detached from the login) for as long as they want to claim, not only for tax.
+registry.closure_option(
+    key="lifetime-warranty",
+    model=Order,
+    rows={"lines__warranty_years__isnull": True},
+    mark={"warranty_kept": True},
+    retention="lifetime-warranty",
+    label=_("Keep my lifetime warranties"),
+    warning=_(
+        "If you do not keep them, we can no longer handle a warranty claim for these "
+        "purchases once your account is closed."
+    ),
+)
 
 # Retention jobs for the shop's data ------------------------------------------------
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from shop import catalog_views, views
+from shop.addresses import views as address_views
 
 app_name = "shop"
 
@@ -13,4 +14,12 @@ urlpatterns = [
     path("finder/suggestions/", catalog_views.finder_suggestions, name="finder-suggestions"),
     path("finder/<slug:slug>/", catalog_views.system_detail, name="system-detail"),
     path("search/", catalog_views.search, name="search"),
+    path("account/addresses/", address_views.address_list, name="address-list"),
+    path("account/addresses/add/", address_views.address_edit, name="address-add"),
+    path("account/addresses/<int:address_id>/", address_views.address_edit, name="address-edit"),
+    path(
+        "account/addresses/<int:address_id>/delete/",
+        address_views.address_remove,
+        name="address-delete",
+    ),
 ]

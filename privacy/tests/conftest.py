@@ -7,3 +7,17 @@ def english():
     """Each test starts in English: a request to /fr/ leaves French active in the thread."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def staff_client(client):
+    """A superuser with two-factor authentication set up (the admin requires it)."""
+    from allauth.mfa.models import Authenticator
+
+    from privacy.tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    client.staff = staff
+    return client

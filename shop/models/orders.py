@@ -54,8 +54,25 @@ class Order(models.Model):
     changed only by `shop.orders.services.order_transition`."""
 
     number = models.CharField(_("order number"), max_length=20, unique=True)
+    # Detached (None) when the customer closes their account: the order is then a tax
+    # record under a legal hold, linked to no login.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    legal_hold_until = models.DateField(
+        _("kept for tax until"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the customer closed their account; then anonymised."),
+    )
+    warranty_kept = models.BooleanField(
+        _("lifetime warranty kept"),
+        default=False,
+        help_text=_("The customer closed their account but chose to keep a lifetime warranty."),
     )
     status = models.CharField(
         _("status"),

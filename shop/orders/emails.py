@@ -12,6 +12,8 @@ from shop.models import Order
 
 def _send(*, order: Order, template: str, extra: dict | None = None) -> None:
     user = order.user
+    if user is None:  # the customer closed their account: no address to write to
+        return
     with translation.override(user.language or order.language or "en"):
         context = {
             "order": order,

@@ -1,0 +1,148 @@
+"""Staff side of the data subject rights: erasure receipts (looked up by the code the
+customer holds), privacy requests with their deadlines, and newsletters."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from privacy import erasure, marketing, privacy_requests
+from privacy.models import ErasureReceipt, Newsletter, PrivacyRequest, PrivacyRequestStatus
+
+
+@admin.register(ErasureReceipt)
+class ErasureReceiptAdmin(admin.ModelAdmin):
+    """Search with the customer's verification code: it is hashed, then matched."""
+
+    list_display = ("created_at", "language", "short_hash")
+    search_fields = ("code_hash",)
+    search_help_text = _("Type the verification code from the customer's receipt.")
+    readonly_fields = ("code_hash", "created_at", "language", "outcomes")
+
+    @admin.display(description=_("code fingerprint"))
+    def short_hash(self, receipt):
+        return f"{receipt.code_hash[:12]}…"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(code_hash=erasure.code_hash(search_term)), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("week", _("Due within 7 days"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=privacy_requests.privacy_requests_overdue(today=today))
+        if self.value() == "week":
+            return queryset.filter(
+                status=PrivacyRequestStatus.OPEN,
+                due_date__gte=today,
+                due_date__lte=today + timezone.timedelta(days=7),
+            )
+        return queryset
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "kind", "status", "received_at", "due_date", "assigned_to")
+    list_filter = (OverdueFilter, "status", "kind")
+    search_fields = ("reference",)
+    readonly_fields = (
+        "reference",
+        "user",
+        "kind",
+        "email",
+        "name",
+        "message",
+        "language",
+        "status",
+        "created_at",
+        "received_at",
+        "due_date",
+        "closed_at",
+    )
+    fields = (
+        *readonly_fields,
+        "assigned_to",
+        "extended_reason",
+        "notes",
+        "response",
+    )
+    actions = ["close_requests"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """An extension goes through the service (two months, once, with a reason)."""
+        reason = form.cleaned_data.get("extended_reason", "")
+        if change and "extended_reason" in form.changed_data:
+            stored = PrivacyRequest.objects.get(pk=obj.pk)
+            obj.extended_reason = stored.extended_reason
+            if not stored.extended_reason and reason.strip():
+                extended = privacy_requests.privacy_request_extend(
+                    privacy_request=stored, reason=reason
+                )
+                obj.due_date, obj.extended_reason = extended.due_date, extended.extended_reason
+            else:
+                messages.warning(request, _("A deadline is extended only once, with a reason."))
+        if change and "response" in form.changed_data and obj.response.strip():
+            obj.status = PrivacyRequestStatus.ANSWERED
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Close the selected requests"))
+    def close_requests(self, request, queryset):
+        for privacy_request in queryset:
+            privacy_requests.privacy_request_close(privacy_request=privacy_request)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d request closed.", "%(count)d requests closed.", count)
+            % {"count": count},
+        )
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    list_display = ("subject_en", "created_at", "sent_at", "recipients")
+    readonly_fields = ("sent_at", "recipients")
+    actions = ["send_newsletters"]
+
+    @admin.action(description=_("Send to every customer who agreed to marketing e-mail"))
+    def send_newsletters(self, request, queryset):
+        for newsletter in queryset:
+            if newsletter.sent_at is not None:
+                self.message_user(
+                    request,
+                    _("“%(subject)s” was already sent: not sent again.")
+                    % {"subject": newsletter.subject_en},
+                    messages.WARNING,
+                )
+                continue
+            count = marketing.newsletter_send(newsletter=newsletter)
+            self.message_user(
+                request,
+                ngettext(
+                    "“%(subject)s” is on its way to %(count)d customer.",
+                    "“%(subject)s” is on its way to %(count)d customers.",
+                    count,
+                )
+                % {"subject": newsletter.subject_en, "count": count},
+            )

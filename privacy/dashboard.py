@@ -1,0 +1,37 @@
+"""Sections of the account dashboard that other apps contribute.
+
+Privacy never imports shop, so the shop adds its own pages (orders, address book)
+from its AppConfig.ready::
+
+    dashboard.section_register(
+        key="orders", title=_("My orders"), url_name="shop:order-list", order=30
+    )
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    key: str
+    title: object
+    url_name: str
+    description: object = ""
+    order: int = 50
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_sections: dict[str, DashboardSection] = {}
+
+
+def section_register(*, key: str, title, url_name: str, description="", order: int = 50):
+    _sections[key] = DashboardSection(key, title, url_name, description, order)
+
+
+def sections() -> list[DashboardSection]:
+    return sorted(_sections.values(), key=lambda section: (section.order, section.key))
