@@ -62,14 +62,17 @@ def empty_cache(settings):
     """Each test starts with an empty in-memory cache: catalog pages are cached, and rate
     limits count in the cache. In memory whatever CACHE_URL says, so pinned query counts
     count the pages' own queries, not a database cache backend's."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "layout")
     }
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

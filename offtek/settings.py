@@ -119,6 +119,10 @@ CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://offtek_cache"
     ),
+    # The layout's fixed text (footer links, the cookie banner's wording) per language, in
+    # each process's memory: it depends on nothing but the code and the language, so no
+    # worker needs to share it, and a deploy (new processes) renews it.
+    "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
 
 AUTH_USER_MODEL = "privacy.User"

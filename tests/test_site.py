@@ -123,3 +123,24 @@ def test_production_refuses_to_start_without_a_secret(missing):
 def test_production_passes_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_cached_layout_text_never_carries_one_visitors_content_to_another(client):
+    """The layout's fixed text is cached per language; what varies (a search term, the
+    signed-in customer's links, the language) must never leak into another page."""
+    from django.test import Client
+
+    client.get("/en/search/?q=zz-private-term")
+    assert "zz-private-term" not in Client().get("/en/").text
+
+    client.get("/fr/")
+    english = Client().get("/en/")
+    assert "Skip to content" in english.text and "Aller au contenu" not in english.text
+
+    customer = UserFactory()
+    signed_in = Client()
+    signed_in.force_login(customer)
+    assert "Sign out" in signed_in.get("/en/").text
+    anonymous = Client().get("/en/").text
+    assert "Sign out" not in anonymous and "Sign in" in anonymous
+    assert "Sign in" not in signed_in.get("/en/").text
