@@ -15,6 +15,7 @@ from shop.models import (
     WarrantyClaim,
     WarrantyClaimEvent,
 )
+from shop.orders.retention import orders_anonymise, orders_past_legal_hold
 
 ORDER_ADDRESS = [
     "delivery_name",
@@ -245,6 +246,15 @@ retention.register(
     model=Basket,
     due=lambda now, period: Basket.objects.filter(updated_at__lt=now - period),
     act=retention.delete_rows,
+)
+# The end of a legal hold: orders kept for tax after a closure are anonymised (with
+# their payments, history and fulfilment rows) once the hold has passed.
+retention.register(
+    rule="tax-records",
+    model=Order,
+    due=orders_past_legal_hold,
+    act=orders_anonymise,
+    name="tax-records: orders past their legal hold, with payments and history",
 )
 retention.register_kept(
     rule="lifetime-warranty",
