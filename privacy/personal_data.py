@@ -8,6 +8,7 @@ from privacy.models import (
     Disclosure,
     Newsletter,
     PrivacyRequest,
+    PrivacyRequestStatus,
     SecurityEvent,
     User,
 )
@@ -191,5 +192,13 @@ retention.register(
     due=lambda now, period: User.objects.filter(
         date_joined__lt=now - period, is_staff=False, is_superuser=False
     ).exclude(emailaddress__verified=True),
+    act=retention.delete_rows,
+)
+retention.register(
+    rule="privacy-request",
+    model=PrivacyRequest,
+    due=lambda now, period: PrivacyRequest.objects.filter(
+        status=PrivacyRequestStatus.CLOSED, closed_at__lt=now - period
+    ),
     act=retention.delete_rows,
 )
