@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy import registry, retention
+from privacy import inactivity, registry, retention
 from shop.models import (
     Address,
     Basket,
@@ -256,6 +256,8 @@ retention.register(
     act=orders_anonymise,
     name="tax-records: orders past their legal hold, with payments and history",
 )
+# Ordering is activity: an account with recent orders is not closed for inactivity.
+inactivity.activity_register(lookup="orders__created_at")
 retention.register_kept(
     rule="lifetime-warranty",
     model=OrderLine,

@@ -172,6 +172,15 @@ RETENTION = {
             categories=("contact", "identity", "correspondence"),
         ),
         RetentionRule(
+            "outgoing-email",
+            _("E-mails waiting to be sent, in our task queue"),
+            _("sending"),
+            Action.DELETE,
+            "orders",
+            days=7,
+            categories=("contact",),
+        ),
+        RetentionRule(
             "statistics",
             _("Anonymised statistics"),
             _("anonymisation"),
