@@ -173,7 +173,7 @@ RETENTION = {
         ),
         RetentionRule(
             "outgoing-email",
-            _("E-mails waiting to be sent, in our task queue"),
+            _("E-mails in our sending queue, sent or waiting"),
             _("sending"),
             Action.DELETE,
             "orders",
