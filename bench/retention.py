@@ -257,6 +257,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--database-url", help="also run on this PostgreSQL server")
+    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--time", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -267,7 +268,8 @@ def main():
         print(json.dumps(time_retention()))
         return
     sizes = sorted(args.sizes)
-    report("SQLite", [measure(size, None) for size in sizes])
+    if not args.skip_sqlite:
+        report("SQLite", [measure(size, None) for size in sizes])
     if args.database_url:
         report("PostgreSQL", [measure(size, args.database_url) for size in sizes])
 
