@@ -285,6 +285,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# Accounts with no sign-in and no order for this long are closed (after an e-mail notice).
+PRIVACY_INACTIVE_CUSTOMER_MONTHS = env.int("PRIVACY_INACTIVE_CUSTOMER_MONTHS", default=36)
+
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL and not DEBUG:
     raise ImproperlyConfigured(

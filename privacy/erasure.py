@@ -10,9 +10,9 @@
 
 Then ``history_user`` references to the customer are cleared in every history table,
 admin log entries that show the e-mail address are rewritten, the customer's sessions
-are deleted, and the user row goes last. The shop stores no copy of the e-mails it sends
-(they go straight to the mail server through a task), so there are no stored bodies to
-erase: the receipt says so.
+are deleted, and the user row goes last. The shop keeps no copy of the e-mails it sends:
+only the task queue holds one until it is sent, deleted a few days later by the
+"outgoing-email" retention rule (the receipt says so, this receipt's own e-mail included).
 
 The receipt (``ErasureReceipt``) holds no personal data: the hash of a verification
 code that only the customer receives, the date, and one outcome per declared model.
@@ -41,13 +41,18 @@ ERASED_REPR = "[erased customer]"
 EXTRA_OUTCOMES = [
     {"key": "sessions", "outcome": policy.Action.DELETE, "until": None, "retention": ""},
     {"key": "history", "outcome": policy.Action.DELETE, "until": None, "retention": ""},
-    {"key": "sent-emails", "outcome": "not-stored", "until": None, "retention": ""},
+    {
+        "key": "sent-emails",
+        "outcome": policy.Action.KEEP,
+        "until": None,
+        "retention": "outgoing-email",
+    },
 ]
 
 EXTRA_LABELS = {
     "sessions": _("Your sign-in sessions"),
     "history": _("Change history and staff log entries about you"),
-    "sent-emails": _("E-mails we sent you (the shop keeps no copy)"),
+    "sent-emails": _("E-mails we sent you (no copy is kept beyond our sending queue)"),
 }
 
 OUTCOME_LABELS = {

@@ -1,13 +1,16 @@
 """The privacy app's own personal data (see privacy.registry for the API)."""
 
 from allauth.account.models import EmailAddress, EmailConfirmation
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from privacy import registry, retention
+from privacy import inactivity, registry, retention
 from privacy.models import (
     ConsentRecord,
     Disclosure,
     Newsletter,
     PrivacyRequest,
+    PrivacyRequestStatus,
     SecurityEvent,
     User,
 )
@@ -192,4 +195,40 @@ retention.register(
         date_joined__lt=now - period, is_staff=False, is_superuser=False
     ).exclude(emailaddress__verified=True),
     act=retention.delete_rows,
+)
+retention.register(
+    rule="privacy-request",
+    model=PrivacyRequest,
+    due=lambda now, period: PrivacyRequest.objects.filter(
+        status=PrivacyRequestStatus.CLOSED, closed_at__lt=now - period
+    ),
+    act=retention.delete_rows,
+)
+retention.register(
+    rule="inactive-customer",
+    model=User,
+    due=inactivity.customers_to_close,
+    act=inactivity.inactive_accounts_close,
+    name="inactive-customer: accounts closed after the notice",
+)
+retention.register(
+    rule="inactive-customer",
+    model=User,
+    due=inactivity.customers_to_notify,
+    act=inactivity.inactivity_notices_send,
+    name="inactive-customer: notices e-mailed 30 days before closure",
+    action="notify",
+)
+
+# The production task queue keeps each task's arguments: an e-mail's address and body.
+# Finished tasks (sent or given up) go after a few days.
+retention.register(
+    rule="outgoing-email",
+    model=DBTaskResult,
+    due=lambda now, period: DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=now - period,
+    ),
+    act=retention.delete_rows,
+    name="outgoing-email: finished tasks in the queue (with the e-mails they sent)",
 )

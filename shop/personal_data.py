@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy import registry, retention
+from privacy import inactivity, registry, retention
 from shop.models import (
     Address,
     Basket,
@@ -15,6 +15,7 @@ from shop.models import (
     WarrantyClaim,
     WarrantyClaimEvent,
 )
+from shop.orders.retention import orders_anonymise, orders_past_legal_hold
 
 ORDER_ADDRESS = [
     "delivery_name",
@@ -246,6 +247,17 @@ retention.register(
     due=lambda now, period: Basket.objects.filter(updated_at__lt=now - period),
     act=retention.delete_rows,
 )
+# The end of a legal hold: orders kept for tax after a closure are anonymised (with
+# their payments, history and fulfilment rows) once the hold has passed.
+retention.register(
+    rule="tax-records",
+    model=Order,
+    due=orders_past_legal_hold,
+    act=orders_anonymise,
+    name="tax-records: orders past their legal hold, with payments and history",
+)
+# Ordering is activity: an account with recent orders is not closed for inactivity.
+inactivity.activity_register(lookup="orders__created_at")
 retention.register_kept(
     rule="lifetime-warranty",
     model=OrderLine,

@@ -172,6 +172,15 @@ RETENTION = {
             categories=("contact", "identity", "correspondence"),
         ),
         RetentionRule(
+            "outgoing-email",
+            _("E-mails in our sending queue, sent or waiting"),
+            _("sending"),
+            Action.DELETE,
+            "orders",
+            days=7,
+            categories=("contact",),
+        ),
+        RetentionRule(
             "statistics",
             _("Anonymised statistics"),
             _("anonymisation"),

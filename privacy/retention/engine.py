@@ -97,7 +97,7 @@ def retention_run(
         RuleReport(
             rule=job.rule,
             job=job.label,
-            action=job.policy_rule.action,
+            action=job.action or job.policy_rule.action,
             due=job.due(now, job.policy_rule.period).count(),
             why=f"{job.policy_rule.period_label} after {job.policy_rule.trigger}",
         )

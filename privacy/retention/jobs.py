@@ -56,6 +56,8 @@ class RetentionJob:
     due: Callable[[datetime.datetime, datetime.timedelta | None], models.QuerySet]
     act: Callable[[models.QuerySet], int]
     name: str = ""
+    # What the report says was done, when not the rule's action (e.g. "notify").
+    action: str = ""
 
     @property
     def policy_rule(self):
@@ -69,12 +71,12 @@ class RetentionJob:
 _jobs: list[RetentionJob] = []
 
 
-def register(*, rule: str, model, due, act, name: str = "") -> RetentionJob:
+def register(*, rule: str, model, due, act, name: str = "", action: str = "") -> RetentionJob:
     if rule not in policy.RETENTION:
         raise ImproperlyConfigured(f"Retention job for unknown rule {rule!r}.")
     if policy.RETENTION[rule].action == policy.Action.KEEP:
         raise ImproperlyConfigured(f"Rule {rule!r} keeps its data: it takes no job.")
-    job = RetentionJob(rule=rule, model=model, due=due, act=act, name=name)
+    job = RetentionJob(rule=rule, model=model, due=due, act=act, name=name, action=action)
     if any(existing.label == job.label for existing in _jobs):
         raise ImproperlyConfigured(f"Retention job {job.label!r} is registered twice.")
     _jobs.append(job)

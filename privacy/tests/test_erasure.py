@@ -157,3 +157,14 @@ def test_staff_find_a_receipt_by_code_in_the_admin(staff_client):
     assert result.receipt.code_hash[:12].encode() in response.content
     missing = staff_client.get(reverse("admin:privacy_erasurereceipt_changelist"), {"q": "nope"})
     assert result.receipt.code_hash[:12].encode() not in missing.content
+
+
+def test_the_receipt_says_sent_emails_stay_only_in_the_sending_queue_for_a_week():
+    from privacy.erasure import receipt_lines
+
+    result = account_close(user=UserFactory())
+    line = next(
+        line for line in receipt_lines(receipt=result.receipt) if "E-mails" in str(line.title)
+    )
+    assert "sending queue" in str(line.title)
+    assert str(line.reason) == "E-mails in our sending queue, sent or waiting: 7 days from sending"

@@ -11,9 +11,18 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from privacy import retention
-from privacy.models import RetentionRun, SecurityEvent, User
+from privacy.models import (
+    PrivacyRequest,
+    PrivacyRequestStatus,
+    RetentionRun,
+    SecurityEvent,
+    User,
+)
+from privacy.privacy_requests import privacy_request_close
 from privacy.retention import engine
 from privacy.tests.factories import SecurityEventFactory, UserFactory
 
@@ -184,3 +193,54 @@ def test_purged_customers_leave_no_trace_in_raw_rows():
                 if "vanishing.customer" in text or "192.0.2.44" in text:
                     leftovers.append((table, columns))
     assert leftovers == []
+
+
+def _privacy_request(**kwargs):
+    return PrivacyRequest.objects.create(
+        reference=f"PR-{PrivacyRequest.objects.count() + 1:05d}",
+        kind="access",
+        email="ada.request@example.com",
+        email_digest="d" * 64,
+        name="Ada Request",
+        message="Please send me my data.",
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize(("days_later", "kept"), [(1094, True), (1096, False)])
+def test_closed_privacy_requests_are_deleted_three_years_after_closure(days_later, kept):
+    with time_machine.travel(START - datetime.timedelta(days=60), tick=False):
+        request = _privacy_request()  # sent long before it was closed
+        still_open = _privacy_request(status=PrivacyRequestStatus.OPEN)
+    with time_machine.travel(START, tick=False):
+        privacy_request_close(privacy_request=request)
+    with time_machine.travel(START + datetime.timedelta(days=days_later), tick=False):
+        run("--apply")
+    assert PrivacyRequest.objects.filter(pk=request.pk).exists() is kept
+    assert PrivacyRequest.history.filter(id=request.pk).exists() is kept
+    assert PrivacyRequest.objects.filter(pk=still_open.pk).exists()
+
+
+def _task_result(status, finished_at):
+    return DBTaskResult.objects.create(
+        status=status,
+        finished_at=finished_at,
+        args_kwargs={"args": [], "kwargs": {"to": ["ada@example.com"], "text": "Your order"}},
+        task_path="privacy.tasks.email_deliver",
+        backend_name="default",
+        queue_name="default",
+        run_after=START,
+        exception_class_path="",
+        traceback="",
+    )
+
+
+@pytest.mark.parametrize(("days_later", "kept"), [(6, True), (8, False)])
+def test_finished_email_tasks_are_deleted_after_a_week(days_later, kept):
+    sent = _task_result(TaskResultStatus.SUCCESSFUL, START)
+    failed = _task_result(TaskResultStatus.FAILED, START)
+    waiting = _task_result(TaskResultStatus.READY, None)
+    with time_machine.travel(START + datetime.timedelta(days=days_later), tick=False):
+        run("--apply")
+    assert DBTaskResult.objects.filter(pk__in=[sent.pk, failed.pk]).count() == (2 if kept else 0)
+    assert DBTaskResult.objects.filter(pk=waiting.pk).exists()

@@ -1,3 +1,8 @@
 """The staff admin, one module per part of the shop."""
 
-from shop.admin import catalog, fulfilment, orders  # noqa: F401 - each module registers its admin
+from shop.admin import (  # noqa: F401 - each module registers its admin
+    catalog,
+    fulfilment,
+    orders,
+    statistics,
+)

@@ -20,7 +20,15 @@ from shop.models.fulfilment import (
     WarrantyClaim,
     WarrantyClaimEvent,
 )
-from shop.models.orders import Address, Country, Order, OrderEvent, OrderLine, OrderStatus
+from shop.models.orders import (
+    Address,
+    Country,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    SalesStatistics,
+)
 from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund
 
 __all__ = [
@@ -43,6 +51,7 @@ __all__ = [
     "PaymentEvent",
     "PaymentStatus",
     "Refund",
+    "SalesStatistics",
     "FormFactor",
     "Generation",
     "Manufacturer",

@@ -190,3 +190,13 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.kind}"
+
+
+class SalesStatistics(OrderLine):
+    """The admin's statistics page (no table of its own: a view over order lines)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sales statistics")
+        verbose_name_plural = _("sales statistics")
+        default_permissions = ("view",)

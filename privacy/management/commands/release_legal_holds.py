@@ -1,19 +1,19 @@
-from django.core.management.base import BaseCommand
+"""Kept as an alias: the end of legal holds is the "tax-records" rule of
+``manage.py retention`` (``retention --rule tax-records``)."""
 
-from privacy.legal_holds import legal_holds_release
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise records kept for tax after an account closure once their legal hold "
-        "has ended. A dry run unless --apply."
+        "has ended (same as: retention --rule tax-records). A dry run unless --apply."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--apply", action="store_true", help="Anonymise (default: report).")
 
     def handle(self, *args, apply, **options):
-        report = legal_holds_release(apply=apply)
-        verb = "anonymised" if apply else "would be anonymised"
-        for label, count in report.items():
-            self.stdout.write(f"{label}: {count} row(s) {verb}")
+        arguments = ["--rule", "tax-records", *(["--apply"] if apply else [])]
+        call_command("retention", *arguments, stdout=self.stdout, stderr=self.stderr)

@@ -107,7 +107,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb}: retention as of {run.now:%Y-%m-%d %H:%M %Z}")
         for report in reports:
             count = report.done if run.applied and report.action != "keep" else report.due
-            tense = {"delete": "deleted", "anonymise": "anonymised", "keep": "kept"}[report.action]
+            tense = TENSES[report.action]
             if not run.applied and report.action != "keep":
                 tense = f"would be {tense}"
             self.stdout.write(f"  {report.job}: {count} {tense} ({report.why})")
@@ -115,14 +115,17 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Total: {totals['deleted']} deleted, {totals['anonymised']} anonymised, "
-                f"{totals['kept']} kept. Run #{run.pk} recorded."
+                f"{totals['kept']} kept, {totals['notified']} notified. Run #{run.pk} recorded."
             )
         )
 
 
+TENSES = {"delete": "deleted", "anonymise": "anonymised", "keep": "kept", "notify": "notified"}
+
+
 def _totals(reports, applied: bool) -> dict:
-    totals = {"deleted": 0, "anonymised": 0, "kept": 0}
+    totals = {"deleted": 0, "anonymised": 0, "kept": 0, "notified": 0}
     for report in reports:
-        key = {"delete": "deleted", "anonymise": "anonymised", "keep": "kept"}[report.action]
+        key = TENSES[report.action]
         totals[key] += report.done if applied and report.action != "keep" else report.due
     return totals

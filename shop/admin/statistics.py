@@ -1,0 +1,34 @@
+"""Sales statistics in the admin: charts drawn on the server as inline SVG (no
+JavaScript, nothing from a CDN), from data that survives anonymisation."""
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from shop.models import SalesStatistics
+from shop.statistics import sales_by_generation, sales_by_month
+
+
+@admin.register(SalesStatistics)
+class SalesStatisticsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        charts = [
+            {"title": _("Sales by month"), "bars": sales_by_month()},
+            {"title": _("Sales by module generation"), "bars": sales_by_generation()},
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Sales statistics"),
+            "opts": self.model._meta,
+            "charts": charts,
+        }
+        return TemplateResponse(request, "shop/admin/statistics.html", context)

@@ -1,0 +1,93 @@
+"""The end of a legal hold ("tax-records"): orders kept for tax after an account closure
+are anonymised once ``legal_hold_until`` has passed, unless the customer kept them for
+a lifetime warranty.
+
+What survives, for statistics: the lines (module, part number, quantity, price), the
+amounts, the currency, the delivery country and the month of each date. What goes: the
+delivery address and phone, the order number the customer was told, the courier's
+tracking number, the network hash, the card details and gateway references (which
+point back to the person at the gateway), and the rows that only served the customer
+(text messages, review invitations, the status log, webhook records). The same is done
+to every simple-history row of the orders.
+"""
+
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, Trunc
+from django.utils import timezone
+
+from shop.models import (
+    Order,
+    OrderEvent,
+    Payment,
+    PaymentEvent,
+    Refund,
+    ReviewInvitation,
+    SmsMessage,
+)
+
+ANONYMOUS_NUMBER_PREFIX = "ANON-"
+
+ORDER_CLEARED = {
+    "delivery_name": "",
+    "delivery_line1": "",
+    "delivery_line2": "",
+    "delivery_city": "",
+    "delivery_postcode": "",
+    "delivery_phone": "",
+    "tracking_number": "",
+    "client_ip_hash": "",
+}
+ORDER_DATES = ["created_at", "paid_at", "dispatched_at", "delivered_at"]
+PAYMENT_CLEARED = {
+    "reference": "",
+    "card_last4": "",
+    "card_country": "",
+    "cvc_check": "",
+    "postcode_check": "",
+    "risk_level": "",
+    "failure_message": "",
+}
+
+
+def _months(fields) -> dict:
+    return {name: Trunc(name, "month") for name in fields}
+
+
+def _anonymous_number(pk_field: str):
+    return Concat(Value(ANONYMOUS_NUMBER_PREFIX), Cast(pk_field, CharField()))
+
+
+def orders_past_legal_hold(now, period=None):
+    """Orders detached at a closure whose hold ended before ``now``'s day, and not kept
+    for a lifetime warranty."""
+    return Order.objects.filter(
+        user=None,
+        legal_hold_until__lt=timezone.localdate(now),
+        warranty_kept=False,
+    )
+
+
+def orders_anonymise(orders) -> int:
+    """Anonymise ``orders`` (one batch), their payments and every history row of them.
+    A few UPDATEs and DELETEs per batch, whatever its size."""
+    ids = list(orders.values_list("pk", flat=True))
+    payments = Payment.objects.filter(order_id__in=ids)
+    PaymentEvent.objects.filter(payment__in=payments).delete()
+    Refund.objects.filter(payment__in=payments).update(reference="", reason="")
+    payments.update(**PAYMENT_CLEARED, **_months(["created_at", "updated_at"]))
+    SmsMessage.objects.filter(order_id__in=ids).delete()
+    ReviewInvitation.objects.filter(order_id__in=ids).delete()
+    OrderEvent.objects.filter(order_id__in=ids).delete()
+    Order.history.filter(id__in=ids).update(
+        **ORDER_CLEARED,
+        **_months([*ORDER_DATES, "history_date"]),
+        number=_anonymous_number("id"),
+        legal_hold_until=None,
+        history_change_reason=None,
+    )
+    return Order.objects.filter(pk__in=ids).update(
+        **ORDER_CLEARED,
+        **_months([*ORDER_DATES, "updated_at"]),
+        number=_anonymous_number("pk"),
+        legal_hold_until=None,
+    )
