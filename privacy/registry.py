@@ -67,6 +67,12 @@ class Closure:
     HOLD = "hold"
 
 
+def history_model(model):
+    """The django-simple-history model that copies ``model``'s rows, if there is one."""
+    manager = getattr(model, "history", None)
+    return getattr(manager, "model", None)
+
+
 def export_fields(row, fields):
     """The default export: the declared fields, as their Python values in plain text."""
     return {name: _plain(getattr(row, name)) for name in fields}
@@ -121,8 +127,7 @@ class Declaration:
     @property
     def history_model(self):
         """The django-simple-history model that copies this model's rows, if any."""
-        history = getattr(self.model, "history", None)
-        return getattr(history, "model", None)
+        return history_model(self.model)
 
     def export_row(self, row) -> dict:
         if self.export is export_fields:

@@ -117,22 +117,19 @@ def cookie_choice_record(*, user, choice) -> list[ConsentRecord]:
 
 @transaction.atomic
 def security_log_prune(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Apply the security log's retention rules: shorten IP addresses after their
-    period (to the network part), delete events after theirs. Idempotent."""
+    """Apply the security log's retention rules now, in one transaction: delete events
+    after their period, shorten the IP addresses of younger ones. Idempotent.
+
+    The rules are carried out by the retention jobs registered in
+    privacy/personal_data.py, the same ones `manage.py retention` runs."""
+    from privacy import retention
+
     now = now or timezone.now()
-    ip_rule, log_rule = policy.RETENTION["security-log-ip"], policy.RETENTION["security-log"]
-    deleted, _ = SecurityEvent.objects.filter(created_at__lt=now - log_rule.period).delete()
-    shortened = 0
-    stale = SecurityEvent.objects.filter(
-        created_at__lt=now - ip_rule.period, ip_shortened=False
-    ).only("id", "ip_address")
-    for event in stale.iterator(chunk_size=500):
-        # The value is encrypted: it can only be rewritten row by row.
-        SecurityEvent.objects.filter(pk=event.pk).update(
-            ip_address=ip_network_part(event.ip_address), ip_shortened=True
-        )
-        shortened += 1
-    return {"deleted": deleted, "shortened": shortened}
+    done = {}
+    for job in retention.jobs():
+        if job.rule in ("security-log", "security-log-ip"):
+            done[job.rule] = job.act(job.due(now, job.policy_rule.period))
+    return {"deleted": done["security-log"], "shortened": done["security-log-ip"]}
 
 
 def disclosure_record(*, user: User, processor: str, purpose: str, fields, reference: str = ""):

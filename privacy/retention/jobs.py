@@ -8,12 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from privacy import policy
-
-
-def history_model(model):
-    """The django-simple-history model that copies ``model``, if there is one."""
-    manager = getattr(model, "history", None)
-    return getattr(manager, "model", None)
+from privacy.registry import history_model
 
 
 def delete_rows(queryset) -> int:
