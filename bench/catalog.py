@@ -7,8 +7,13 @@ It builds a fresh SQLite database in a temporary directory (migrate + the demo
 catalog), serves it with gunicorn (2 workers, 127.0.0.1, a free port, DJANGO_DEBUG=true
 so there is no HTTPS redirect), loads each page with wrk if installed (else a small
 threaded Python client) in interleaved rounds keeping each page's best, stops the server
-and prints the ratios last. Target: every
-ratio >= 0.30 for anonymous visitors.
+and prints the ratios last. Target: every ratio >= 0.30 for anonymous visitors.
+
+Anonymous visitors who carry no session get catalog pages from the whole-page cache
+(shop/page_cache.py) with a fresh CSRF token and CSP nonce each. For comparison, and
+outside the target, it also measures the catalog list for a shopper with a basket
+(a session cookie: the page is rendered for them alone) and the layout alone rendered
+for every request.
 """
 
 import argparse
@@ -52,20 +57,55 @@ def wait_until_serving(port, server, timeout=30):
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def get(port, path):
+def get(port, path, cookie=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
         connection.close()
 
 
-def measure_with_wrk(port, path, seconds, connections):
+def shopper_with_basket(port, module_id):
+    """The Cookie header of a visitor who has put a module in their basket."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/en/basket/")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookies = dict(
+            header.split(";", 1)[0].split("=", 1)
+            for name, header in response.getheaders()
+            if name.lower() == "set-cookie"
+        )
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        body = f"csrfmiddlewaretoken={token}&module={module_id}&quantity=1"
+        connection.request(
+            "POST",
+            "/en/basket/add/",
+            body=body,
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        for name, header in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, value = header.split(";", 1)[0].split("=", 1)
+                cookies[key] = value
+    finally:
+        connection.close()
+    if "sessionid" not in cookies:
+        raise RuntimeError("adding to the basket started no session")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items() if name != "messages")
+
+
+def measure_with_wrk(port, path, seconds, connections, cookie=None):
     output = subprocess.run(
         [
             "wrk",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             f"-t{min(connections, 2)}",
             f"-c{connections}",
             f"-d{seconds}s",
@@ -81,7 +121,7 @@ def measure_with_wrk(port, path, seconds, connections):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
-def measure_with_threads(port, path, seconds, connections):
+def measure_with_threads(port, path, seconds, connections, cookie=None):
     done = []
     failures = []
     stop_at = time.monotonic() + seconds
@@ -89,7 +129,7 @@ def measure_with_threads(port, path, seconds, connections):
     def client():
         count = 0
         while time.monotonic() < stop_at:
-            status, _ = get(port, path)
+            status, _ = get(port, path, cookie)
             if status != 200:
                 failures.append(status)
             count += 1
@@ -117,7 +157,8 @@ def pages_to_measure(env):
     system = System.objects.filter(slots__gt=0, model_line="Latitude 5000").order_by("pk").first()
     system = system or System.objects.filter(slots__gt=0).order_by("pk").first()
     module = Module.objects.filter(is_active=True, form_factor="SODIMM").order_by("pk").first()
-    return {
+    in_stock = Module.objects.filter(is_active=True, stock__gt=0).order_by("pk").first()
+    return in_stock.pk, {
         "hello": "/bench/hello/",
         "(layout only)": "/bench/layout/",
         "catalog list (filtered)": "/en/memory/?generation=DDR4&form_factor=SODIMM&capacity=16"
@@ -125,6 +166,9 @@ def pages_to_measure(env):
         "memory finder result": system.get_absolute_url(),
         "module page": module.get_absolute_url(),
     }
+
+
+LIST_WITH_BASKET = "(list, with a basket)"
 
 
 def main():
@@ -163,7 +207,8 @@ def main():
             env,
         )
         print(f"Demo catalog loaded in {time.monotonic() - started:.1f} s")
-        pages = pages_to_measure(env)
+        basket_module, pages = pages_to_measure(env)
+        pages[LIST_WITH_BASKET] = pages["catalog list (filtered)"]
 
         port = free_port()
         server = subprocess.Popen(
@@ -183,17 +228,20 @@ def main():
             env=env,
         )
         wait_until_serving(port, server)
+        cookies = {LIST_WITH_BASKET: shopper_with_basket(port, basket_module)}
         measure = measure_with_wrk if shutil.which("wrk") else measure_with_threads
         print(
             f"Load generator: {'wrk' if shutil.which('wrk') else 'Python threads'}, "
             f"{options.connections} connections, {options.rounds} rounds of "
             f"{options.seconds} s per page"
         )
-        for path in pages.values():
-            status, _ = get(port, path)
+        for name, path in pages.items():
+            status, page = get(port, path, cookies.get(name))
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}")
-            measure(port, path, 1, options.connections)  # warm up both workers
+            if name == LIST_WITH_BASKET and b'aria-label="1 item"' not in page:
+                raise RuntimeError("the shopper's basket does not show on their page")
+            measure(port, path, 1, options.connections, cookies.get(name))  # warm up
         # Pages are measured in interleaved rounds and each keeps its best round, so a
         # burst of load from elsewhere on the machine does not land on one page only.
         # The order turns each round, so no page is always measured last.
@@ -202,7 +250,9 @@ def main():
         for number in range(options.rounds):
             turned = order[number % len(order) :] + order[: number % len(order)]
             for name, path in turned:
-                rounds[name].append(measure(port, path, options.seconds, options.connections))
+                rounds[name].append(
+                    measure(port, path, options.seconds, options.connections, cookies.get(name))
+                )
         results = {name: max(values) for name, values in rounds.items()}
         for name, path in pages.items():
             spread = ", ".join(f"{value:.0f}" for value in rounds[name])
@@ -215,11 +265,11 @@ def main():
 
     hello = results.pop("hello")
     layout = results.pop("(layout only)")
+    with_basket = results.pop(LIST_WITH_BASKET)
     print()
-    print(
-        f"Reference: the layout alone (base.html around an empty fragment) is "
-        f"{layout / hello:.2f} of the hello-world view: no shopper page can do better."
-    )
+    print("For comparison, outside the target (pages rendered for one visitor):")
+    print(f"  the layout alone, rendered per request   {layout / hello:.2f}")
+    print(f"  the catalog list for a shopper with a basket {with_basket / hello:.2f}")
     print(f"Ratios to the hello-world view ({hello:.1f} req/s), target >= {TARGET_RATIO:.2f}:")
     worst = min(rps / hello for rps in results.values())
     for name, rps in results.items():

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from shop import selectors
 from shop.catalog_cache import catalog_cached, catalog_fragment
 from shop.forms.catalog import FinderForm, ModuleFilterForm, SearchForm
+from shop.page_cache import shared_page
 
 MODULES_PER_PAGE = 24
 SYSTEMS_PER_PAGE = 30
@@ -59,6 +60,7 @@ def _canonical_module_query(raw_query):
 
 
 @require_GET
+@shared_page
 def module_list(request):
     raw_query = request.GET.urlencode()
     if len(raw_query) <= REMEMBERED_QUERY_LENGTH:
@@ -83,6 +85,7 @@ def module_list(request):
 
 
 @require_GET
+@shared_page
 def module_detail(request, slug):
     number = _page_number(request)
 
@@ -102,6 +105,7 @@ def module_detail(request, slug):
 
 
 @require_GET
+@shared_page
 def finder(request):
     form = FinderForm(request.GET)
     criteria = form.criteria()
@@ -147,6 +151,7 @@ def finder_suggestions(request):
 
 
 @require_GET
+@shared_page
 def system_detail(request, slug):
     number = _page_number(request)
 

@@ -1,7 +1,11 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from shop.catalog_views import manufacturers_listed
+from shop.page_cache import shared_page
 
 
+@require_safe
+@shared_page
 def home(request):
     return render(request, "shop/home.html", {"manufacturers": manufacturers_listed()})
