@@ -185,6 +185,7 @@ def main():
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "DJANGO_DEBUG": "true",
+        "DATABASE_CONN_MAX_AGE": "60",  # as in production: no new connection per request
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "LOG_LEVEL": "WARNING",
     }
