@@ -11,7 +11,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: run test test-tools env messages migrate lint format clean
+.PHONY: run test test-tools env messages migrate lint format audit clean
 
 run: env messages migrate
 	$(PY) manage.py load_demo_catalog --if-empty
@@ -63,6 +63,18 @@ format: env
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Known vulnerabilities in the pinned dependencies. pip-audit lives in its own
+# environment so its dependencies never mix with the shop's. AUDIT_SERVICE=osv asks
+# OSV instead of PyPI. --strict: a dependency that cannot be checked is a failure.
+AUDIT_VENV := .venv-audit
+AUDIT_SERVICE ?= pypi
+
+audit: | $(PY)
+	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) \
+		&& $(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1; }
+	$(AUDIT_VENV)/bin/pip-audit --strict --vulnerability-service $(AUDIT_SERVICE) \
+		--requirement requirements-dev.txt
+
 clean:
-	rm -rf $(VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache
 	find . -name '*.mo' -not -path './$(VENV)/*' -delete
