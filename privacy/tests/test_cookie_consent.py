@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -126,3 +128,24 @@ def test_a_signed_in_customers_refusal_is_recorded_too(client):
     }
     client.post(reverse("privacy:cookie-choice"), {"choice": "reject-all"})
     assert ConsentRecord.objects.filter(user=user).count() == 2  # no change, no row
+
+
+def test_the_banner_ticks_each_visitors_own_choices():
+    """The banner's wording is cached per language; its ticks follow each visitor."""
+    from django.test import Client
+
+    def ticked(choice):
+        visitor = Client()
+        if choice:
+            visitor.cookies[policy.CONSENT_COOKIE_NAME] = choice
+        page = visitor.get("/en/privacy/").content.decode()
+        return {
+            name
+            for name in ("analytics", "marketing")
+            if re.search(rf'name="{name}" id="banner-cookie-{name}"\s+checked', page)
+        }
+
+    assert ticked(None) == set()
+    assert ticked("analytics:1|marketing:0") == {"analytics"}
+    assert ticked("analytics:0|marketing:1") == {"marketing"}
+    assert ticked(None) == set()
