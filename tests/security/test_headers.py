@@ -54,10 +54,8 @@ NONCE = re.compile(r"'nonce-([^']+)'")
 @pytest.fixture(scope="module")
 def production_https():
     """The HTTPS settings as production computes them (a subprocess in production mode)."""
-    code = (
-        "import json; from django.conf import settings as s; print(json.dumps({%s}))"
-        % ", ".join(f"'{name}': s.{name}" for name in PRODUCTION_HTTPS)
-    )
+    names = ", ".join(f"'{name}': s.{name}" for name in PRODUCTION_HTTPS)
+    code = f"import json; from django.conf import settings as s; print(json.dumps({{{names}}}))"
     result = manage("shell", "-c", code, env=production_env())
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
