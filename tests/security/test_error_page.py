@@ -43,3 +43,11 @@ def test_the_check_would_see_a_debug_page(settings):
     response = Client(raise_request_exception=False).get("/en/crash/")
     assert response.status_code == 500
     assert "ShopBroke" in response.content.decode()
+
+
+def test_a_bad_host_gets_the_400_page(settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["shop.example"]
+    response = Client(raise_request_exception=False).get("/fr/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from privacy import marketing
+from privacy import erasure, marketing
 from privacy.models import ConsentRecord, PrivacyRequest, PrivacyRequestStatus
 from privacy.tests.factories import ConsentRecordFactory
 from shop.models import Address, BasketLine, Order, OrderStatus, Payment, WarrantyClaim
@@ -172,3 +172,21 @@ def test_forged_unsubscribe_link_is_refused(owner, intruder_client):
     assert list(ConsentRecord.objects.filter(user=owner).values_list("granted", flat=True)) == [
         True
     ]
+
+
+def test_data_export_holds_only_the_askers_data(owner, intruder_client):
+    AddressFactory(user=owner, line1="7 Owner Lane")
+    paid = paid_order(user=owner)
+    for name in ("privacy:export", "privacy:export-download"):
+        response = intruder_client.get(reverse(name))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert owner.email not in body
+        assert "7 Owner Lane" not in body
+        assert paid.number not in body
+
+
+def test_erasure_receipt_is_shown_only_to_the_session_that_closed(owner, intruder_client):
+    erasure.account_close(user=owner, keep=frozenset(), request=None)
+    response = intruder_client.get(reverse("privacy:account-closed"))
+    assert response.status_code == 302  # no receipt in this session: nothing to show
