@@ -73,13 +73,15 @@ def catalog_fragment(*, key, template, context):
     It is rendered without the request, so no context processor runs: the fragment
     cannot hold the visitor's name, basket, CSRF token or CSP nonce, and one visitor's
     page can never reach another. `context()` is only called on a cache miss; it
-    returns the template's context with the page's "title", or None for "no such page".
-    Returns {"title": ..., "html": ...} or None."""
+    returns the template's context with the page's "title" (and, on a module's page,
+    "buy": the module's id while it is in stock), or None for "no such page".
+    Returns {"title": ..., "html": ..., "buy": ...} or None."""
 
     def render():
         values = context()
         if values is None:
             return None
-        return {"title": str(values["title"]), "html": render_to_string(template, values)}
+        html = render_to_string(template, values)
+        return {"title": str(values["title"]), "html": html, "buy": values.get("buy")}
 
     return catalog_cached(("fragment", get_language(), template, key), render) or None

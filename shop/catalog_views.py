@@ -37,15 +37,28 @@ def _page_number(request):
     return int(value) if value.isdigit() and len(value) < 8 else 1
 
 
+BUY_FORM_MARKER = "<!-- basket form -->"
+
+
 def _catalog_page(request, *, key, template, context, extra=None):
     """Render the layout around the cached catalog fragment; 404 if there is none."""
     fragment = catalog_fragment(key=key, template=template, context=context)
     if fragment is None:
         raise Http404
+    # The basket form needs this visitor's CSRF token, so it is rendered here, where the
+    # fragment marks its place.
+    before, _marker, after = fragment["html"].partition(BUY_FORM_MARKER)
+    buy = fragment.get("buy")
     return render(
         request,
         "shop/catalog_page.html",
-        {"title": fragment["title"], "fragment": fragment["html"], **(extra or {})},
+        {
+            "title": fragment["title"],
+            "fragment": before,
+            "fragment_after": after,
+            "buy_module": {"pk": buy} if buy else None,
+            **(extra or {}),
+        },
     )
 
 
@@ -94,7 +107,13 @@ def module_detail(request, slug):
         if module is None:
             return None
         systems = _page(selectors.systems_compatible_with(module), number, FITTING_SYSTEMS_PER_PAGE)
-        return {"title": module, "module": module, "systems": systems, "query": {"page": number}}
+        return {
+            "title": module,
+            "module": module,
+            "systems": systems,
+            "query": {"page": number},
+            "buy": module.pk if module.stock > 0 else None,
+        }
 
     return _catalog_page(
         request,

@@ -14,6 +14,10 @@ class BasketError(Exception):
     """A change the basket refuses, with a message for the shopper."""
 
 
+class BasketLineMissing(BasketError):
+    """The line is not in this basket (another basket's, or gone)."""
+
+
 def _check_quantity(*, module: Module, quantity: int) -> None:
     if quantity < 1 or quantity > MAX_LINE_QUANTITY:
         raise BasketError(
@@ -74,7 +78,7 @@ def basket_line_quantity_set(*, basket: Basket, line_id: int, quantity: int) -> 
         .first()
     )
     if line is None:
-        raise BasketError(_("This line is not in your basket."))
+        raise BasketLineMissing(_("This line is not in your basket."))
     if quantity == 0:
         line.delete()
         return
@@ -87,7 +91,7 @@ def basket_line_quantity_set(*, basket: Basket, line_id: int, quantity: int) -> 
 def basket_line_remove(*, basket: Basket, line_id: int) -> None:
     deleted, _rows = BasketLine.objects.filter(basket=basket, pk=line_id).delete()
     if not deleted:
-        raise BasketError(_("This line is not in your basket."))
+        raise BasketLineMissing(_("This line is not in your basket."))
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -7,6 +8,7 @@ from shop.basket.forms import BasketAddByPartNumberForm, BasketAddForm, BasketLi
 from shop.basket.selectors import basket_summary
 from shop.basket.services import (
     BasketError,
+    BasketLineMissing,
     basket_get,
     basket_get_or_create,
     basket_line_add,
@@ -86,10 +88,12 @@ def basket_line_update(request, line_id: int):
         return redirect("shop:basket-detail")
     try:
         if basket is None:
-            raise BasketError(_("This line is not in your basket."))
+            raise BasketLineMissing(_("This line is not in your basket."))
         basket_line_quantity_set(
             basket=basket, line_id=line_id, quantity=form.cleaned_data["quantity"]
         )
+    except BasketLineMissing as error:
+        raise Http404 from error  # another basket's line: the same answer as no line
     except BasketError as error:
         messages.error(request, str(error))
     else:
@@ -102,10 +106,10 @@ def basket_line_delete(request, line_id: int):
     basket = basket_get(user=request.user, session=request.session)
     try:
         if basket is None:
-            raise BasketError(_("This line is not in your basket."))
+            raise BasketLineMissing(_("This line is not in your basket."))
         basket_line_remove(basket=basket, line_id=line_id)
-    except BasketError as error:
-        messages.error(request, str(error))
+    except BasketLineMissing as error:
+        raise Http404 from error
     else:
         messages.success(request, _("The module was removed from your basket."))
     return redirect("shop:basket-detail")

@@ -47,8 +47,8 @@ def test_another_customers_address_can_be_neither_seen_changed_nor_deleted(clien
     assert client.get(reverse("shop:address-edit", args=[theirs.pk])).status_code == 404
     response = client.post(reverse("shop:address-edit", args=[theirs.pk]), NEW)
     assert response.status_code == 404
-    response = client.post(reverse("shop:address-delete", args=[theirs.pk]), follow=True)
-    assert b"not in your address book" in response.content
+    response = client.post(reverse("shop:address-delete", args=[theirs.pk]))
+    assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.city == "Bath"
     assert "Bath" not in client.get(reverse("shop:address-list")).content.decode()

@@ -330,3 +330,14 @@ def test_bad_input_gives_a_normal_page_or_a_404(client, url):
 def test_any_query_string_gives_a_normal_page(client, path, params):
     response = client.get(path, params, follow=True)
     assert response.status_code in (200, 404)
+
+
+def test_module_page_offers_the_basket_form_while_in_stock(client):
+    in_stock, sold_out = ModuleFactory(stock=3), ModuleFactory(stock=0)
+    html = client.get(in_stock.get_absolute_url()).content.decode()
+    assert f'name="module" value="{in_stock.pk}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert html.index('class="basket-add-form"') < html.index("Specifications")  # by the price
+    html = client.get(sold_out.get_absolute_url()).content.decode()
+    assert "basket-add-form" not in html
+    assert "Specifications" in html

@@ -14,7 +14,10 @@ from shop.warranty.services import ClaimRefused, claim_open
 @require_POST
 def warranty_claim_open(request, number: str, line_id: int):
     line = get_object_or_404(
-        OrderLine.objects.select_related("order"), pk=line_id, order__number=number
+        OrderLine.objects.select_related("order"),
+        pk=line_id,
+        order__number=number,
+        order__user=request.user,
     )
     form = WarrantyClaimForm(request.POST, auto_id=f"line{line.pk}_%s")
     if form.is_valid():
@@ -27,8 +30,6 @@ def warranty_claim_open(request, number: str, line_id: int):
             )
         except ClaimRefused as refusal:
             messages.error(request, str(refusal))
-            if line.order.user_id != request.user.pk:
-                return redirect("shop:order-list")
         else:
             messages.success(
                 request,
