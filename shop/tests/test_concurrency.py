@@ -106,6 +106,28 @@ def test_two_checkouts_for_the_last_unit(
         assert all(isinstance(r, Order) for r in results)
 
 
+def test_one_basket_checked_out_twice_at_once_makes_one_order(both_read_before_either_writes):
+    """A double click on "Place order": two requests turn the same basket into
+    orders at the same moment. Only one may; the other finds the basket empty."""
+    module = ModuleFactory(stock=10)
+    basket = BasketFactory()
+    BasketLineFactory(basket=basket, module=module, quantity=2)
+
+    results = run_together(
+        [
+            lambda: order_place(
+                user=basket.user, basket=basket, address=ADDRESS, delivery_code="standard"
+            )
+            for _click in range(2)
+        ]
+    )
+
+    module.refresh_from_db()
+    assert Order.objects.count() == 1
+    assert module.stock == 8
+    assert sorted(type(r).__name__ for r in results) == ["CheckoutError", "Order"]
+
+
 def _stripe_order(settings, *, stock=5, quantity=2):
     settings.PAYMENT_GATEWAY = "stripe"
     settings.STRIPE_WEBHOOK_SECRET = SECRET
