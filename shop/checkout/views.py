@@ -145,10 +145,11 @@ def _simulator_payment(request, number: str, payment_id: int) -> Payment:
 @verified_customer_required
 def simulator_card(request, number: str, payment_id: int):
     payment = _simulator_payment(request, number, payment_id)
-    if (
-        payment.status != PaymentStatus.CREATED
-        or payment.order.status != OrderStatus.PENDING_PAYMENT
-    ):
+    awaiting = payment.order.status == OrderStatus.PENDING_PAYMENT
+    if awaiting and payment.status == PaymentStatus.REQUIRES_ACTION:
+        # The form came twice (a double click): the first one asked for 3-D Secure.
+        return redirect("shop:simulator-challenge", number=number, payment_id=payment.pk)
+    if payment.status != PaymentStatus.CREATED or not awaiting:
         return redirect("shop:checkout-done", number=number)
     form = SimulatorCardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
