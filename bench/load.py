@@ -47,6 +47,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.load_fault import kill_workers, release_while_paying
 from bench.load_shopper import Browser, ConnectionLost, Record, Shopper, TimeUp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,13 +119,29 @@ def prepare(options) -> dict:
         user.save(update_fields=["password"])
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     systems = System.objects.filter(slots__gt=0).order_by("pk")[:40]
+    sessions = [signed_in_session(user) for user in User.objects.order_by("pk")]
     return {
         "hot_ids": [m.pk for m in hot],
         "module_ids": [m.pk for m in plenty],
         "module_paths": [m.get_absolute_url() for m in [*hot, *plenty]],
         "system_paths": [s.get_absolute_url() for s in systems],
         "initial_stock": dict(Module.objects.values_list("pk", "stock")),
+        "sessions": sessions,
     }
+
+
+def signed_in_session(user) -> str:
+    """A session key as the sign-in form would leave it (signing 50 shoppers in
+    through PBKDF2 takes minutes on two busy cores, and is not what is measured)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def gunicorn_start(options, env, port: int, log_path: Path) -> subprocess.Popen:
@@ -169,23 +186,6 @@ def gunicorn_start(options, env, port: int, log_path: Path) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def workers_of(server: subprocess.Popen) -> list[int]:
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def kill_workers(server, stop_at: float, every: float, killed: list) -> None:
-    """SIGKILL one gunicorn worker every `every` seconds until `stop_at`."""
-    rng = random.Random(7)
-    while time.monotonic() + every < stop_at:
-        time.sleep(every)
-        workers = workers_of(server)
-        if workers:
-            victim = rng.choice(workers)
-            os.kill(victim, signal.SIGKILL)
-            killed.append(victim)
-
-
 def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], float, list]:
     records = [Record() for _ in range(options.shoppers)]
     shoppers = [
@@ -198,29 +198,42 @@ def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], floa
         for i in range(options.shoppers)
     ]
     started = time.monotonic()
+    through_form = shoppers[: options.sign_ins]
     signed_in = run_threads(
         [
             lambda s=s, i=i: s.sign_in(f"shopper{i}@example.com", PASSWORD)
-            for i, s in enumerate(shoppers)
+            for i, s in enumerate(through_form)
         ],
-        limit=8,
+        limit=4,
     )
+    for index, shopper in enumerate(shoppers[options.sign_ins :], start=options.sign_ins):
+        shopper.browser.cookies["sessionid"] = catalog["sessions"][index]
     print(
-        f"Signed in {sum(bool(r) for r in signed_in)}/{len(shoppers)} shoppers "
-        f"in {time.monotonic() - started:.1f} s (not part of the figures)"
+        f"Signed in {sum(r is True for r in signed_in)}/{len(through_form)} shoppers through "
+        f"the sign-in form in {time.monotonic() - started:.1f} s, the others arrive with a "
+        "session (not part of the figures)"
     )
     for record in records:
         record.samples.clear()
     stop_at = time.monotonic() + options.duration
     for shopper in shoppers:
         shopper.browser.stop_at = stop_at
-    killed: list[int] = []
+    killed: list = []
     killer = None
     if options.fault:
         killer = threading.Thread(
-            target=kill_workers, args=(server, stop_at, options.kill_every, killed)
+            target=kill_workers,
+            args=(server, os.environ["DATABASE_URL"], stop_at, options.kill_every, killed),
         )
         killer.start()
+    released: list[int] = []
+    releaser = None
+    if options.fault:
+        releaser = threading.Thread(
+            target=release_while_paying,
+            args=(stop_at, options.kill_every / 2, options.abandon_after, released),
+        )
+        releaser.start()
 
     def loop(shopper):
         while True:
@@ -236,6 +249,12 @@ def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], floa
     elapsed = time.monotonic() - started
     if killer:
         killer.join()
+    if releaser:
+        releaser.join()
+        print(
+            f"Released {sum(released)} orders awaiting payment for over "
+            f"{options.abandon_after:.0f} s while shoppers were paying"
+        )
     return records, elapsed, killed
 
 
@@ -310,6 +329,15 @@ def main() -> int:
     parser.add_argument("--shoppers", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--fault", action="store_true", help="SIGKILL workers during the load")
+    parser.add_argument(
+        "--abandon-after",
+        type=float,
+        default=10,
+        help="with --fault, orders unpaid for this many seconds are released during the load",
+    )
+    parser.add_argument(
+        "--sign-ins", type=int, default=5, help="shoppers who sign in through the form (5)"
+    )
     parser.add_argument("--kill-every", type=float, default=10, help="seconds between kills")
     parser.add_argument(
         "--double-clicks", type=float, default=0.1, help="share of forms posted twice at once"
@@ -352,7 +380,11 @@ def main() -> int:
         )
         records, elapsed, killed = drive(options, port, catalog, server)
         if killed:
-            print(f"Killed {len(killed)} worker(s) with SIGKILL: {killed}")
+            targeted = sum(kill.in_checkout for kill in killed)
+            print(
+                f"Killed {len(killed)} worker(s) with SIGKILL, {targeted} of them inside an "
+                "order, payment or stock transaction"
+            )
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
         server = None
