@@ -1,5 +1,6 @@
 from functools import wraps
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -59,7 +60,7 @@ def checkout(request):
                 address=form.delivery_address(),
                 delivery_code=form.cleaned_data["delivery"],
                 save_address=form.save_address_wanted,
-                client_ip=request.META.get("REMOTE_ADDR", ""),
+                client_ip=get_adapter(request).get_client_ip(request),
             )
         except CheckoutError as error:
             messages.error(request, str(error))
