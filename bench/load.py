@@ -12,9 +12,9 @@ postgres://postgres@127.0.0.1:5432). What it does, in order:
    Creates one verified customer per shopper.
 2. Collects the static files into a temporary folder and starts gunicorn
    (--workers sync workers) on 127.0.0.1 in production mode (DJANGO_DEBUG off, real
-   secrets, the database task queue, HTTPS as seen through a proxy's
-   X-Forwarded-Proto) with only the simulator payment gateway allowed in place of
-   Stripe.
+   secrets, the database cache and task queue, HTTPS and the shopper's address as
+   seen through a proxy's X-Forwarded-Proto and X-Forwarded-For) with only the
+   simulator payment gateway allowed in place of Stripe.
 3. Signs every shopper in (not timed), then for --duration seconds each shopper browses
    (catalog list, filtered list, finder, finder result, module page, search), fills
    the basket (add, sometimes a quantity change), checks out and pays on the
@@ -79,6 +79,7 @@ def environment(database_url: str, static_root: str) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CRYPTOGRAPHY_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
         "SITE_URL": "https://127.0.0.1",
         "DATABASE_URL": database_url,
         "EMAIL_URL": "dummymail://",
@@ -190,7 +191,7 @@ def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], floa
     records = [Record() for _ in range(options.shoppers)]
     shoppers = [
         Shopper(
-            Browser(port, records[i]),
+            Browser(port, records[i], address=f"203.0.113.{i % 250 + 1}"),
             catalog,
             random.Random(options.seed * 1000 + i),
             double_clicks=options.double_clicks,

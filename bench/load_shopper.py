@@ -2,7 +2,8 @@
 CSRF token, and the behaviour of one shopper (browse, basket, checkout, pay).
 
 The shop runs in production mode behind an imagined TLS proxy: every request says
-`X-Forwarded-Proto: https` (as the proxy would) and an `Origin` that matches, so the
+`X-Forwarded-Proto: https` and `X-Forwarded-For: <the shopper's address>` (as the proxy
+would) and, for forms, an `Origin` that matches, so the
 secure cookies and the CSRF origin check work as they do in production. The client
 keeps cookies itself, ignoring their Secure flag, because the socket is plain HTTP."""
 
@@ -81,8 +82,13 @@ class Record:
 
 
 class Browser:
-    def __init__(self, port: int, record: Record, timeout: float = 60, stop_at: float = 0):
+    def __init__(
+        self, port: int, record: Record, timeout: float = 60, stop_at: float = 0, address=""
+    ):
         self.port = port
+        # The shopper's address as the proxy would append it to X-Forwarded-For (the
+        # documentation range 203.0.113.0/24: a header value only, never connected to).
+        self.address = address
         self.stop_at = stop_at  # time.monotonic() after which no request starts
         self.record = record
         self.timeout = timeout
@@ -99,6 +105,8 @@ class Browser:
             "X-Forwarded-Proto": "https",
             "Accept-Language": "en",
         }
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
