@@ -333,7 +333,7 @@ def main() -> int:
     parser.add_argument(
         "--abandon-after",
         type=float,
-        default=10,
+        default=30,
         help="with --fault, orders unpaid for this many seconds are released during the load",
     )
     parser.add_argument(
