@@ -265,6 +265,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append to X-Forwarded-For: the customer's address (for sign-in
+# rate limits and the fraud rule on failed payments per network) is read that many
+# entries from the right. 0 ignores the header (REMOTE_ADDR), which behind a proxy makes
+# every customer one network.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 STRIPE_JS_HOST = "https://js.stripe.com"
 _stripe_on = PAYMENT_GATEWAY == "stripe"

@@ -54,7 +54,11 @@ def basket_get_or_create(*, user, session) -> Basket:
 
 @transaction.atomic
 def basket_line_add(*, basket: Basket, module_id: int, quantity: int) -> BasketLine:
-    """Add `quantity` of a module, on top of what the basket already holds."""
+    """Add `quantity` of a module, on top of what the basket already holds.
+
+    Locks the basket row first: two adds of the same module at once (a double click)
+    then add up in one line instead of both inserting it."""
+    Basket.objects.select_for_update().filter(pk=basket.pk).first()
     module = Module.objects.filter(pk=module_id, is_active=True).first()
     if module is None:
         raise BasketError(_("This module is not on sale."))

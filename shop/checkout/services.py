@@ -1,5 +1,6 @@
 """Placing an order: the order and its stock reservation in one transaction,
-under row locks on the modules taken in id order (no deadlocks, no overselling)."""
+under a row lock on the basket, then on the modules taken in id order (no deadlocks,
+no overselling, one order per basket)."""
 
 import secrets
 from dataclasses import dataclass
@@ -71,7 +72,11 @@ def order_place(
     """Turn the basket into an order awaiting payment and reserve its stock.
 
     Prices are the catalog's at this moment. Raises CheckoutError, leaving the
-    basket and the stock as they were, when something is missing or sold out."""
+    basket and the stock as they were, when something is missing or sold out.
+
+    The basket row is locked first, so the same basket submitted twice at once (a
+    double click) becomes one order: the second waits, then finds the basket empty."""
+    Basket.objects.select_for_update().filter(pk=basket.pk).first()
     wanted = dict(basket.lines.values_list("module_id", "quantity"))
     if not wanted:
         raise CheckoutError(_("Your basket is empty."))

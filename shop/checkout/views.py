@@ -1,5 +1,6 @@
 from functools import wraps
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -59,7 +60,7 @@ def checkout(request):
                 address=form.delivery_address(),
                 delivery_code=form.cleaned_data["delivery"],
                 save_address=form.save_address_wanted,
-                client_ip=request.META.get("REMOTE_ADDR", ""),
+                client_ip=get_adapter(request).get_client_ip(request),
             )
         except CheckoutError as error:
             messages.error(request, str(error))
@@ -145,10 +146,11 @@ def _simulator_payment(request, number: str, payment_id: int) -> Payment:
 @verified_customer_required
 def simulator_card(request, number: str, payment_id: int):
     payment = _simulator_payment(request, number, payment_id)
-    if (
-        payment.status != PaymentStatus.CREATED
-        or payment.order.status != OrderStatus.PENDING_PAYMENT
-    ):
+    awaiting = payment.order.status == OrderStatus.PENDING_PAYMENT
+    if awaiting and payment.status == PaymentStatus.REQUIRES_ACTION:
+        # The form came twice (a double click): the first one asked for 3-D Secure.
+        return redirect("shop:simulator-challenge", number=number, payment_id=payment.pk)
+    if payment.status != PaymentStatus.CREATED or not awaiting:
         return redirect("shop:checkout-done", number=number)
     form = SimulatorCardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

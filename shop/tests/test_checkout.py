@@ -175,3 +175,34 @@ def test_order_list_queries_are_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         response = client.get(reverse("shop:order-list"))
     assert response.text.count("<tr>") == 1 + 15  # header + one row per order
+
+
+def _place_from(client, forwarded_for: str) -> str:
+    client.defaults["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    try:
+        user = UserFactory()
+        client.force_login(user)
+        basket_add(client, ModuleFactory(stock=3))
+        return checkout_place(client).client_ip_hash
+    finally:
+        del client.defaults["HTTP_X_FORWARDED_FOR"]
+
+
+def test_behind_a_trusted_proxy_each_customer_has_their_own_network(client, settings):
+    """Behind the TLS proxy every request comes from the proxy's address: the fraud
+    rule counting failed payments per network must see the customer's address."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    first = _place_from(client, "203.0.113.7")
+    second = _place_from(client, "203.0.113.8")
+
+    assert first and second and first != second
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+
+    first = _place_from(client, "203.0.113.7")
+    second = _place_from(client, "203.0.113.8")
+
+    assert first and first == second  # the connection's own address, not the header's

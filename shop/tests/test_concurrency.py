@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models.signals import post_init
 from django.test import Client
 
+from shop.basket.services import basket_line_add
 from shop.checkout import services as checkout_services
 from shop.checkout.services import CheckoutError, DeliveryAddress, order_place
 from shop.models import Module, Order, OrderStatus
@@ -104,6 +105,45 @@ def test_two_checkouts_for_the_last_unit(
     else:
         # The control: both sold the one module in stock.
         assert all(isinstance(r, Order) for r in results)
+
+
+def test_one_basket_checked_out_twice_at_once_makes_one_order(both_read_before_either_writes):
+    """A double click on "Place order": two requests turn the same basket into
+    orders at the same moment. Only one may; the other finds the basket empty."""
+    module = ModuleFactory(stock=10)
+    basket = BasketFactory()
+    BasketLineFactory(basket=basket, module=module, quantity=2)
+
+    results = run_together(
+        [
+            lambda: order_place(
+                user=basket.user, basket=basket, address=ADDRESS, delivery_code="standard"
+            )
+            for _click in range(2)
+        ]
+    )
+
+    module.refresh_from_db()
+    assert Order.objects.count() == 1
+    assert module.stock == 8
+    assert sorted(type(r).__name__ for r in results) == ["CheckoutError", "Order"]
+
+
+def test_same_module_added_twice_at_once_makes_one_basket_line(both_read_before_either_writes):
+    """A double click on "Add to basket" for a module not yet in the basket: both
+    requests must succeed, adding up in one line (not a unique-constraint error)."""
+    module = ModuleFactory(stock=10)
+    basket = BasketFactory()
+
+    results = run_together(
+        [
+            lambda: basket_line_add(basket=basket, module_id=module.pk, quantity=1)
+            for _click in range(2)
+        ]
+    )
+
+    assert [type(r).__name__ for r in results] == ["BasketLine", "BasketLine"]
+    assert list(basket.lines.values_list("module_id", "quantity")) == [(module.pk, 2)]
 
 
 def _stripe_order(settings, *, stock=5, quantity=2):

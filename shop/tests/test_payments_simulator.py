@@ -252,3 +252,20 @@ def test_leaving_the_challenge_and_paying_again_returns_to_the_challenge(client,
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert order.payments.count() == 1
+
+
+def test_card_form_sent_twice_for_a_challenge_card_leads_to_the_challenge(client, placed):
+    """A double click on "Pay" with a 3-D Secure card: whichever answer the browser
+    shows, it leads to the challenge, not to "We are waiting for your payment"."""
+    order, _module = placed
+    first = simulator_pay(client, order, CARD_CHALLENGE)
+    payment = order.payments.get()
+
+    second = client.post(
+        reverse("shop:simulator-card", kwargs={"number": order.number, "payment_id": payment.pk}),
+        {"number": CARD_CHALLENGE, "expiry": "12/39", "cvc": "123"},
+    )
+
+    assert first["Location"].endswith("/3ds/")
+    assert second["Location"] == first["Location"]
+    assert order.payments.count() == 1
