@@ -175,6 +175,7 @@ def main():
                 f"127.0.0.1:{port}",
                 "--log-level",
                 "warning",
+                "--no-control-socket",  # its default path is shared by every gunicorn here
                 "--timeout",
                 "60",
             ],
