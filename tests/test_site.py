@@ -108,12 +108,27 @@ CSRF_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("path", CSRF_FORMS)
-def test_scanned_forms_refuse_a_forged_csrf_token(path):
+CSRF_CUSTOMER_FORMS = [
+    "/en/account/addresses/add/",
+    "/en/account/details/",
+    "/en/account/preferences/",
+    "/en/accounts/email/",
+    "/en/accounts/password/change/",
+    "/en/accounts/reauthenticate/",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "signed_in"),
+    [(path, False) for path in CSRF_FORMS] + [(path, True) for path in CSRF_CUSTOMER_FORMS],
+)
+def test_scanned_forms_refuse_a_forged_csrf_token(path, signed_in):
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
-    browser.get("/en/accounts/login/")  # a page with a form sets the CSRF cookie
+    if signed_in:
+        browser.force_login(UserFactory())
+    browser.get("/en/privacy/contact/")  # a page with a form sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
     forged = browser.post(path, {"csrfmiddlewaretoken": "wapiti"})
     assert forged.status_code == 403
