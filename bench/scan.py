@@ -30,6 +30,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -240,6 +241,9 @@ def main():
         print("wapiti is not installed: apt-get install wapiti", file=sys.stderr)
         return 2
 
+    # A termination request (timeout, kill) ends the run through the finally below, so
+    # the server stops with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="offtek-scan-"))
     port = free_port()
     base_url = f"https://127.0.0.1:{port}"
