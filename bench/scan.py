@@ -22,7 +22,7 @@ exit code is 1 if wapiti reports any vulnerability other than the false positive
 in EXPLAINED below (shown apart, each with its reason); anomalies (server errors,
 time-outs) and "additional" information are listed and do not change it. The server is
 stopped whatever happens. With the defaults (90 s of crawling and at most 20 s per
-attack module, per scan) both scans take about 12 minutes on a 2-core machine.
+attack module, per scan) both scans took 16 minutes on a shared 2-core machine.
 """
 
 import argparse
