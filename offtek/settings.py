@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "offtek.middleware.XSSAuditorOffMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacy.middleware.EncryptionKeyErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
