@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from privacy import policy
 from privacy.models import RetentionRun, RetentionRunStatus
-from privacy.retention.jobs import RetentionJob, jobs, kept_counters
+from privacy.retention.jobs import IdList, RetentionJob, jobs, kept_counters
 
 STALE_AFTER = datetime.timedelta(minutes=30)
 
@@ -67,7 +67,7 @@ def _apply(job: RetentionJob, report: RuleReport, *, now, batch_size, run, progr
                 return
             if ids == previous:
                 raise RetentionStalled(f"{job.label}: a batch changed nothing; stopping.")
-            job.act(job.model._default_manager.filter(pk__in=ids))
+            job.act(job.model._default_manager.filter(pk__in=IdList(job.model, ids)))
         previous = ids
         report.done += len(ids)
         RetentionRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())

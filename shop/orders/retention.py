@@ -15,6 +15,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, Trunc
 from django.utils import timezone
 
+from privacy.retention import IdList
 from shop.models import (
     Order,
     OrderEvent,
@@ -71,21 +72,24 @@ def orders_anonymise(orders) -> int:
     """Anonymise ``orders`` (one batch), their payments and every history row of them.
     A few UPDATEs and DELETEs per batch, whatever its size."""
     ids = list(orders.values_list("pk", flat=True))
-    payments = Payment.objects.filter(order_id__in=ids)
+    if not ids:
+        return 0
+    batch = IdList(Order, ids)
+    payments = Payment.objects.filter(order_id__in=batch)
     PaymentEvent.objects.filter(payment__in=payments).delete()
     Refund.objects.filter(payment__in=payments).update(reference="", reason="")
     payments.update(**PAYMENT_CLEARED, **_months(["created_at", "updated_at"]))
-    SmsMessage.objects.filter(order_id__in=ids).delete()
-    ReviewInvitation.objects.filter(order_id__in=ids).delete()
-    OrderEvent.objects.filter(order_id__in=ids).delete()
-    Order.history.filter(id__in=ids).update(
+    SmsMessage.objects.filter(order_id__in=batch).delete()
+    ReviewInvitation.objects.filter(order_id__in=batch).delete()
+    OrderEvent.objects.filter(order_id__in=batch).delete()
+    Order.history.filter(id__in=batch).update(
         **ORDER_CLEARED,
         **_months([*ORDER_DATES, "history_date"]),
         number=_anonymous_number("id"),
         legal_hold_until=None,
         history_change_reason=None,
     )
-    return Order.objects.filter(pk__in=ids).update(
+    return Order.objects.filter(pk__in=batch).update(
         **ORDER_CLEARED,
         **_months([*ORDER_DATES, "updated_at"]),
         number=_anonymous_number("pk"),
