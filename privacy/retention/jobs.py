@@ -43,8 +43,8 @@ def delete_rows(queryset) -> int:
     if not ids:
         return 0
     batch = IdList(model, ids)
-    with deletions_unrecorded():
-        model._default_manager.filter(pk__in=batch).delete()
+    with deletions_unrecorded():  # nor are the rows' fields read for it (only the key)
+        model._default_manager.filter(pk__in=batch).only("pk").delete()
     history = history_model(model)
     if history is not None:
         history._default_manager.filter(**{f"{model._meta.pk.attname}__in": batch}).delete()
