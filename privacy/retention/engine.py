@@ -108,7 +108,7 @@ def retention_run(
     *,
     now: datetime.datetime | None = None,
     apply: bool = False,
-    batch_size: int = 500,
+    batch_size: int = 2000,
     rules: list[str] | None = None,
     progress: Progress | None = None,
 ) -> tuple[RetentionRun, list[RuleReport]]:

@@ -55,16 +55,16 @@ class MonthOf(TruncMonth):
     done in SQL where it can be. Django's SQLite function is Python called for every
     row (parse, change of time zone, format), the better part of anonymising a batch.
     From the 2nd to the 27th of a month in UTC, every time zone (all are within a day
-    of UTC) is in that same month, so SQLite's own strftime gives the same value; the
-    other days go to Django's function."""
+    of UTC) is in that same month, so SQLite's own strftime gives the same value (and
+    NULL for NULL); the other days go to Django's function."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
         trunc, trunc_params = self.as_sql(compiler, connection)
         column, params = compiler.compile(self.lhs)
         return (
-            f"CASE WHEN strftime('%%d', {column}) BETWEEN '02' AND '27' "
+            f"CASE WHEN {column} IS NULL OR strftime('%%d', {column}) BETWEEN '02' AND '27' "
             f"THEN strftime('%%Y-%%m-01 00:00:00', {column}) ELSE {trunc} END",
-            (*params, *params, *trunc_params),
+            (*params, *params, *params, *trunc_params),
         )
 
 

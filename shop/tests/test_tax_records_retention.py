@@ -174,3 +174,5 @@ def test_dates_are_cut_to_the_same_month_as_djangos_truncmonth(zone):
                 ).values_list("ours", "djangos")[0]
                 assert ours == djangos, moment
                 assert ours.month == moment.astimezone(zoneinfo.ZoneInfo(zone)).month
+        rows.update(paid_at=None)
+        assert rows.annotate(month=MonthOf("paid_at")).values_list("month", flat=True)[0] is None
