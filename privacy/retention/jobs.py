@@ -39,7 +39,7 @@ def delete_rows(queryset) -> int:
     copy of them, which would defeat the deletion. No last copy is written for the rows
     deleted (``deletions_unrecorded``): it would be deleted straight away."""
     model = queryset.model
-    ids = list(queryset.values_list("pk", flat=True))
+    ids = list(queryset.order_by().values_list("pk", flat=True))
     if not ids:
         return 0
     batch = IdList(model, ids)
@@ -58,7 +58,7 @@ def anonymise_rows(replacements: dict, *, mark: dict | None = None) -> Callable:
 
     def act(queryset) -> int:
         model = queryset.model
-        ids = list(queryset.values_list("pk", flat=True))
+        ids = list(queryset.order_by().values_list("pk", flat=True))
         if not ids:
             return 0
         batch = IdList(model, ids)

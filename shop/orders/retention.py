@@ -89,7 +89,7 @@ def orders_past_legal_hold(now, period=None):
 def orders_anonymise(orders) -> int:
     """Anonymise ``orders`` (one batch), their payments and every history row of them.
     A few UPDATEs and DELETEs per batch, whatever its size."""
-    ids = list(orders.values_list("pk", flat=True))
+    ids = list(orders.order_by().values_list("pk", flat=True))
     if not ids:
         return 0
     batch = IdList(Order, ids)
