@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
-from simple_history.models import HistoricalRecords
+
+from privacy.history import HistoricalRecords
 
 
 class UserManager(BaseUserManager):

@@ -46,6 +46,7 @@ Keys are checked against the policy registry when declared, so a typo fails at s
 Export, erasure, retention and the privacy page read ``declarations()``.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -67,8 +68,10 @@ class Closure:
     HOLD = "hold"
 
 
+@functools.cache
 def history_model(model):
-    """The django-simple-history model that copies ``model``'s rows, if there is one."""
+    """The django-simple-history model that copies ``model``'s rows, if there is one.
+    (Cached: ``model.history`` builds a new manager class at each access.)"""
     manager = getattr(model, "history", None)
     return getattr(manager, "model", None)
 

@@ -20,6 +20,7 @@ a run that stops half-way is finished by the next one, and a second run finds no
 """
 
 from privacy.retention.jobs import (
+    IdList,
     RetentionJob,
     anonymise_rows,
     delete_rows,
@@ -30,6 +31,7 @@ from privacy.retention.jobs import (
 )
 
 __all__ = [
+    "IdList",
     "RetentionJob",
     "anonymise_rows",
     "delete_rows",

@@ -173,6 +173,48 @@ def test_an_interrupted_run_is_finished_by_the_next(monkeypatch):
     assert not SecurityEvent.objects.filter(pk__in=[e.pk for e in events]).exists()
 
 
+def _security_log_job_acting(monkeypatch, act):
+    job = next(j for j in retention.jobs() if j.label == "security-log: privacy.securityevent")
+    patched = [dataclasses.replace(j, act=act) if j is job else j for j in retention.jobs()]
+    monkeypatch.setattr(engine, "jobs", lambda: patched)
+
+
+def test_rows_that_become_due_behind_the_last_batch_are_done_in_the_same_run(monkeypatch):
+    with time_machine.travel(START, tick=False):
+        old = SecurityEventFactory.create_batch(2)
+        young = SecurityEventFactory()  # between the batches, not due at first
+        later = SecurityEventFactory.create_batch(2)
+    SecurityEvent.objects.filter(pk=young.pk).update(created_at=START + datetime.timedelta(300))
+    acted = []
+
+    def act(queryset):
+        acted.append(sorted(queryset.values_list("pk", flat=True)))
+        if len(acted) == 2:  # while the second batch is done, the young event comes due
+            SecurityEvent.objects.filter(pk=young.pk).update(created_at=START)
+        return retention.delete_rows(queryset)
+
+    _security_log_job_acting(monkeypatch, act)
+    with time_machine.travel(START + datetime.timedelta(days=400), tick=False):
+        run_, reports = engine.retention_run(apply=True, batch_size=2, rules=["security-log"])
+    assert acted == [[e.pk for e in old], [e.pk for e in later], [young.pk]]
+    assert not SecurityEvent.objects.exists()
+    assert run_.status == "succeeded"
+    assert reports[0].done == 5
+
+
+def test_a_job_that_changes_nothing_stops_the_run_as_failed(monkeypatch):
+    with time_machine.travel(START, tick=False):
+        SecurityEventFactory.create_batch(3)
+    _security_log_job_acting(monkeypatch, lambda queryset: 0)
+    with (
+        time_machine.travel(START + datetime.timedelta(days=400), tick=False),
+        pytest.raises(engine.RetentionStalled),
+    ):
+        engine.retention_run(apply=True, batch_size=2, rules=["security-log"])
+    assert RetentionRun.objects.get().status == "failed"
+    assert SecurityEvent.objects.count() == 3
+
+
 def test_purged_customers_leave_no_trace_in_raw_rows():
     with time_machine.travel(START, tick=False):
         gone = UserFactory(verified=False, email="vanishing.customer@example.com")

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
-from simple_history.models import HistoricalRecords
 
+from privacy.history import HistoricalRecords
 from shop.models.orders import Order, OrderLine
 
 

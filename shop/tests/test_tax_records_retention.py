@@ -5,15 +5,19 @@ history and fulfilment rows; statistics survive, the customer does not."""
 import datetime
 import io
 import json
+import zoneinfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from privacy.erasure import account_close
 from privacy.tests.factories import UserFactory
 from shop.models import Order, OrderLine, Payment, PaymentEvent, SmsMessage
+from shop.orders.retention import MonthOf
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import OrderFactory, OrderLineFactory, PaymentFactory
 
@@ -148,3 +152,27 @@ def test_no_raw_row_holds_the_customers_identifiers_afterwards():
                 text = " ".join(str(value) for value in row)
                 found += [(table, key) for key, value in IDENTIFIERS.items() if value in text]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/London", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/St_Johns"]
+)
+def test_dates_are_cut_to_the_same_month_as_djangos_truncmonth(zone):
+    """MonthOf does SQLite's part in SQL on most days: it must agree with TruncMonth at
+    every hour around the end of a month, whatever the time zone."""
+    order = OrderFactory()
+    rows = Order.objects.filter(pk=order.pk)
+    boundaries = [datetime.datetime(2026, month, 1, tzinfo=datetime.UTC) for month in (1, 3, 4)]
+    boundaries.append(datetime.datetime(2028, 3, 1, tzinfo=datetime.UTC))  # after 29 February
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for boundary in boundaries:
+            for minutes in [-30, 30, *range(-97 * 19, 97 * 20, 97)]:
+                moment = boundary + datetime.timedelta(minutes=minutes, microseconds=minutes)
+                rows.update(created_at=moment)
+                ours, djangos = rows.annotate(
+                    ours=MonthOf("created_at"), djangos=TruncMonth("created_at")
+                ).values_list("ours", "djangos")[0]
+                assert ours == djangos, moment
+                assert ours.month == moment.astimezone(zoneinfo.ZoneInfo(zone)).month
+        rows.update(paid_at=None)
+        assert rows.annotate(month=MonthOf("paid_at")).values_list("month", flat=True)[0] is None

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             "--now", help="Apply the schedule as of this date or ISO time (tests, catch-up)."
         )
         parser.add_argument("--rule", action="append", help="Only this rule (repeatable).")
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, **options):
         try:
