@@ -3,7 +3,9 @@
 import datetime
 import ipaddress
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,11 +73,16 @@ def ip_network_part(address: str) -> str:
 
 
 def request_client(request) -> tuple[str, str]:
-    """The client's IP address and user agent, as Django sees them."""
+    """The client's IP address and user agent. Behind our own proxies
+    (DJANGO_TRUSTED_PROXY_COUNT) the address comes from X-Forwarded-For, as allauth
+    reads it for its rate limits; an address that cannot be told is ""."""
     if request is None:
         return "", ""
-    meta = request.META
-    return meta.get("REMOTE_ADDR", "") or "", (meta.get("HTTP_USER_AGENT", "") or "")[:300]
+    try:
+        address = get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        address = ""
+    return address, (request.META.get("HTTP_USER_AGENT", "") or "")[:300]
 
 
 def security_event_record(

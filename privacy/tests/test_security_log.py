@@ -24,6 +24,17 @@ def test_signing_in_and_out_is_logged_with_ip_and_browser():
     assert events[0].user_agent == BROWSER
 
 
+@pytest.mark.parametrize(("proxies", "logged"), [(1, "203.0.113.9"), (0, "192.0.2.10")])
+def test_behind_our_proxy_the_log_has_the_customers_address(settings, proxies, logged):
+    """With DJANGO_TRUSTED_PROXY_COUNT=1 the address is the proxy's last X-Forwarded-For
+    entry; without it the header, which anyone can send, is ignored."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    user = UserFactory()
+    client = Client(REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert SecurityEvent.objects.get(user=user, kind=SecurityEventKind.LOGIN).ip_address == logged
+
+
 def test_a_failed_sign_in_keeps_the_typed_email_encrypted(client):
     user = UserFactory()
     client.post(reverse("account_login"), {"login": user.email, "password": "wrong-password"})

@@ -1,6 +1,5 @@
 from functools import wraps
 
-from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from privacy.services import request_client
 from shop.basket.selectors import basket_summary
 from shop.basket.services import basket_get, basket_get_or_create, basket_refill_from_order
 from shop.checkout.delivery import DELIVERY_OPTIONS
@@ -60,7 +60,7 @@ def checkout(request):
                 address=form.delivery_address(),
                 delivery_code=form.cleaned_data["delivery"],
                 save_address=form.save_address_wanted,
-                client_ip=get_adapter(request).get_client_ip(request),
+                client_ip=request_client(request)[0],
             )
         except CheckoutError as error:
             messages.error(request, str(error))
