@@ -1,7 +1,7 @@
 """Full simulated purchases (basket -> paid) per second against gunicorn, and the
 module page's requests per second in the same run, printed as a ratio.
 
-    .venv/bin/python bench/checkout.py [--seconds 10] [--clients 4]
+    .venv/bin/python -m bench.checkout [--seconds 10] [--clients 4]
 
 Runs gunicorn (2 workers) on 127.0.0.1 with DJANGO_DEBUG=true and a temporary SQLite
 database, the simulator gateway, and a frictionless test card. Bounded in time.
@@ -11,7 +11,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from bench.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -34,6 +35,7 @@ from allauth.account.models import EmailAddress
 from privacy.models import User
 from shop.models import Module
 from django.urls import NoReverseMatch, reverse
+
 for i in range({clients}):
     u = User.objects.create_user(email=f"bench{{i}}@example.com", password={password!r})
     EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True)
@@ -50,12 +52,6 @@ except NoReverseMatch:
     print("MODULE_URL", "")
 print("MODULE_IDS", ",".join(str(pk) for pk in Module.objects.values_list("pk", flat=True)))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Customer:

@@ -37,7 +37,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,15 +48,10 @@ from urllib.parse import urlsplit
 
 from bench.load_fault import kill_workers, release_while_paying
 from bench.load_shopper import Browser, ConnectionLost, Record, Shopper, TimeUp
+from bench.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-bench-password-4242"  # noqa: S105 - throwaway accounts in a temporary DB
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_admin(server: str, sql: str) -> None:

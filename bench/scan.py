@@ -31,7 +31,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "test-artifacts" / "wapiti"
@@ -77,15 +78,10 @@ def wildcard_translate(pattern):
     return re.compile("(?ms)" + ".*".join(map(re.escape, pattern.split("*"))) + r"\\Z")
 crawler.wildcard_translate = wildcard_translate
 from wapitiCore.main.wapiti import wapiti_main
+
 sys.argv[0] = "wapiti"
 sys.exit(wapiti_main())
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def manage(args, env):

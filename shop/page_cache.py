@@ -73,7 +73,6 @@ def _store(request, response):
     if (
         response.status_code != 200
         or response.cookies
-        or response.has_header("Set-Cookie")
         or (session is not None and session.modified)
         or response.streaming
     ):
