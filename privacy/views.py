@@ -6,21 +6,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
 
 from privacy import pages, policy, selectors, services
 from privacy.forms import CookieChoiceForm, PreferencesForm, ReconsentForm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import ConsentSource
-
-
-@require_POST
-def language_set(request):
-    """Django's language switch, which also remembers the choice on the account."""
-    response = set_language(request)
-    if request.user.is_authenticated:
-        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
-    return response
 
 
 def policy_detail(request):
