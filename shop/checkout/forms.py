@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shop.addresses.layout import address_lines
 from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.services import DeliveryAddress
 from shop.models import Address, Country
@@ -49,9 +50,7 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["saved_address"].queryset = Address.objects.filter(user=user)
-        self.fields["saved_address"].label_from_instance = lambda a: (
-            f"{a.name}, {a.line1}, {a.city} {a.postcode}, {a.get_country_display()}"
-        )
+        self.fields["saved_address"].label_from_instance = lambda a: ", ".join(address_lines(a))
 
     def clean(self):
         cleaned = super().clean()
