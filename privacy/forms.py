@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy import policy
 from privacy.cookie_consent import OPTIONAL_CATEGORIES, CookieChoice
 from privacy.models import ConsentSource, PrivacyRequestKind
+from privacy.phone_numbers import PhoneField
 from privacy.services import consents_record
 
 
@@ -93,9 +94,8 @@ class ProfileForm(forms.Form):
 
     first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("mobile phone"),
-        max_length=32,
         required=False,
         help_text=_("Optional: only for delivery and dispatch text messages."),
     )

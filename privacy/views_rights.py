@@ -38,7 +38,9 @@ def profile_update(request):
     initial = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = services.user_profile_update(user=request.user, **form.cleaned_data)
+        changed = services.user_profile_update(
+            user=request.user, request=request, **form.cleaned_data
+        )
         text = _("Your details are saved.") if changed else _("Nothing changed.")
         messages.success(request, text)
         return redirect("privacy:account-detail")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy.phone_numbers import PhoneField
 from shop.addresses.layout import address_lines
 from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.services import DeliveryAddress
@@ -30,9 +31,7 @@ class CheckoutForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("We deliver to the United Kingdom and France only.")},
     )
-    phone = forms.CharField(
-        label=_("Phone for the courier (optional)"), max_length=32, required=False
-    )
+    phone = PhoneField(label=_("Phone for the courier (optional)"), required=False)
     save_address = forms.BooleanField(
         label=_("Keep this address in my address book for next time"), required=False
     )
