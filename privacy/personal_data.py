@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from django.tasks import TaskResultStatus
+from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from privacy import inactivity, registry, retention
@@ -49,6 +50,8 @@ def _security_export(row):
 
 registry.declare(
     User,
+    title=_("Your account"),
+    labels={"date_joined": _("customer since")},
     categories=["contact", "identity"],
     purpose="account",
     fields=["email", "first_name", "last_name", "phone", "language"],
@@ -60,6 +63,8 @@ registry.declare(
 
 registry.declare(
     ConsentRecord,
+    title=_("Your marketing choices"),
+    labels={"granted": _("said yes")},
     categories=["marketing"],
     purpose="account",
     fields=["purpose", "granted", "created_at", "policy_version", "source"],
@@ -71,6 +76,8 @@ registry.declare(
 
 registry.declare(
     SecurityEvent,
+    title=_("Your security log"),
+    aliases={"event": "kind", "browser": "user_agent"},
     categories=["technical"],
     purpose="security-audit",
     fields=["kind", "attempted_email", "ip_address", "ip_shortened", "user_agent", "created_at"],
@@ -85,6 +92,8 @@ registry.declare(
 # the customer's contact data, erased with the account.
 registry.declare(
     EmailAddress,
+    title=_("Your e-mail addresses"),
+    labels={"verified": _("confirmed"), "primary": _("used to sign in")},
     categories=["contact"],
     purpose="account",
     fields=["email", "verified", "primary"],
@@ -95,6 +104,8 @@ registry.declare(
 
 registry.declare(
     EmailConfirmation,
+    title=_("E-mail confirmation links we sent you"),
+    labels={"email_address": _("e-mail address"), "created": _("created"), "sent": _("sent")},
     categories=["contact"],
     purpose="account",
     fields=["email_address", "created", "sent"],
@@ -116,6 +127,7 @@ def _disclosure_export(row):
 
 registry.declare(
     Disclosure,
+    title=_("Who we passed your data to"),
     categories=["contact", "identity"],
     purpose="account",
     fields=["processor", "purpose", "fields", "reference", "created_at"],
@@ -145,6 +157,9 @@ def _privacy_request_export(row):
 # (detached from the login) and go three years after the request is closed.
 registry.declare(
     PrivacyRequest,
+    title=_("Your requests to our Privacy Officer"),
+    aliases={"request": "kind", "our_response": "response", "extension_reason": "extended_reason"},
+    labels={"sent": _("sent"), "due": _("answer due by")},
     categories=["contact", "identity", "correspondence"],
     purpose="customer-care",
     fields=["email", "email_digest", "name", "message", "kind", "created_at", "response", "notes"],

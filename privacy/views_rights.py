@@ -21,6 +21,7 @@ from privacy import (
     registry,
     services,
 )
+from privacy.export_page import export_page_sections
 from privacy.forms import AccountCloseForm, ContactForm, ProfileForm
 from privacy.models import ErasureReceipt
 
@@ -60,7 +61,8 @@ def export_detail(request):
     if document is None:
         messages.error(request, _("Your account is being closed: there is nothing to export."))
         return redirect("shop:home")
-    return render(request, "privacy/export_detail.html", {"document": document})
+    sections = export_page_sections(document)
+    return render(request, "privacy/export_detail.html", {"sections": sections})
 
 
 @login_required
