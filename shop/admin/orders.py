@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shop.fraud.services import ReviewError, order_review_refund, order_review_release
+from shop.fulfilment.dispatch import DispatchError, courier_choices, order_deliver, order_dispatch
 from shop.models import (
     Order,
     OrderEvent,
@@ -19,7 +20,6 @@ from shop.models import (
     PaymentStatus,
     Refund,
 )
-from shop.orders.dispatch import DispatchError, courier_choices, order_deliver, order_dispatch
 from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import GatewayError
 from shop.payments.services import RefundError, payment_refund

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from shop.models import SalesStatistics
-from shop.statistics import sales_by_generation, sales_by_month
+from shop.orders.statistics import sales_by_generation, sales_by_month
 
 
 @admin.register(SalesStatistics)

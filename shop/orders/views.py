@@ -1,16 +1,11 @@
-import json
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from shop.orders.dispatch import CourierUpdateRefused, courier_update_apply, tracking_url
+from shop.fulfilment.dispatch import tracking_url
+from shop.fulfilment.warranty.forms import WarrantyClaimForm
+from shop.fulfilment.warranty.services import line_claim_refusal
 from shop.orders.selectors import orders_for
-from shop.warranty.forms import WarrantyClaimForm
-from shop.warranty.services import line_claim_refusal
 
 
 @login_required
@@ -50,24 +45,3 @@ def order_detail(request, number: str):
     return render(
         request, "shop/order_detail.html", order_detail_context(user=request.user, number=number)
     )
-
-
-@csrf_exempt
-@require_POST
-def courier_update(request):
-    """A courier's signed delivery update (see `courier_update_apply`)."""
-    try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"error": _("The update is not a JSON object.")}, status=400)
-    try:
-        order = courier_update_apply(
-            body=request.body,
-            signature=request.headers.get("X-Offtek-Signature", ""),
-            payload=payload,
-        )
-    except CourierUpdateRefused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=403)
-    return JsonResponse({"order": order.number, "status": order.status})

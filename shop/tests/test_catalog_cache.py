@@ -1,7 +1,7 @@
 import pytest
 
 from privacy.tests.factories import UserFactory
-from shop.services.catalog import modules_reprice, modules_stock_set
+from shop.catalog.services import modules_reprice, modules_stock_set
 from shop.tests.factories import ModuleFactory, SystemFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from privacy.models import Disclosure
+from shop.fulfilment.dispatch import DispatchError, courier_signature, order_dispatch
+from shop.fulfilment.sms.base import SmsError
+from shop.fulfilment.sms.http import HttpSmsBackend
+from shop.fulfilment.sms.memory import MemorySmsBackend
+from shop.fulfilment.sms.services import sms_attempt
 from shop.models import OrderStatus, SmsMessage, SmsStatus
-from shop.orders.dispatch import DispatchError, courier_signature, order_dispatch
 from shop.orders.services import IllegalTransition, order_transition
-from shop.sms.base import SmsError
-from shop.sms.http import HttpSmsBackend
-from shop.sms.memory import MemorySmsBackend
-from shop.sms.services import sms_attempt
 from shop.tests.factories_orders import paid_order
 from shop.tests.sms_fake import FakeSmsProvider
 
@@ -298,7 +298,7 @@ def test_a_courier_update_that_is_not_json_is_refused(client):
 
 
 def test_deploy_checks_want_a_real_sms_provider_and_a_courier_secret(settings):
-    from shop.sms.checks import fulfilment_configured
+    from shop.fulfilment.sms.checks import fulfilment_configured
 
     settings.DEBUG = False
     settings.SMS_BACKEND = "console"

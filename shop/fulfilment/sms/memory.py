@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from shop.sms.base import SmsBackend, SmsError
+from shop.fulfilment.sms.base import SmsBackend, SmsError
 
 
 @dataclass

@@ -10,7 +10,7 @@ import urllib.request
 
 from django.conf import settings
 
-from shop.sms.base import SmsBackend, SmsError
+from shop.fulfilment.sms.base import SmsBackend, SmsError
 
 TIMEOUT_SECONDS = 10
 

@@ -3,7 +3,7 @@
 A backend is one class with one operation, `send(to=, body=)`: hand one message to the
 provider and return the provider's reference for it, or raise `SmsError` (the
 provider refused or could not be reached). A backend never retries and never touches
-the database: `shop.sms.services` records attempts and schedules the next try.
+the database: `shop.fulfilment.sms.services` records attempts and schedules the next try.
 
 Backends, by the name `settings.SMS_BACKEND` gives:
 - `console`: prints the message (development);

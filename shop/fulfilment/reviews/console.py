@@ -1,7 +1,7 @@
 import secrets
 import sys
 
-from shop.reviews.base import ReviewProvider
+from shop.fulfilment.reviews.base import ReviewProvider
 
 
 class ConsoleReviewProvider(ReviewProvider):

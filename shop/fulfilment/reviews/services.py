@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from privacy.selectors import consent_is_granted
 from privacy.services import disclosure_record
+from shop.fulfilment.reviews.base import DISCLOSED_FIELDS, ReviewProvider, ReviewProviderError
+from shop.fulfilment.reviews.console import ConsoleReviewProvider
+from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.models import Order, OrderStatus, ReviewInvitation
-from shop.reviews.base import DISCLOSED_FIELDS, ReviewProvider, ReviewProviderError
-from shop.reviews.console import ConsoleReviewProvider
-from shop.reviews.memory import MemoryReviewProvider
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from shop.fulfilment.sms.base import SmsBackend, SmsError
+from shop.fulfilment.sms.console import ConsoleSmsBackend
+from shop.fulfilment.sms.http import HttpSmsBackend
+from shop.fulfilment.sms.memory import MemorySmsBackend
 from shop.models import Order, SmsMessage, SmsStatus
-from shop.sms.base import SmsBackend, SmsError
-from shop.sms.console import ConsoleSmsBackend
-from shop.sms.http import HttpSmsBackend
-from shop.sms.memory import MemorySmsBackend
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMe
 
 
 def _enqueue(message_id: int, run_after: datetime.datetime | None = None) -> None:
-    from shop.sms.tasks import sms_deliver
+    from shop.fulfilment.sms.tasks import sms_deliver
 
     task = sms_deliver.using(run_after=run_after) if run_after else sms_deliver
     task.enqueue(message_id=message_id)
@@ -95,7 +95,7 @@ def sms_attempt(*, message_id: int) -> SmsMessage:
 
 
 def _queue_can_defer() -> bool:
-    from shop.sms.tasks import sms_deliver
+    from shop.fulfilment.sms.tasks import sms_deliver
 
     return sms_deliver.get_backend().supports_defer
 

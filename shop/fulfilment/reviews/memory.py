@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from shop.reviews.base import ReviewProvider
+from shop.fulfilment.reviews.base import ReviewProvider
 
 
 @dataclass

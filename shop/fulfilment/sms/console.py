@@ -1,7 +1,7 @@
 import secrets
 import sys
 
-from shop.sms.base import SmsBackend
+from shop.fulfilment.sms.base import SmsBackend
 
 
 class ConsoleSmsBackend(SmsBackend):

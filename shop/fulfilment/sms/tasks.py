@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from shop.sms.services import sms_attempt, sms_resend_due
+from shop.fulfilment.sms.services import sms_attempt, sms_resend_due
 
 
 @task

@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from shop.reviews.services import review_invitations_send
+from shop.fulfilment.reviews.services import review_invitations_send
 
 
 @task

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from shop.catalog_cache import catalog_version_bump
+from shop.catalog.cache import catalog_version_bump
 from shop.models import Module
 
 MIN_PERCENT = Decimal("-90")

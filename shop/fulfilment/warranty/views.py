@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shop.fulfilment.warranty.forms import WarrantyClaimForm
+from shop.fulfilment.warranty.services import ClaimRefused, claim_open
 from shop.models import OrderLine
 from shop.orders.views import order_detail_context
-from shop.warranty.forms import WarrantyClaimForm
-from shop.warranty.services import ClaimRefused, claim_open
 
 
 @login_required

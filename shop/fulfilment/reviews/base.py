@@ -4,7 +4,7 @@ One operation, `invite(name=, email=, order_number=, language=)`: ask the provid
 invite this customer to review this order; return the provider's reference or raise
 `ReviewProviderError`. Exactly these three pieces of personal data leave the shop
 (`DISCLOSED_FIELDS`), and each invitation is written to the disclosure ledger by
-`shop.reviews.services`, never by a backend.
+`shop.fulfilment.reviews.services`, never by a backend.
 
 Backends, by the name `settings.REVIEW_PROVIDER_BACKEND` gives:
 - `console`: prints the invitation (development);

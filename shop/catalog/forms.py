@@ -10,9 +10,9 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from shop.catalog.selectors import DEFAULT_MODULE_SORT, SEARCH_MAX_LENGTH
 from shop.models import FormFactor, Generation, Manufacturer
 from shop.models.catalog import gigabytes
-from shop.selectors import DEFAULT_MODULE_SORT, SEARCH_MAX_LENGTH
 
 CAPACITY_CHOICES_GB = [2, 4, 8, 16, 32, 48, 64, 96, 128, 192, 256, 512]
 SPEED_CHOICES_MTS = [1333, 1600, 1866, 2400, 2666, 2933, 3200, 3600, 4800, 5600, 6000]

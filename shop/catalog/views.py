@@ -1,7 +1,7 @@
 """The shopper's catalog pages: the module list, a module, the memory finder, search.
 
 Each view parses its form, asks the selectors and renders. The catalog part of each
-page is cached as HTML per catalog version and language (shop/catalog_cache.py); the
+page is cached as HTML per catalog version and language (shop/catalog/cache.py); the
 layout around it is rendered for every request. Bad input in the URL is cleaned by the
 forms; unknown slugs are 404s.
 """
@@ -13,12 +13,12 @@ from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
-from shop import selectors
-from shop.catalog_cache import catalog_cached, catalog_fragment
-from shop.forms.catalog import FinderForm, ModuleFilterForm, SearchForm
-from shop.page_cache import shared_page
+from shop.catalog import selectors
+from shop.catalog.cache import catalog_cached, catalog_fragment
+from shop.catalog.forms import FinderForm, ModuleFilterForm, SearchForm
+from shop.catalog.page_cache import shared_page
 
 MODULES_PER_PAGE = 24
 SYSTEMS_PER_PAGE = 30
@@ -220,3 +220,9 @@ def search(request):
         template="shop/search_results.html",
         context=context,
     )
+
+
+@require_safe
+@shared_page
+def home(request):
+    return render(request, "shop/home.html", {"manufacturers": manufacturers_listed()})
