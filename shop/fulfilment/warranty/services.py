@@ -11,20 +11,24 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from privacy.emails import email_send
+from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
 from shop.models import ClaimStatus, OrderLine, OrderStatus, WarrantyClaim, WarrantyClaimEvent
 
 C = ClaimStatus
 
 # Allowed moves, as data.
-CLAIM_TRANSITIONS: dict[str, frozenset[str]] = {
-    C.OPEN: frozenset({C.APPROVED, C.REJECTED}),
-    C.APPROVED: frozenset({C.RECEIVED, C.CLOSED}),
-    C.RECEIVED: frozenset({C.REPLACED, C.REFUNDED}),
-    C.REPLACED: frozenset({C.CLOSED}),
-    C.REFUNDED: frozenset({C.CLOSED}),
-    C.REJECTED: frozenset(),
-    C.CLOSED: frozenset(),
-}
+CLAIM_LIFECYCLE = Lifecycle(
+    moves={
+        C.OPEN: frozenset({C.APPROVED, C.REJECTED}),
+        C.APPROVED: frozenset({C.RECEIVED, C.CLOSED}),
+        C.RECEIVED: frozenset({C.REPLACED, C.REFUNDED}),
+        C.REPLACED: frozenset({C.CLOSED}),
+        C.REFUNDED: frozenset({C.CLOSED}),
+        C.REJECTED: frozenset(),
+        C.CLOSED: frozenset(),
+    }
+)
+CLAIM_TRANSITIONS = CLAIM_LIFECYCLE.moves
 
 # Orders whose modules reached (or are on their way to) the customer.
 CLAIMABLE_ORDER_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.DELIVERED)
@@ -34,10 +38,8 @@ class ClaimRefused(Exception):
     """The customer cannot open this claim; the text is translated and safe to show."""
 
 
-class IllegalClaimTransition(Exception):
-    def __init__(self, claim: WarrantyClaim, to: str):
-        self.claim = claim
-        super().__init__(f"{claim.number}: {claim.status} -> {to} is not allowed")
+# A claim's illegal move is the shared lifecycle's exception (kept under its old name).
+IllegalClaimTransition = IllegalTransition
 
 
 def line_warranty_ends(*, line: OrderLine) -> datetime.datetime | None:
@@ -93,25 +95,20 @@ def claim_open(*, user, line: OrderLine, reason: str, symptoms: str) -> Warranty
     return claim
 
 
-@transaction.atomic
 def claim_transition(*, claim: WarrantyClaim, to: str, note: str = "") -> bool:
-    """Move the claim to `to`: locks the row, does nothing when already there, raises
-    IllegalClaimTransition for a move the table forbids. The customer is e-mailed."""
-    locked = WarrantyClaim.objects.select_for_update().get(pk=claim.pk)
-    if locked.status == to:
-        claim.refresh_from_db()
-        return False
-    if to not in CLAIM_TRANSITIONS[locked.status]:
-        raise IllegalClaimTransition(locked, to)
-    from_status = locked.status
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at"])
-    WarrantyClaimEvent.objects.create(
-        claim=locked, from_status=from_status, to_status=to, note=note
+    """Move the claim to `to` through the shared lifecycle skeleton: locks the row,
+    does nothing when already there, raises IllegalClaimTransition for a move the
+    table forbids. The customer is e-mailed once the move is committed."""
+
+    def on_enter(locked: WarrantyClaim, from_status: str) -> None:
+        WarrantyClaimEvent.objects.create(
+            claim=locked, from_status=from_status, to_status=to, note=note
+        )
+        transaction.on_commit(lambda: claim_email_send(claim=locked, note=note))
+
+    return lifecycle_move(
+        lifecycle=CLAIM_LIFECYCLE, row=claim, to=to, reason=note, on_enter=on_enter
     )
-    claim.refresh_from_db()
-    transaction.on_commit(lambda: claim_email_send(claim=locked, note=note))
-    return True
 
 
 def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
