@@ -124,16 +124,6 @@ def systems_compatible_with(module: Module) -> QuerySet:
     )
 
 
-def compatibility_reasons(*, module: Module, system: System) -> list:
-    """The rules `module` breaks in `system` (empty when the specification allows it)."""
-    broken = []
-    queryset = _with_total(Module.objects.filter(pk=module.pk))
-    for rule in COMPATIBILITY_RULES:
-        if not queryset.filter(rule.modules_for(system)).exists():
-            broken.append(rule.reason)
-    return broken
-
-
 # The catalog list: sort orders are data, keyed by the value in the URL.
 MODULE_SORTS = {
     "price": ("price_pence", "pk"),
@@ -181,13 +171,10 @@ def modules_filtered(
     return modules.order_by(*MODULE_SORTS.get(sort, MODULE_SORTS[DEFAULT_MODULE_SORT]))
 
 
-def modules_by_id(ids) -> QuerySet:
-    """Modules on sale among `ids`: a fresh read of the rows on a cached page."""
-    return modules_on_sale().filter(pk__in=ids)
-
-
-def systems_by_id(ids) -> QuerySet:
-    return System.objects.select_related("manufacturer").filter(pk__in=ids)
+def module_id_for_part_number(part_number: str) -> int | None:
+    """The id of the module with this part number (any letter case), or None."""
+    matches = Module.objects.filter(part_number__iexact=part_number.strip())
+    return matches.values_list("pk", flat=True).first()
 
 
 def module_for_page(*, slug: str) -> Module | None:

@@ -15,7 +15,8 @@ from privacy.emails import email_send
 from privacy.services import disclosure_record
 from shop.fulfilment.sms.services import sms_queue
 from shop.models import Order, OrderStatus
-from shop.orders.services import order_lock, order_transition
+from shop.orders.selectors import order_language
+from shop.orders.services import ORDER_LIFECYCLE, order_lock, order_transition
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,15 @@ def tracking_url(order: Order) -> str:
     return courier.tracking_url.format(tracking=order.tracking_number) if courier else ""
 
 
-def _customer_language(order: Order) -> str:
-    return (order.user.language if order.user_id else "") or order.language or "en"
+def order_dispatch_refusal(order: Order) -> str:
+    """Why this order cannot be dispatched (translated, for staff), or "" when it can:
+    only paid orders are, as the order lifecycle says."""
+    if ORDER_LIFECYCLE.allows(order.status, OrderStatus.DISPATCHED):
+        return ""
+    return str(
+        _("%(number)s cannot be dispatched: only paid orders can be (it is %(status)s).")
+        % {"number": order.number, "status": order.get_status_display()}
+    )
 
 
 @transaction.atomic
@@ -98,7 +106,7 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
 def order_dispatched_notify(*, order: Order) -> None:
     """The dispatch e-mail (queued as a task) and the text message (outbox + task)."""
     order.refresh_from_db()
-    language = _customer_language(order)
+    language = order_language(order)
     with translation.override(language):
         order_url = settings.SITE_URL.rstrip("/") + reverse(
             "shop:order-detail", kwargs={"number": order.number}

@@ -14,6 +14,7 @@ from shop.fulfilment.reviews.base import DISCLOSED_FIELDS, ReviewProvider, Revie
 from shop.fulfilment.reviews.console import ConsoleReviewProvider
 from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.models import Order, OrderStatus, ReviewInvitation
+from shop.orders.selectors import order_language
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
                 name=user.get_full_name() or order.delivery_name,
                 email=user.email,
                 order_number=order.number,
-                language=user.language or order.language,
+                language=order_language(order),
             )
             invitation.provider_reference = reference[:100]
             invitation.save(update_fields=["provider_reference"])

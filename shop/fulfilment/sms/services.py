@@ -14,6 +14,7 @@ from shop.fulfilment.sms.console import ConsoleSmsBackend
 from shop.fulfilment.sms.http import HttpSmsBackend
 from shop.fulfilment.sms.memory import MemorySmsBackend
 from shop.models import Order, SmsMessage, SmsStatus
+from shop.orders.selectors import order_language
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMe
         return None
     if SmsMessage.objects.filter(order=order, kind=kind).exists():
         return None
-    language = (order.user.language if order.user_id else "") or order.language or "en"
+    language = order_language(order)
     with translation.override(language):
         body = render_to_string(template, {"order": order, **context}).strip()
     message = SmsMessage.objects.create(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
 from shop.models import ClaimStatus, OrderLine, OrderStatus, WarrantyClaim, WarrantyClaimEvent
+from shop.orders.selectors import order_language
 
 C = ClaimStatus
 
@@ -86,7 +87,7 @@ def claim_open(*, user, line: OrderLine, reason: str, symptoms: str) -> Warranty
                 user=user,
                 reason=reason,
                 symptoms=symptoms.strip(),
-                language=user.language or line.order.language or "en",
+                language=order_language(line.order),
             )
     except IntegrityError:
         raise ClaimRefused(_("A claim on this module is already in progress.")) from None
@@ -114,7 +115,7 @@ def claim_transition(*, claim: WarrantyClaim, to: str, note: str = "") -> bool:
 def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
     claim.refresh_from_db()
     order = claim.line.order
-    language = claim.user.language or claim.language
+    language = order_language(claim.line.order)
     with translation.override(language):
         order_url = settings.SITE_URL.rstrip("/") + reverse(
             "shop:order-detail", kwargs={"number": order.number}
