@@ -1,4 +1,6 @@
-"""Staff's writes to the catalog: price changes and stock counts, with history."""
+"""Writes to the catalog: staff's price changes and stock counts, and the one bulk
+writer every stock change goes through (orders placed, released, reserved again), so
+that each retires the cached catalog pages."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,6 +18,16 @@ class CatalogChangeRefused(ValueError):
     """A catalog change that would break a rule (negative stock, a price of nothing)."""
 
 
+def modules_update(*, modules: list[Module], fields: list[str], reason: str, user=None) -> None:
+    """Save `fields` of `modules` in one query, with history, and retire the cached
+    catalog pages once the transaction commits. Every bulk write to modules (stock
+    above all) goes through here: bulk_update sends no signal to do it for us."""
+    bulk_update_with_history(
+        modules, Module, fields, default_user=user, default_change_reason=reason
+    )
+    catalog_version_bump()
+
+
 @transaction.atomic
 def modules_reprice(*, modules, percent: Decimal, user=None) -> int:
     """Change the price of `modules` by `percent` (10 = 10% dearer, -10 = 10% cheaper),
@@ -30,14 +42,7 @@ def modules_reprice(*, modules, percent: Decimal, user=None) -> int:
             Decimal(1), rounding=ROUND_HALF_UP
         )
         module.price_pence = max(int(new_price), 1)
-    bulk_update_with_history(
-        rows,
-        Module,
-        ["price_pence"],
-        default_user=user,
-        default_change_reason=f"price {percent:+}%",
-    )
-    catalog_version_bump()
+    modules_update(modules=rows, fields=["price_pence"], reason=f"price {percent:+}%", user=user)
     return len(rows)
 
 
@@ -49,8 +54,5 @@ def modules_stock_set(*, modules, stock: int, user=None) -> int:
     rows = list(Module.objects.select_for_update().filter(pk__in=[m.pk for m in modules]))
     for module in rows:
         module.stock = stock
-    bulk_update_with_history(
-        rows, Module, ["stock"], default_user=user, default_change_reason=f"stock set to {stock}"
-    )
-    catalog_version_bump()
+    modules_update(modules=rows, fields=["stock"], reason=f"stock set to {stock}", user=user)
     return len(rows)

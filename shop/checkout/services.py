@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from shop.addresses.services import address_save
+from shop.catalog.services import modules_update
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
 from shop.models import Address, Basket, Module, Order, OrderEvent, OrderLine
 
@@ -119,9 +119,7 @@ def order_place(
     )
     for module in modules:
         module.stock -= wanted[module.pk]
-    bulk_update_with_history(
-        modules, Module, ["stock"], default_change_reason=f"reserved for {order.number}"
-    )
+    modules_update(modules=modules, fields=["stock"], reason=f"reserved for {order.number}")
     OrderEvent.objects.create(order=order, kind="placed", to_status=order.status)
     basket.lines.all().delete()
     if save_address:

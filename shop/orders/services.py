@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from shop.catalog.services import modules_update
 from shop.models import Module, Order, OrderEvent, OrderStatus
 
 S = OrderStatus
@@ -88,9 +88,7 @@ def order_stock_release(*, order: Order) -> bool:
     modules, wanted = _order_modules(locked)
     for module in modules:
         module.stock += wanted[module.pk]
-    bulk_update_with_history(
-        modules, Module, ["stock"], default_change_reason=f"released by {locked.number}"
-    )
+    modules_update(modules=modules, fields=["stock"], reason=f"released by {locked.number}")
     locked.stock_reserved = False
     locked.save(update_fields=["stock_reserved", "updated_at"])
     OrderEvent.objects.create(order=locked, kind="stock_released")
@@ -110,9 +108,7 @@ def order_stock_reserve_again(*, order: Order) -> None:
         raise StockUnavailable(locked.number)
     for module in modules:
         module.stock -= wanted[module.pk]
-    bulk_update_with_history(
-        modules, Module, ["stock"], default_change_reason=f"reserved again for {locked.number}"
-    )
+    modules_update(modules=modules, fields=["stock"], reason=f"reserved again for {locked.number}")
     locked.stock_reserved = True
     locked.save(update_fields=["stock_reserved", "updated_at"])
     OrderEvent.objects.create(order=locked, kind="stock_reserved_again")
