@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -53,8 +54,6 @@ def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMe
 
 
 def _enqueue(message_id: int, run_after: datetime.datetime | None = None) -> None:
-    from shop.fulfilment.sms.tasks import sms_deliver
-
     task = sms_deliver.using(run_after=run_after) if run_after else sms_deliver
     task.enqueue(message_id=message_id)
 
@@ -96,8 +95,6 @@ def sms_attempt(*, message_id: int) -> SmsMessage:
 
 
 def _queue_can_defer() -> bool:
-    from shop.fulfilment.sms.tasks import sms_deliver
-
     return sms_deliver.get_backend().supports_defer
 
 
@@ -109,3 +106,17 @@ def sms_resend_due(*, now: datetime.datetime | None = None) -> int:
     for message_id in due.values_list("pk", flat=True):
         sent += sms_attempt(message_id=message_id).status == SmsStatus.SENT
     return sent
+
+
+# The task queue's entry points live here, beside the services they call, so that
+# services and tasks do not import each other.
+@task
+def sms_deliver(*, message_id: int) -> str:
+    """Send one outbox message; a failure schedules the next attempt, never raises."""
+    return sms_attempt(message_id=message_id).status
+
+
+@task
+def sms_resend() -> int:
+    """The same as `manage.py sms_resend`, for a periodic worker."""
+    return sms_resend_due()
