@@ -11,7 +11,6 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.admin_readonly import ReadOnlyAdmin
 from privacy.models import (
     ConsentRecord,
     Disclosure,
@@ -79,6 +78,17 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
                 request=request,
                 detail=detail,
             )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ConsentRecord)

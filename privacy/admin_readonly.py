@@ -1,10 +1,9 @@
-"""The read-only admin: staff may look, never add, change or delete. Used for records
-that are written only by services (consent, disclosures, receipts, statistics)."""
-
-from django.contrib import admin
+"""One mixin for admin pages that only show: ledgers, logs, receipts, statistics."""
 
 
 class ReadOnlyAdminMixin:
+    """Staff may look, never add, change or delete. Put it before `admin.ModelAdmin`."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -13,7 +12,3 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    pass

@@ -5,13 +5,13 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin_readonly import ReadOnlyAdmin
+from privacy.admin_readonly import ReadOnlyAdminMixin
 from shop.models import SalesStatistics
 from shop.orders.statistics import sales_by_generation, sales_by_month
 
 
 @admin.register(SalesStatistics)
-class SalesStatisticsAdmin(ReadOnlyAdmin):
+class SalesStatisticsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         charts = [
             {"title": _("Sales by month"), "bars": sales_by_month()},
