@@ -10,11 +10,11 @@ The audit (grep for cache.get/set, cache_page, {% cache %}, lru_cache, functools
 | header_search.html `header-search` | search label, placeholder, button | LANGUAGE_CODE |
 | footer_links.html `footer-links` | footer links (text and /en/ or /fr/ URLs) | LANGUAGE_CODE |
 | cookie_banner.html `cookie-banner-text`, `-choices` | banner text, buttons | LANGUAGE_CODE |
-| shop/page_cache.py whole pages | a visitor's whole page | get_language() |
-| shop/catalog_cache.py catalog_fragment | the catalog part of a page | get_language() |
+| shop/catalog/page_cache.py whole pages | a visitor's whole page | get_language() |
+| shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
 | catalog_cached("manufacturers") | Manufacturer rows (names not translated) | not needed |
-| shop/catalog_cache.py finder suggestions | names and URLs | issue 17 "catalog" helper's fix |
-| catalog_views._canonical_module_query (lru_cache) | a query string | not needed: no text |
+| shop/catalog/cache.py finder suggestions | names and URLs | issue 17 "catalog" helper's fix |
+| catalog.views._canonical_module_query (lru_cache) | a query string | not needed: no text |
 | privacy.registry.history_model (functools.cache) | a model class | not needed: no text |
 | catalog version, privacy-request rate counter, allauth rate limits | numbers | not needed |
 
@@ -28,7 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from privacy.tests.factories import UserFactory
-from shop.catalog_views import _canonical_module_query
+from shop.catalog.views import _canonical_module_query
 from shop.tests.factories import ModuleFactory
 
 pytestmark = pytest.mark.django_db

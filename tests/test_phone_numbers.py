@@ -13,8 +13,8 @@ from django.urls import reverse
 from privacy.models import User
 from privacy.phone_numbers import phone_display, phone_e164_or_none, phone_normalise
 from privacy.tests.factories import UserFactory
+from shop.fulfilment.sms.services import sms_queue
 from shop.models import Address, SmsMessage
-from shop.sms.services import sms_queue
 from shop.tests.factories_orders import AddressFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
