@@ -133,8 +133,23 @@ def test_the_order_confirmation_e_mail_uses_local_formats(customer, order, langu
         assert DATETIME[language] in body
         assert MONEY[language] in body
         assert no_us_shapes(body) == []
-    assert f"London\nSW1Y 4JH\n{country}\n" in message.body
-    assert f"London<br>SW1Y 4JH<br>{country}" in html
+    assert "SW1Y" not in message.body and "SW1Y" not in html  # no address in e-mails
+    assert country not in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Marie Curie\n2 quai\n69002 Lyon\nFrance\n"), ("fr", "69002 Lyon\nFrance\n")],
+)
+def test_the_address_filter_lays_out_text_for_e_mails(language, expected):
+    address = AddressFactory.build(
+        name="Marie Curie", line1="2 quai", line2="", city="Lyon", postcode="69002", country="FR"
+    )
+    template = Template(
+        "{% load addresses %}{% for line in address|address_lines %}{{ line }}\n{% endfor %}"
+    )
+    with translation.override(language):
+        assert expected in template.render(Context({"address": address}))
 
 
 def test_address_lines_follow_the_country_and_skip_empty_lines():

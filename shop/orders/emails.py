@@ -1,6 +1,6 @@
-"""E-mails to customers about their orders, in the customer's language and formats,
-with no more personal data than the order number, the items, the amounts and (in the
-confirmation, so a wrong address can be caught before dispatch) the delivery address."""
+"""E-mails to customers about their orders, in the customer's language and formats
+(dates, times, money), with no more personal data than the order number, the items
+and the amounts."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
