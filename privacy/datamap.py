@@ -55,7 +55,7 @@ def _declaration(purpose, categories) -> dict:
         "name": str(purpose.label),
         "data_use": fides.PURPOSE_USES[purpose.key],
         "data_categories": sorted(categories),
-        "data_subjects": list(fides.PURPOSE_SUBJECTS.get(purpose.key, fides.DEFAULT_SUBJECTS)),
+        "data_subjects": list(policy.purpose_subjects(purpose.key)),
         "legal_basis_for_processing": fides.BASIS_NAMES[purpose.basis],
         "dataset_references": [],
     }

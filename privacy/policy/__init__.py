@@ -43,6 +43,11 @@ from privacy.policy.retention import (
     Action,
     RetentionRule,
 )
+from privacy.policy.safeguards import (
+    SECURITY_MEASURES,
+    SUBJECTS,
+    purpose_subjects,
+)
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
 __all__ = [
@@ -61,6 +66,8 @@ __all__ = [
     "PROCESSORS",
     "PURPOSES",
     "RETENTION",
+    "SECURITY_MEASURES",
+    "SUBJECTS",
     "VERSIONS",
     "Action",
     "Cookie",
@@ -72,6 +79,7 @@ __all__ = [
     "RetentionRule",
     "consent_purposes",
     "cookies",
+    "purpose_subjects",
     "version_current",
     "versions_after",
 ]

@@ -32,14 +32,6 @@ BASIS_NAMES = {
     "consent": "Consent",
 }
 
-# Whose data a purpose concerns: people with an account, or anyone on the site.
-PURPOSE_SUBJECTS = {
-    "customer-care": ("customer", "prospect"),
-    "analytics-cookies": ("visitor", "customer"),
-    "advertising-cookies": ("visitor", "customer"),
-}
-DEFAULT_SUBJECTS = ("customer",)
-
 # Transfer safeguard in the policy -> fideslang's LegalBasisForTransfersEnum value.
 TRANSFER_BASES = {
     "payment": ("SCCs",),
