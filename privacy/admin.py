@@ -19,6 +19,7 @@ from privacy.models import (
     SecurityEventKind,
     User,
 )
+from privacy.records import admin as records_admin  # noqa: F401  (the breach register)
 from privacy.services import security_event_record
 
 

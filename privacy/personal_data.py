@@ -9,6 +9,7 @@ from privacy.models import (
     ConsentRecord,
     Disclosure,
     Newsletter,
+    PersonalDataBreach,
     PrivacyRequest,
     PrivacyRequestStatus,
     SecurityEvent,
@@ -231,4 +232,12 @@ retention.register(
     ),
     act=retention.delete_rows,
     name="outgoing-email: finished tasks in the queue (with the e-mails they sent)",
+)
+
+registry.exempt(
+    PersonalDataBreach,
+    reason=(
+        "An entry in the breach register describes an incident and counts the people "
+        "affected; it names none of them."
+    ),
 )
