@@ -55,6 +55,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     inactivity_notice_at = models.DateTimeField(
         _("told of closure for inactivity"), null=True, blank=True
     )
+    # When the browser's Global Privacy Control signal first reached us while signed in
+    # (and withdrew the consents it covers); later choices on the site stand.
+    gpc_honoured_at = models.DateTimeField(
+        _("Global Privacy Control honoured"), null=True, blank=True
+    )
 
     objects = UserManager()
     # Staff edits to a customer's record are kept, encrypted like the live row.
@@ -85,6 +90,7 @@ class ConsentSource(models.TextChoices):
     CHECKOUT = "checkout", _("checkout")
     UNSUBSCRIBE = "unsubscribe", _("unsubscribe link")
     COOKIE_BANNER = "cookie-banner", _("cookie banner")
+    GPC = "gpc", _("Global Privacy Control signal from your browser")
 
 
 class LedgerChangeRefused(Exception):

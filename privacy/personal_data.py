@@ -26,6 +26,7 @@ def _user_export(user):
         "phone": user.phone,
         "language": user.language,
         "date_joined": user.date_joined.isoformat(),
+        "gpc_honoured_at": user.gpc_honoured_at.isoformat() if user.gpc_honoured_at else None,
     }
 
 
@@ -52,7 +53,7 @@ registry.declare(
     User,
     categories=["contact", "identity"],
     purpose="account",
-    fields=["email", "first_name", "last_name", "phone", "language"],
+    fields=["email", "first_name", "last_name", "phone", "language", "gpc_honoured_at"],
     retention="account",
     owner="self",
     export=_user_export,

@@ -31,6 +31,7 @@ from privacy.policy.parties import (
 )
 from privacy.policy.purposes import (
     COOKIE_PURPOSES,
+    GPC_WITHDRAWS,
     MARKETING_PURPOSES,
     PURPOSES,
     Purpose,
@@ -61,6 +62,7 @@ __all__ = [
     "CONTROLLER",
     "COOKIE_CATEGORIES",
     "COOKIE_PURPOSES",
+    "GPC_WITHDRAWS",
     "INACTIVE_CUSTOMER_MONTHS",
     "MARKETING_PURPOSES",
     "PROCESSORS",

@@ -105,6 +105,7 @@ FIELD_CATEGORIES = {
     "granted": "user.privacy_preferences",
     "policy_version": "user.privacy_preferences",
     "source": "user.privacy_preferences",
+    "gpc_honoured_at": "user.privacy_preferences",
 }
 
 FIELD_OVERRIDES = {
