@@ -8,11 +8,12 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacy import erasure, marketing, privacy_requests
+from privacy.admin_readonly import ReadOnlyAdminMixin
 from privacy.models import ErasureReceipt, Newsletter, PrivacyRequest, PrivacyRequestStatus
 
 
 @admin.register(ErasureReceipt)
-class ErasureReceiptAdmin(admin.ModelAdmin):
+class ErasureReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Search with the customer's verification code: it is hashed, then matched."""
 
     list_display = ("created_at", "language", "short_hash")
@@ -28,15 +29,6 @@ class ErasureReceiptAdmin(admin.ModelAdmin):
         if not search_term.strip():
             return queryset, False
         return queryset.filter(code_hash=erasure.code_hash(search_term)), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OverdueFilter(admin.SimpleListFilter):
