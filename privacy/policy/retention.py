@@ -4,8 +4,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+
+from privacy.calendar import months_after
 
 # Retention schedule ----------------------------------------------------------------
 
@@ -44,15 +47,21 @@ class RetentionRule:
             return getattr(settings, self.months_setting, self.months)
         return self.months
 
-    @property
-    def period(self) -> datetime.timedelta | None:
-        """The period as a duration (months count as 30 days, years as 365)."""
+    def period_at(self, now: datetime.datetime) -> datetime.timedelta | None:
+        """The period that ends at `now`, as a duration: months are calendar months
+        counted back from `now` (privacy.calendar), so ``now - period_at(now)`` is the
+        same day of the month, that many months earlier. None: no fixed period."""
         months = self.period_months
         if months is not None:
-            return datetime.timedelta(days=365 * (months // 12) + 30 * (months % 12))
+            return now - months_after(now, -months)
         if self.days is not None:
             return datetime.timedelta(days=self.days)
         return None
+
+    @property
+    def period(self) -> datetime.timedelta | None:
+        """The period ending now (see ``period_at``)."""
+        return self.period_at(timezone.now())
 
     @property
     def period_label(self) -> str:

@@ -1,5 +1,5 @@
 """Staff side of the data subject rights: erasure receipts (looked up by the code the
-customer holds), privacy requests with their deadlines, and newsletters."""
+customer holds), privacy requests with their deadlines, and the disclosure ledger."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy import erasure, marketing, privacy_requests
 from privacy.admin_readonly import ReadOnlyAdminMixin
-from privacy.models import ErasureReceipt, Newsletter, PrivacyRequest, PrivacyRequestStatus
+from privacy.models import Disclosure, ErasureReceipt, PrivacyRequest, PrivacyRequestStatus
+from privacy.rights import erasure
+from privacy.rights import requests as privacy_requests
 
 
 @admin.register(ErasureReceipt)
@@ -111,30 +112,10 @@ class PrivacyRequestAdmin(SimpleHistoryAdmin):
         )
 
 
-@admin.register(Newsletter)
-class NewsletterAdmin(admin.ModelAdmin):
-    list_display = ("subject_en", "created_at", "sent_at", "recipients")
-    readonly_fields = ("sent_at", "recipients")
-    actions = ["send_newsletters"]
-
-    @admin.action(description=_("Send to every customer who agreed to marketing e-mail"))
-    def send_newsletters(self, request, queryset):
-        for newsletter in queryset:
-            if newsletter.sent_at is not None:
-                self.message_user(
-                    request,
-                    _("“%(subject)s” was already sent: not sent again.")
-                    % {"subject": newsletter.subject_en},
-                    messages.WARNING,
-                )
-                continue
-            count = marketing.newsletter_send(newsletter=newsletter)
-            self.message_user(
-                request,
-                ngettext(
-                    "“%(subject)s” is on its way to %(count)d customer.",
-                    "“%(subject)s” is on its way to %(count)d customers.",
-                    count,
-                )
-                % {"subject": newsletter.subject_en, "count": count},
-            )
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "user", "processor", "purpose", "reference")
+    list_filter = ("processor", "purpose")
+    search_fields = ("user__email", "reference")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"

@@ -31,10 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy import policy, registry
+from privacy.accounts.services import security_event_record
+from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import ErasureReceipt, SecurityEventKind, User, erasure
-from privacy.services import security_event_record
 
 ERASED_REPR = "[erased customer]"
 
@@ -83,18 +84,11 @@ def _code_new() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def _years_after(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def hold_until(*, retention: str, closed: datetime.date) -> datetime.date | None:
     months = policy.RETENTION[retention].period_months
     if months is None:
         return None
-    return _years_after(closed, months // 12) + datetime.timedelta(days=30 * (months % 12))
+    return months_after(closed, months)
 
 
 def _historical_models():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.models import PrivacyRequest, PrivacyRequestStatus, User
 
@@ -36,18 +37,6 @@ class RequestTokenInvalid(Exception):
 
 class RequestExtensionRefused(Exception):
     pass
-
-
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def email_digest(email: str) -> str:

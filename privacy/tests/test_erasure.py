@@ -7,9 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 
-from privacy.erasure import AccountAlreadyClosed, account_close, receipt_find
 from privacy.models import ConsentRecord, Disclosure, ErasureReceipt, SecurityEvent, User
-from privacy.services import disclosure_record
+from privacy.rights.disclosures import disclosure_record
+from privacy.rights.erasure import AccountAlreadyClosed, account_close, receipt_find
 from privacy.tests.factories import (
     PASSWORD,
     ConsentRecordFactory,
@@ -160,7 +160,7 @@ def test_staff_find_a_receipt_by_code_in_the_admin(staff_client):
 
 
 def test_the_receipt_says_sent_emails_stay_only_in_the_sending_queue_for_a_week():
-    from privacy.erasure import receipt_lines
+    from privacy.rights.erasure import receipt_lines
 
     result = account_close(user=UserFactory())
     line = next(

@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from privacy.calendar import months_after
 from privacy.models import PrivacyRequest, PrivacyRequestStatus
-from privacy.privacy_requests import (
+from privacy.rights.requests import (
     RequestExtensionRefused,
-    months_after,
     privacy_request_extend,
     privacy_request_submit,
 )

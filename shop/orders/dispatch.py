@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from privacy.emails import email_send
-from privacy.services import disclosure_record
+from privacy.rights.disclosures import disclosure_record
 from shop.models import Order, OrderStatus
 from shop.orders.services import order_lock, order_transition
 from shop.sms.services import sms_queue

@@ -8,8 +8,8 @@ import time_machine
 from django.core.management import call_command
 
 from privacy import registry
+from privacy.consent.services import consents_record
 from privacy.models import Disclosure
-from privacy.services import consents_record
 from shop.models import OrderStatus, ReviewInvitation
 from shop.orders.dispatch import order_deliver, order_dispatch
 from shop.reviews.memory import MemoryReviewProvider
