@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -13,17 +14,13 @@ from privacy.calendar import months_after
 # Retention schedule ----------------------------------------------------------------
 
 
-class Action:
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
-    KEEP = "keep"
+class Outcome(models.TextChoices):
+    """What happens to personal data, in one vocabulary: the retention schedule's
+    actions, the registry's ways of erasing and the lines of an erasure receipt."""
 
-
-ACTION_LABELS = {
-    Action.DELETE: _("deleted"),
-    Action.ANONYMISE: _("anonymised"),
-    Action.KEEP: _("kept"),
-}
+    DELETE = "delete", _("deleted")
+    ANONYMISE = "anonymise", _("anonymised")
+    KEEP = "keep", _("kept")
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ class RetentionRule:
 
     @property
     def action_label(self):
-        return ACTION_LABELS[self.action]
+        return Outcome(self.action).label
 
 
 INACTIVE_CUSTOMER_MONTHS = 36
@@ -91,7 +88,7 @@ RETENTION = {
             "account",
             _("Your account, profile and preferences"),
             _("opening of the account"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             until=_("as long as your account is open"),
             categories=("contact", "identity", "marketing"),
@@ -100,7 +97,7 @@ RETENTION = {
             "tax-records",
             _("Orders, invoices and payments (tax records)"),
             _("closure of the account"),
-            Action.ANONYMISE,
+            Outcome.ANONYMISE,
             "tax-records",
             months=84,
             categories=("contact", "identity", "financial", "transaction"),
@@ -109,7 +106,7 @@ RETENTION = {
             "lifetime-warranty",
             _("Purchases with a lifetime warranty"),
             _("purchase"),
-            Action.KEEP,
+            Outcome.KEEP,
             "warranty",
             until=_(
                 "until you ask us to delete them (we then can no longer handle a future claim)"
@@ -120,7 +117,7 @@ RETENTION = {
             "inactive-customer",
             _("Accounts of customers who no longer shop with us"),
             _("last sign-in or order"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             months=INACTIVE_CUSTOMER_MONTHS,
             months_setting="PRIVACY_INACTIVE_CUSTOMER_MONTHS",
@@ -130,7 +127,7 @@ RETENTION = {
             "consent-ledger",
             _("The history of your consent choices"),
             _("opening of the account"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             until=_("as long as your account is open"),
             categories=("marketing",),
@@ -139,7 +136,7 @@ RETENTION = {
             "security-log",
             _("Security log (sign-ins and account changes)"),
             _("the event"),
-            Action.DELETE,
+            Outcome.DELETE,
             "security-audit",
             months=12,
             categories=("technical",),
@@ -148,7 +145,7 @@ RETENTION = {
             "security-log-ip",
             _("IP addresses in the security log, shortened to their network part"),
             _("the event"),
-            Action.ANONYMISE,
+            Outcome.ANONYMISE,
             "security-audit",
             days=30,
             categories=("technical",),
@@ -157,7 +154,7 @@ RETENTION = {
             "abandoned-basket",
             _("Baskets that were never ordered"),
             _("last change to the basket"),
-            Action.DELETE,
+            Outcome.DELETE,
             "orders",
             days=30,
             categories=("transaction",),
@@ -166,7 +163,7 @@ RETENTION = {
             "unverified-signup",
             _("Accounts whose e-mail address was never confirmed"),
             pgettext_lazy("retention counted from", "sign-up"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             days=30,
             categories=("contact", "identity"),
@@ -175,7 +172,7 @@ RETENTION = {
             "privacy-request",
             _("Privacy requests and our replies"),
             _("closure of the request"),
-            Action.DELETE,
+            Outcome.DELETE,
             "customer-care",
             months=36,
             categories=("contact", "identity", "correspondence"),
@@ -184,7 +181,7 @@ RETENTION = {
             "outgoing-email",
             _("E-mails in our sending queue, sent or waiting"),
             _("sending"),
-            Action.DELETE,
+            Outcome.DELETE,
             "orders",
             days=7,
             categories=("contact",),
@@ -193,7 +190,7 @@ RETENTION = {
             "statistics",
             _("Anonymised statistics"),
             _("anonymisation"),
-            Action.KEEP,
+            Outcome.KEEP,
             "statistics",
             until=_("indefinitely: they can no longer be linked to you"),
             categories=("transaction",),

@@ -136,7 +136,7 @@ def retention_run(
         RuleReport(
             rule=counter.rule,
             job=counter.label,
-            action=policy.Action.KEEP,
+            action=policy.Outcome.KEEP,
             due=counter.rows(now).count(),
             why=str(policy.RETENTION[counter.rule].until),
         )

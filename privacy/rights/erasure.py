@@ -41,11 +41,11 @@ ERASED_REPR = "[erased customer]"
 
 # Things the registry does not hold as rows, reported on every receipt.
 EXTRA_OUTCOMES = [
-    {"key": "sessions", "outcome": policy.Action.DELETE, "until": None, "retention": ""},
-    {"key": "history", "outcome": policy.Action.DELETE, "until": None, "retention": ""},
+    {"key": "sessions", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
+    {"key": "history", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
     {
         "key": "sent-emails",
-        "outcome": policy.Action.KEEP,
+        "outcome": policy.Outcome.KEEP,
         "until": None,
         "retention": "outgoing-email",
     },
@@ -57,12 +57,8 @@ EXTRA_LABELS = {
     "sent-emails": _("E-mails we sent you (no copy is kept beyond our sending queue)"),
 }
 
-OUTCOME_LABELS = {
-    policy.Action.DELETE: _("deleted"),
-    policy.Action.ANONYMISE: _("anonymised"),
-    policy.Action.KEEP: _("kept"),
-    "not-stored": _("never stored"),
-}
+# A closure option the customer did not choose: the rows are not kept.
+OPTION_ENDED = "ended"
 
 
 class AccountAlreadyClosed(Exception):
@@ -109,16 +105,16 @@ def _history_owner_filter(declaration, user):
 def _erase_rows(declaration, rows) -> str:
     if declaration.erase == registry.Erase.DELETE:
         rows.delete()
-        return policy.Action.DELETE
+        return policy.Outcome.DELETE
     if declaration.erase == registry.Erase.ANONYMISE:
         for row in rows:  # encrypted values are written row by row
             for name, value in declaration.anonymise.items():
                 setattr(row, name, value)
             row.save(update_fields=list(declaration.anonymise))
-        return policy.Action.ANONYMISE
+        return policy.Outcome.ANONYMISE
     for row in rows:
         declaration.erase(row)
-    return policy.Action.DELETE
+    return policy.Outcome.DELETE
 
 
 def _sessions_delete(user) -> None:
@@ -158,7 +154,7 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
         outcomes.append(
             {
                 "key": f"option:{option.key}",
-                "outcome": policy.Action.KEEP if chosen else "ended",
+                "outcome": policy.Outcome.KEEP if chosen else OPTION_ENDED,
                 "until": None,
                 "retention": option.retention,
             }
@@ -189,7 +185,7 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
                 outcomes.append(
                     {
                         "key": declaration.label,
-                        "outcome": policy.Action.KEEP,
+                        "outcome": policy.Outcome.KEEP,
                         "until": until.isoformat() if until else None,
                         "retention": declaration.retention,
                     }
@@ -210,7 +206,12 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
         User.objects.filter(pk=locked.pk).delete()
         User.history.model.objects.filter(id=locked.pk).delete()
         outcomes.append(
-            {"key": "privacy.user", "outcome": policy.Action.DELETE, "until": None, "retention": ""}
+            {
+                "key": "privacy.user",
+                "outcome": policy.Outcome.DELETE,
+                "until": None,
+                "retention": "",
+            }
         )
     outcomes.extend(EXTRA_OUTCOMES)
 
@@ -254,16 +255,16 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
             title = options[key].label
         else:
             title = EXTRA_LABELS.get(key, key)
-        if item["outcome"] == "ended":
+        if item["outcome"] == OPTION_ENDED:
             outcome = _("not kept: future warranty claims can no longer be handled")
         else:
-            outcome = OUTCOME_LABELS.get(item["outcome"], item["outcome"])
+            outcome = policy.Outcome(item["outcome"]).label
         rule = policy.RETENTION.get(item["retention"]) if item["retention"] else None
         until = datetime.date.fromisoformat(item["until"]) if item["until"] else None
         reason = rule.label if rule else ""
-        if rule and not until and item["outcome"] == policy.Action.KEEP and rule.until:
+        if rule and not until and item["outcome"] == policy.Outcome.KEEP and rule.until:
             reason = _("%(rule)s: %(period)s") % {"rule": rule.label, "period": rule.period_label}
-        elif rule and not until and item["outcome"] == policy.Action.KEEP:
+        elif rule and not until and item["outcome"] == policy.Outcome.KEEP:
             reason = _("%(rule)s: %(period)s from %(trigger)s") % {
                 "rule": rule.label,
                 "period": rule.period_label,
@@ -271,7 +272,3 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
             }
         lines.append(ReceiptLine(title=title, outcome=outcome, until=until, reason=reason))
     return lines
-
-
-def receipt_find(*, code: str) -> ErasureReceipt | None:
-    return ErasureReceipt.objects.filter(code_hash=code_hash(code)).first()

@@ -112,7 +112,7 @@ def test_the_seed_policy_periods_are_in_the_schedule(settings):
     assert retention["unverified-signup"].period_at(now) == datetime.timedelta(days=30)
     assert start("privacy-request") == datetime.datetime(2023, 3, 10, 12, tzinfo=datetime.UTC)
     assert retention["lifetime-warranty"].period is None
-    assert retention["lifetime-warranty"].action == policy.Action.KEEP
+    assert retention["lifetime-warranty"].action == policy.Outcome.KEEP
     settings.PRIVACY_INACTIVE_CUSTOMER_MONTHS = 24
     assert start("inactive-customer") == datetime.datetime(2024, 3, 10, 12, tzinfo=datetime.UTC)
 
