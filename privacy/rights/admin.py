@@ -10,8 +10,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from privacy.admin_readonly import ReadOnlyAdminMixin
 from privacy.models import Disclosure, ErasureReceipt, PrivacyRequest, PrivacyRequestStatus
-from privacy.rights import erasure
 from privacy.rights import requests as privacy_requests
+from privacy.rights.receipts import code_hash
 
 
 @admin.register(ErasureReceipt)
@@ -30,7 +30,7 @@ class ErasureReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(code_hash=erasure.code_hash(search_term)), False
+        return queryset.filter(code_hash=code_hash(search_term)), False
 
 
 class OverdueFilter(admin.SimpleListFilter):

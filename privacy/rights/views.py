@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from privacy import policy, registry
 from privacy.accounts.services import request_client
 from privacy.models import ErasureReceipt
-from privacy.rights import erasure, export
+from privacy.rights import erasure, export, receipts
 from privacy.rights import requests as privacy_requests
 from privacy.rights.forms import AccountCloseForm, ContactForm
 
@@ -80,7 +80,7 @@ def account_closed(request):
     receipt = ErasureReceipt.objects.filter(pk=stored["id"]).first() if stored else None
     if receipt is None:
         return redirect("shop:home")
-    lines = erasure.receipt_lines(receipt=receipt)
+    lines = receipts.receipt_lines(receipt=receipt)
     context = {"receipt": receipt, "code": stored["code"], "lines": lines}
     return render(request, "privacy/account_closed.html", context)
 

@@ -164,7 +164,7 @@ def test_staff_find_a_receipt_by_code_in_the_admin(staff_client):
 
 
 def test_the_receipt_says_sent_emails_stay_only_in_the_sending_queue_for_a_week():
-    from privacy.rights.erasure import receipt_lines
+    from privacy.rights.receipts import receipt_lines
 
     result = account_close(user=UserFactory())
     line = next(
