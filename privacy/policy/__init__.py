@@ -38,10 +38,9 @@ from privacy.policy.purposes import (
     consent_purposes,
 )
 from privacy.policy.retention import (
-    ACTION_LABELS,
     INACTIVE_CUSTOMER_MONTHS,
     RETENTION,
-    Action,
+    Outcome,
     RetentionRule,
 )
 from privacy.policy.safeguards import (
@@ -52,7 +51,7 @@ from privacy.policy.safeguards import (
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
 __all__ = [
-    "ACTION_LABELS",
+    "Outcome",
     "BASES",
     "CATEGORIES",
     "COLLECTION_SOURCES",
@@ -71,7 +70,6 @@ __all__ = [
     "SECURITY_MEASURES",
     "SUBJECTS",
     "VERSIONS",
-    "Action",
     "Cookie",
     "DataCategory",
     "LawfulBasis",

@@ -9,9 +9,9 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from privacy.accounts.roles import PRIVACY_OFFICER, SHOP_STAFF
 from privacy.models import BreachCustomerDecision, BreachStatus, PersonalDataBreach
 from privacy.records import breaches
-from privacy.roles import PRIVACY_OFFICER, SHOP_STAFF
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

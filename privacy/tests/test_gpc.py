@@ -6,9 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from privacy import policy
+from privacy.consent.selectors import consents_current
+from privacy.consent.services import consents_record
 from privacy.models import ConsentRecord, ConsentSource
-from privacy.selectors import consents_current
-from privacy.services import consents_record
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

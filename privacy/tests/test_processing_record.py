@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
 from privacy import policy
-from privacy.roles import PRIVACY_OFFICER, SHOP_STAFF
+from privacy.accounts.roles import PRIVACY_OFFICER, SHOP_STAFF
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

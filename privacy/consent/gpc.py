@@ -5,16 +5,16 @@ consents it covers (``policy.GPC_WITHDRAWS``) that are granted are withdrawn in 
 consent ledger, with the GPC source, and the moment is kept on the account. That
 happens once: a choice the customer makes on the site afterwards stands. (For cookies,
 anyone's GPC signal means "Reject all" until they choose on the site: see
-``privacy.cookie_consent``.)"""
+``privacy.consent.cookies``.)"""
 
 from django.db import transaction
 from django.utils import timezone
 
 from privacy import policy
-from privacy.cookie_consent import gpc_signal
+from privacy.consent.cookies import gpc_signal
+from privacy.consent.selectors import consents_current
+from privacy.consent.services import consents_record
 from privacy.models import ConsentRecord, ConsentSource, User
-from privacy.selectors import consents_current
-from privacy.services import consents_record
 
 SESSION_KEY = "privacy_gpc_honoured"
 
