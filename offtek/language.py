@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from privacy.services import user_language_set
+from privacy.accounts.services import user_language_set
 
 
 def language_url(url: str, language: str) -> str:

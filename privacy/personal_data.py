@@ -5,17 +5,19 @@ from django.tasks import TaskResultStatus
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from privacy import inactivity, registry, retention
+from privacy import registry, retention
+from privacy.accounts.services import ip_network_part
 from privacy.models import (
     ConsentRecord,
     Disclosure,
     Newsletter,
+    PersonalDataBreach,
     PrivacyRequest,
     PrivacyRequestStatus,
     SecurityEvent,
     User,
 )
-from privacy.services import ip_network_part
+from privacy.retention import inactivity
 
 
 def _user_export(user):
@@ -26,6 +28,7 @@ def _user_export(user):
         "phone": user.phone,
         "language": user.language,
         "date_joined": user.date_joined.isoformat(),
+        "gpc_honoured_at": user.gpc_honoured_at.isoformat() if user.gpc_honoured_at else None,
     }
 
 
@@ -54,7 +57,7 @@ registry.declare(
     labels={"date_joined": _("customer since")},
     categories=["contact", "identity"],
     purpose="account",
-    fields=["email", "first_name", "last_name", "phone", "language"],
+    fields=["email", "first_name", "last_name", "phone", "language", "gpc_honoured_at"],
     retention="account",
     owner="self",
     export=_user_export,
@@ -246,4 +249,12 @@ retention.register(
     ),
     act=retention.delete_rows,
     name="outgoing-email: finished tasks in the queue (with the e-mails they sent)",
+)
+
+registry.exempt(
+    PersonalDataBreach,
+    reason=(
+        "An entry in the breach register describes an incident and counts the people "
+        "affected; it names none of them."
+    ),
 )

@@ -57,14 +57,18 @@ from privacy import policy
 
 
 class Erase:
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
+    """How erasure removes a row's personal data: the two outcomes that do
+    (``policy.Outcome``), or a function."""
+
+    DELETE = policy.Outcome.DELETE
+    ANONYMISE = policy.Outcome.ANONYMISE
 
 
 class Closure:
-    """What account closure does to a declared model's rows."""
+    """What account closure does to a declared model's rows: erase them now, or hold
+    them (their receipt line says ``policy.Outcome.KEEP``, with the hold's end)."""
 
-    DELETE = "delete"
+    DELETE = policy.Outcome.DELETE
     HOLD = "hold"
 
 
@@ -179,7 +183,7 @@ def declare(
     For people, ``title`` names the records ("Your orders"), ``labels`` names export
     keys that are not fields of ``model``, ``aliases`` maps an export key to the field
     it shows (its label and choices are used), and ``values`` maps a key to a function
-    that shows its value in the reader's language. See privacy.export_page."""
+    that shows its value in the reader's language. See privacy.rights.export_page."""
     label = model._meta.label_lower
     unknown = [key for key in categories if key not in policy.CATEGORIES]
     problems = []
@@ -258,10 +262,6 @@ def exemption_for(model) -> str | None:
     if reason is None and getattr(model, "instance_type", None) is not None:
         reason = _exemptions.get(model.instance_type._meta.label_lower)
     return reason
-
-
-def retention_rules_in_use() -> set[str]:
-    return {declaration.retention for declaration in _declarations.values()}
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from django.test import Client
 from django.utils import translation
 
 from privacy import registry
-from privacy.erasure import account_close, receipt_lines
-from privacy.export import export_build
-from privacy.export_page import export_page_sections, unlabelled_keys
-from privacy.services import disclosure_record
+from privacy.rights.disclosures import disclosure_record
+from privacy.rights.erasure import account_close
+from privacy.rights.export import export_build
+from privacy.rights.export_page import export_page_sections, unlabelled_keys
+from privacy.rights.receipts import receipt_lines
 from privacy.tests.factories import ConsentRecordFactory, SecurityEventFactory, UserFactory
 from shop.models import ReviewInvitation, SmsMessage, WarrantyClaim, WarrantyClaimEvent
 from shop.tests.factories_orders import (
