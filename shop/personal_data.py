@@ -71,7 +71,8 @@ def _basket_export(basket):
 
 
 def _payment_export(payment):
-    # No card number is ever stored; the brand says which card was used, nothing more.
+    # No card number is ever stored: the brand, last four digits and country say which
+    # card was used; the checks and risk level are what the provider reported on it.
     return {
         "order": payment.order.number,
         "gateway": payment.gateway,
@@ -79,6 +80,11 @@ def _payment_export(payment):
         "currency": payment.currency,
         "status": payment.status,
         "card_brand": payment.card_brand,
+        "card_last4": payment.card_last4,
+        "card_country": payment.card_country,
+        "cvc_check": payment.cvc_check,
+        "postcode_check": payment.postcode_check,
+        "risk_level": payment.risk_level,
         "when": payment.created_at.isoformat(),
     }
 

@@ -1,6 +1,6 @@
 """Basket, checkout, payments and the customer's orders (included by shop/urls.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from shop.basket import views as basket_views
 from shop.checkout import views as checkout_views
@@ -26,16 +26,7 @@ urlpatterns = [
         checkout_views.checkout_rebasket,
         name="checkout-rebasket",
     ),
-    path(
-        "checkout/<str:number>/simulator/<int:payment_id>/",
-        checkout_views.simulator_card,
-        name="simulator-card",
-    ),
-    path(
-        "checkout/<str:number>/simulator/<int:payment_id>/3ds/",
-        checkout_views.simulator_challenge,
-        name="simulator-challenge",
-    ),
+    path("", include("shop.payments.urls")),
     path("orders/", order_views.order_list, name="order-list"),
     path("orders/<str:number>/", order_views.order_detail, name="order-detail"),
     path(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from privacy.tests.factories import UserFactory
 from shop.models import OrderStatus, PaymentEvent, PaymentStatus, Refund
-from shop.payments.services import payment_refund
+from shop.payments.refunds import payment_refund
 from shop.tests.factories import ModuleFactory
 from shop.tests.helpers import basket_add, checkout_place
 from shop.tests.stripe_fake import event_payload, sign
