@@ -58,7 +58,7 @@ TEST_CARDS = {
     "pm_card_riskLevelElevated": TestCard("visa", "9235", risk_level="elevated"),
     "pm_card_refundFail": TestCard("visa", "5126", refund_fails=True),
     # A payment that stays `processing` until the fake settles it (as bank debits do).
-    "pm_card_visa_processing": TestCard("visa", "4242", outcome="processing"),
+    "pm_card_gb_processing": TestCard("visa", "0000", country="GB", outcome="processing"),
 }
 
 DECLINE_MESSAGES = {

@@ -210,7 +210,7 @@ def _every_answer(fake) -> tuple[list[dict], list[dict]]:
     action = intent()
     fake.confirm(action.id, "pm_card_threeDSecure2Required")
     processing = intent()
-    fake.confirm(processing.id, "pm_card_visa_processing")
+    fake.confirm(processing.id, "pm_card_gb_processing")
     declined = intent()
     fake.confirm(declined.id, "pm_card_chargeDeclinedInsufficientFunds")
     client.v1.payment_intents.retrieve(declined.id, params={"expand": ["latest_charge"]})
