@@ -16,6 +16,9 @@ from shop.orders.access import own_order, verified_customer_required
 from shop.payments.base import GatewayError
 from shop.payments.services import payment_return, payment_start
 
+# The outcomes Stripe.js reports on the return URL (?redirect_status=...).
+REDIRECT_STATUSES = ("succeeded", "processing", "requires_payment_method")
+
 
 @verified_customer_required
 def checkout(request):
@@ -70,6 +73,7 @@ def checkout_pay(request, number: str):
             "order": order,
             "client_secret": start.client_secret,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "stripe_js_url": settings.STRIPE_JS_URL,
             "return_url": return_url,
         },
     )
@@ -83,14 +87,24 @@ def checkout_return(request, number: str):
     payment = order.payments.filter(gateway=settings.PAYMENT_GATEWAY).first()
     if payment is not None:
         payment_return(payment=payment)
-    return redirect("shop:checkout-done", number=order.number)
+    done = reverse("shop:checkout-done", kwargs={"number": order.number})
+    said = request.GET.get("redirect_status", "")
+    # What Stripe.js said in the browser is passed on only as a hint for the page
+    # while the server has not heard the outcome; it changes nothing.
+    return redirect(f"{done}?redirect_status={said}" if said in REDIRECT_STATUSES else done)
 
 
 @verified_customer_required
 def checkout_done(request, number: str):
     order = own_order(request, number)
     payment = order.payments.first()
-    return render(request, "shop/checkout_done.html", {"order": order, "payment": payment})
+    said = request.GET.get("redirect_status", "")
+    context = {
+        "order": order,
+        "payment": payment,
+        "redirect_status": said if said in REDIRECT_STATUSES else "",
+    }
+    return render(request, "shop/checkout_done.html", context)
 
 
 @require_POST

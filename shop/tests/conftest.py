@@ -1,5 +1,6 @@
 import pytest
 
+from offtek.csp import STRIPE_HOSTS, csp_policy
 from shop.tests.stripe_fake import FakeStripe
 
 
@@ -24,6 +25,9 @@ def fake_stripe(settings):
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_offtek"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_offtek"
     settings.STRIPE_API_BASE = server.url
+    # The policy the shop runs with when Stripe is the gateway (settings compute it
+    # once, at start, from PAYMENT_GATEWAY).
+    settings.SECURE_CSP = csp_policy(stripe=STRIPE_HOSTS)
     yield server
     server.stop()
 

@@ -31,6 +31,17 @@ def test_payment_intent_is_created_server_side_with_items_plus_delivery(started,
     assert "js/checkout-stripe.js" in page.text
 
 
+def test_the_pay_page_runs_under_a_policy_that_allows_stripe_js(started):
+    _order, _module, _payment, page = started
+    policy = dict(part.strip().split(" ", 1) for part in page["Content-Security-Policy"].split(";"))
+    for host in ("https://js.stripe.com", "https://*.js.stripe.com"):
+        assert host in policy["script-src"].split() and host in policy["frame-src"].split()
+    assert "https://api.stripe.com" in policy["connect-src"].split()
+    assert "https://hooks.stripe.com" in policy["frame-src"].split()
+    assert '<script src="https://js.stripe.com/v3/"' in page.text
+    assert 'data-testid="stripe-unavailable"' in page.text  # the message, hidden until needed
+
+
 def test_reloading_the_payment_page_reuses_the_payment_intent(client, started, fake_stripe):
     order, *_rest = started
     client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
