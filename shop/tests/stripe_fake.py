@@ -19,60 +19,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlparse
 
 from shop.tests import stripe_objects as so
+from shop.tests.stripe_fake_outside import OutsideTheApi
+from shop.tests.stripe_requests import EXPANDABLE, PARAMS, nest
 
 API_KEY = "sk_test_offtek"
 
-# What each endpoint accepts; anything else is refused as Stripe does.
-PARAMS = {
-    ("POST", "payment_intents"): {
-        "amount",
-        "currency",
-        "automatic_payment_methods",
-        "metadata",
-        "description",
-        "payment_method",
-        "payment_method_types",
-        "confirm",
-        "capture_method",
-        "receipt_email",
-        "return_url",
-        "expand",
-    },
-    ("POST", "confirm"): {"payment_method", "return_url", "expand"},
-    ("POST", "cancel"): {"cancellation_reason", "expand"},
-    ("POST", "refunds"): {"payment_intent", "charge", "amount", "reason", "metadata", "expand"},
-    ("GET", "list"): {"charge", "payment_intent", "limit", "expand", "starting_after"},
-    ("GET", "one"): {"expand"},
-}
-# Fields that `expand[]` may replace by their object, per object type.
-EXPANDABLE = {
-    "payment_intent": {"latest_charge", "payment_method", "customer", "review"},
-    "charge": {"balance_transaction", "payment_intent", "refunds", "customer"},
-    "refund": {"charge", "payment_intent", "balance_transaction"},
-}
 
-
-def _nest(pairs) -> dict:
-    """Stripe's form encoding (a[b]=c, a[0]=c) back into nested dicts and lists."""
-    result: dict = {}
-    for key, value in pairs:
-        parts = key.replace("]", "").split("[")
-        node = result
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-
-    def lists(node):
-        if isinstance(node, dict):
-            if node and all(k.isdigit() for k in node):
-                return [lists(node[k]) for k in sorted(node, key=int)]
-            return {k: lists(v) for k, v in node.items()}
-        return node
-
-    return lists(result)
-
-
-class FakeStripe:
+class FakeStripe(OutsideTheApi):
     def __init__(self):
         self.objects: dict[str, dict] = {}  # every object by id, as Stripe would return it
         self.cards: dict[str, so.TestCard] = {}  # the fake's own state, never returned
@@ -115,7 +68,7 @@ class FakeStripe:
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else url.query
-                params = _nest(parse_qsl(raw, keep_blank_values=True))
+                params = nest(parse_qsl(raw, keep_blank_values=True))
                 key = self.headers.get("Idempotency-Key")
                 with fake.lock:
                     fake.requests.append(
@@ -425,93 +378,6 @@ class FakeStripe:
         ]
         found.sort(key=lambda r: r["created"], reverse=True)
         return 200, so.list_of(found[: int(params.get("limit") or 10)], "/v1/refunds")
-
-    # --- what happens outside the API: the browser, the bank, the Dashboard ------
-
-    def confirm(self, intent_id: str, payment_method: str) -> dict:
-        """What stripe.confirmPayment in the browser does; returns the intent."""
-        with self.lock:
-            self._intent_confirm(self.objects[intent_id], {"payment_method": payment_method})
-            return copy.deepcopy(self.objects[intent_id])
-
-    def authenticate(self, intent_id: str, *, approve: bool) -> dict:
-        """What the issuer's 3-D Secure page does when the customer answers."""
-        with self.lock:
-            intent = self.objects[intent_id]
-            assert intent["status"] == "requires_action"
-            card = self.cards[intent_id]
-            pm = self.objects[intent["payment_method"]]
-            if not approve:
-                intent.update(
-                    status="requires_payment_method",
-                    next_action=None,
-                    payment_method=None,
-                    last_payment_error=so.error_body(
-                        "The provided PaymentMethod has failed authentication. You can provide "
-                        "payment_method_data or a new PaymentMethod to attempt to fulfill this "
-                        "PaymentIntent again.",
-                        kind="invalid_request_error",
-                        code="payment_intent_authentication_failure",
-                        payment_method=copy.deepcopy(pm),
-                    )["error"],
-                )
-            elif card.after_action.startswith("decline:"):
-                self._decline(intent, pm, card, card.after_action.split(":", 1)[1])
-            else:
-                self._succeed(intent, pm, card)
-            return copy.deepcopy(intent)
-
-    def settle(self, intent_id: str, *, succeed: bool) -> dict:
-        """A `processing` payment's outcome arrives from the bank."""
-        with self.lock:
-            intent = self.objects[intent_id]
-            assert intent["status"] == "processing"
-            pm = self.objects[intent["payment_method"]]
-            card = self.cards[intent_id]
-            if succeed:
-                self._succeed(intent, pm, card)
-            else:
-                self._decline(intent, pm, card, "insufficient_funds")
-            return copy.deepcopy(intent)
-
-    def refund_settle(self, refund_id: str, *, status: str, reason: str = "") -> dict:
-        """A pending refund succeeds or fails (or a succeeded one fails later)."""
-        with self.lock:
-            re = self.objects[refund_id]
-            re["status"] = status
-            if status == "failed":
-                re["failure_reason"] = reason or "expired_or_canceled_card"
-                re["failure_balance_transaction"] = so.new_id("txn")
-            self._charge_refunded_update(self.objects[re["charge"]])
-            return copy.deepcopy(re)
-
-    def refund_dashboard(self, intent_id: str, amount: int) -> dict:
-        """Staff refund in Stripe's Dashboard: Stripe's API, not ours."""
-        status, body = self._refund_create({"payment_intent": intent_id, "amount": str(amount)})
-        assert status == 200, body
-        return body
-
-    def intent(self, intent_id: str) -> dict:
-        return copy.deepcopy(self.objects[intent_id])
-
-    def charge_for(self, intent_id: str) -> dict:
-        """The intent's latest charge as Stripe sends it (no refunds list)."""
-        return copy.deepcopy(self.objects[self.objects[intent_id]["latest_charge"]])
-
-    def refunds_for(self, intent_id: str) -> list[dict]:
-        return [
-            copy.deepcopy(r)
-            for r in self.objects.values()
-            if r["object"] == "refund" and r["payment_intent"] == intent_id
-        ]
-
-    def dispute_for(self, intent_id: str, reason: str = "fraudulent") -> dict:
-        with self.lock:
-            ch = self.objects[self.objects[intent_id]["latest_charge"]]
-            ch["disputed"] = True
-            dp = so.dispute(ch, reason)
-            self.objects[dp["id"]] = dp
-            return copy.deepcopy(dp)
 
 
 def _idempotency_error(key: str) -> dict:
