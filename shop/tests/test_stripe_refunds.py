@@ -144,3 +144,25 @@ def test_staff_refund_page_says_pending(paid, staff_client, fake_stripe):
     assert "pending at the payment provider" in page.text
     order.refresh_from_db()
     assert order.refunded_pence == 0
+
+
+def test_a_held_order_refused_in_review_is_refunded_once_stripe_confirms(
+    client, paid, fake_stripe, staff_client
+):
+    order, payment = paid
+    post_event(client, "charge.dispute.created", fake_stripe.dispute_for(payment.reference))
+    order.refresh_from_db()
+    assert order.status == S.HELD_FOR_REVIEW
+
+    url = reverse("admin:shop_order_review", args=[order.pk])
+    staff_client.post(url, {"decision": "refund", "reason": "Stolen card"})
+    order.refresh_from_db()
+    refund = Refund.objects.get(payment=payment)
+    assert (refund.status, refund.amount_pence) == (RefundStatus.PENDING, order.total_pence)
+    assert order.status == S.HELD_FOR_REVIEW and not order.stock_reserved
+
+    settled = fake_stripe.refund_settle(refund.reference, status="succeeded")
+    post_event(client, "refund.updated", settled)
+
+    order.refresh_from_db()
+    assert (order.status, order.refunded_pence) == (S.REFUNDED, order.total_pence)
