@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from privacy.views import language_set
-from shop.orders.views import courier_update
+from shop.fulfilment.views import courier_update
 from shop.payments.urls import webhook_urlpatterns
 
 urlpatterns = [
