@@ -214,7 +214,7 @@ def _failed(payment: Payment, result: GatewayResult) -> bool:
     """The payment failed. A late failure never undoes a success. The order, if still
     awaiting payment, is cancelled and its stock released."""
     locked = payment_lock(payment=payment)
-    message = result.failure_message or "declined"
+    message = result.failure_message or str(_("Your card was declined."))
     if not _move(locked, P.FAILED, result, failure_message=message[:200]):
         payment.refresh_from_db()
         return False
