@@ -76,7 +76,7 @@ def test_card_details_are_encrypted_at_rest(client, started, fake_stripe):
 
 
 def test_card_details_are_in_the_customers_data_export(client, started, fake_stripe):
-    from privacy.export import export_sections
+    from privacy.rights.export import export_sections
 
     order, _module, payment, _page = started
     paid_by_webhook(client, fake_stripe, payment, "pm_card_cvcCheckFail")
