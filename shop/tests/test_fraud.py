@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from privacy.tests.factories import UserFactory
 from shop.checkout.services import client_ip_hash
-from shop.fraud.rules import RULES_BY_CODE
+from shop.fraud.rules import RULES
 from shop.fraud.services import fraud_rules_tripped
 from shop.models import OrderEvent, OrderStatus, Payment, PaymentStatus
 from shop.orders.services import order_transition
@@ -27,7 +27,7 @@ NOW = datetime.datetime(2026, 11, 2, 12, 0, tzinfo=datetime.UTC)
 
 
 def tripped(order, payment, code):
-    rule = RULES_BY_CODE[code]
+    rule = next(rule for rule in RULES if rule.code == code)
     return bool(fraud_rules_tripped(order=order, payment=payment, rules=[rule], now=NOW))
 
 
