@@ -39,6 +39,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shop", "0005_sales_statistics")]
+    dependencies = [("shop", "0006_payment_card_encrypted_refund_status")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop)]
