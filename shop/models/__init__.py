@@ -2,6 +2,7 @@
 
 from shop.models.basket import Basket, BasketLine
 from shop.models.catalog import (
+    CatalogSource,
     FormFactor,
     Generation,
     Manufacturer,
@@ -52,6 +53,7 @@ __all__ = [
     "PaymentStatus",
     "Refund",
     "SalesStatistics",
+    "CatalogSource",
     "FormFactor",
     "Generation",
     "Manufacturer",
