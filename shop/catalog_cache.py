@@ -82,6 +82,11 @@ def catalog_fragment(*, key, template, context):
         if values is None:
             return None
         html = render_to_string(template, values)
-        return {"title": str(values["title"]), "html": html, "buy": values.get("buy")}
+        return {
+            "title": str(values["title"]),
+            "description": str(values.get("description", "")),
+            "html": html,
+            "buy": values.get("buy"),
+        }
 
     return catalog_cached(("fragment", get_language(), template, key), render) or None

@@ -13,7 +13,14 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import Manufacturer, Module, OverrideKind, System, SystemModuleOverride
+from shop.models import (
+    CatalogSource,
+    Manufacturer,
+    Module,
+    OverrideKind,
+    System,
+    SystemModuleOverride,
+)
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 6
@@ -205,6 +212,11 @@ def systems_by_id(ids) -> QuerySet:
 
 def module_for_page(*, slug: str) -> Module | None:
     return modules_on_sale().filter(slug=slug).first()
+
+
+def catalog_is_demo() -> bool:
+    """True while the catalog is the generated demo data (load_demo_catalog)."""
+    return CatalogSource.objects.filter(is_demo=True).exists()
 
 
 def manufacturers_with_systems() -> QuerySet:
