@@ -187,11 +187,26 @@ def test_changing_stock_and_price_by_import_updates_rows_and_history(
 
 
 BAD_MODULES = [
-    ("price_pence", "twelve", {"en": "“twelve” is not a whole number.", "fr": "« twelve » n’est pas un nombre entier."}),
-    ("generation", "DDR9", {"en": "Value &#x27;DDR9&#x27; is not a valid choice.", "fr": "La valeur «\xa0&#x27;DDR9&#x27;\xa0» n’est pas un choix valide."}),
+    (
+        "price_pence",
+        "twelve",
+        {"en": "“twelve” is not a whole number.", "fr": "« twelve » n’est pas un nombre entier."},
+    ),
+    (
+        "generation",
+        "DDR9",
+        {
+            "en": "Value &#x27;DDR9&#x27; is not a valid choice.",
+            "fr": "La valeur «\xa0&#x27;DDR9&#x27;\xa0» n’est pas un choix valide.",
+        },
+    ),
     ("stock", "-3", {"en": "-3 is out of range", "fr": "-3 est hors limites"}),
-    ("ecc", "perhaps", {"en": "“perhaps” is not yes or no.", "fr": "« perhaps » n’est ni oui ni non."}),
-]  # fmt: skip
+    (
+        "ecc",
+        "perhaps",
+        {"en": "“perhaps” is not yes or no.", "fr": "« perhaps » n’est ni oui ni non."},
+    ),
+]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
