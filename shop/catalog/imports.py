@@ -202,6 +202,14 @@ class SystemResource(CatalogResource):
         skip_unchanged = True
         report_skipped = True
 
+    def get_or_init_instance(self, instance_loader, row):
+        """The system is found by its manufacturer: a bad manufacturer is a field error
+        like any other, not a failure of the row."""
+        try:
+            return super().get_or_init_instance(instance_loader, row)
+        except ValueError as error:
+            raise ValidationError({"manufacturer": [str(error)]}) from error
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:

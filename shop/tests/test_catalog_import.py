@@ -263,7 +263,7 @@ def test_the_command_imports_a_good_file_and_reports_counts(tmp_path):
             {"pinned_modules": "NOPE-1"},
             "Row 4, pinned_modules: No module has the part number NOPE-1.",
         ),
-        ({"manufacturer": ""}, "Row 4: The manufacturer is missing."),
+        ({"manufacturer": ""}, "Row 4, manufacturer: The manufacturer is missing."),
         ({"kind": "toaster"}, "Row 4, kind: Value &#x27;toaster&#x27; is not a valid choice."),
     ],
 )
