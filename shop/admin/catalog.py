@@ -13,14 +13,14 @@ from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from shop.catalog.imports import IMPORT_FORMATS, ModuleResource, SystemResource
-from shop.models import CatalogSource, Manufacturer, Module, System, SystemModuleOverride
-from shop.services.catalog import (
+from shop.catalog.services import (
     MAX_PERCENT,
     MIN_PERCENT,
     CatalogChangeRefused,
     modules_reprice,
     modules_stock_set,
 )
+from shop.models import CatalogSource, Manufacturer, Module, System, SystemModuleOverride
 
 
 class RepriceForm(forms.Form):

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
-from shop.catalog_cache import catalog_version_bump
+from shop.catalog.cache import catalog_version_bump
+from shop.catalog.services import catalog_source_set
 from shop.models import Manufacturer, Module, OverrideKind, System, SystemModuleOverride
-from shop.services.catalog import catalog_source_set
 
 IMPORT_FORMATS = [CSV, XLSX]
 CHANGE_REASON = "catalog import"

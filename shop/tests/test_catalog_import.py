@@ -16,9 +16,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from privacy.models import User
-from shop.catalog_cache import catalog_version
+from shop.catalog.cache import catalog_version
+from shop.catalog.services import catalog_source_set
 from shop.models import CatalogSource, Module, OverrideKind, System, SystemModuleOverride
-from shop.services.catalog import catalog_source_set
 from shop.tests.french import french_catalogue_compiled
 
 pytestmark = pytest.mark.django_db

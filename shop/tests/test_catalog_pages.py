@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from shop.selectors import modules_compatible_with, systems_compatible_with
+from shop.catalog.selectors import modules_compatible_with, systems_compatible_with
 from shop.tests.factories import ManufacturerFactory, ModuleFactory, SystemFactory
 from shop.tests.french import french_catalogue_compiled
 

@@ -16,9 +16,9 @@ from shop.catalog.demo import ranges
 from shop.catalog.demo.generations import generation_rule_breaches
 from shop.catalog.demo.ranges import DEMO_MARK, PLATFORMS, ModelLine, Platform
 from shop.catalog.demo.real_systems import FACT_COLUMNS, real_system_rows, system_facts
-from shop.catalog_views import FINDER_EXAMPLES
+from shop.catalog.services import catalog_source_set
+from shop.catalog.views import FINDER_EXAMPLES
 from shop.models import System
-from shop.services.catalog import catalog_source_set
 from shop.tests.french import french_catalogue_compiled
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from shop.catalog.cache import catalog_version_bump
 from shop.catalog.demo.ranges import (
     FORM_FACTOR_CODES,
     LIFETIME_BRANDS,
@@ -27,9 +28,8 @@ from shop.catalog.demo.ranges import (
     PLATFORMS,
 )
 from shop.catalog.demo.real_systems import real_system_rows, system_facts
-from shop.catalog_cache import catalog_version_bump
+from shop.catalog.services import catalog_source_set
 from shop.models import Generation, Manufacturer, Module, System, SystemModuleOverride
-from shop.services.catalog import catalog_source_set
 
 BATCH_SIZE = 1000
 
