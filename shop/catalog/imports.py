@@ -157,7 +157,8 @@ class ModuleResource(CatalogResource):
 
 
 def _part_numbers(text):
-    return sorted({part for part in str(text or "").replace(",", ";").split(";") if part.strip()})
+    parts = str(text or "").replace(",", ";").split(";")
+    return sorted({part.strip() for part in parts if part.strip()})
 
 
 class SystemResource(CatalogResource):
@@ -235,12 +236,29 @@ class SystemResource(CatalogResource):
                     _("No module has the part number %(parts)s.") % {"parts": ", ".join(unknown)}
                 )
             instance.override_parts[kind] = parts
+        both = set(instance.override_parts.get(OverrideKind.PIN, ())) & set(
+            instance.override_parts.get(OverrideKind.EXCLUDE, ())
+        )
+        if both:
+            errors["excluded_modules"] = ValidationError(
+                _("A module cannot be both pinned and excluded: %(parts)s.")
+                % {"parts": ", ".join(sorted(both))}
+            )
         if errors:
             raise ValidationError(errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if getattr(instance, "override_parts", None):
-            return False
+        """Unchanged only if the pinned and excluded modules are unchanged too."""
+        for kind, parts in getattr(instance, "override_parts", {}).items():
+            current = (
+                SystemModuleOverride.objects.filter(system=instance, kind=kind)
+                .order_by("module__part_number")
+                .values_list("module__part_number", flat=True)
+                if instance.pk
+                else []
+            )
+            if list(current) != parts:
+                return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def after_save_instance(self, instance, row, **kwargs):

@@ -265,9 +265,20 @@ def test_the_command_imports_a_good_file_and_reports_counts(tmp_path):
         ),
         ({"manufacturer": ""}, "Row 4, manufacturer: The manufacturer is missing."),
         ({"kind": "toaster"}, "Row 4, kind: Value &#x27;toaster&#x27; is not a valid choice."),
+        (
+            {"pinned_modules": "OT00001-16S32", "excluded_modules": " OT00001-16S32 "},
+            "Row 4, excluded_modules: A module cannot be both pinned and excluded: OT00001-16S32.",
+        ),
     ],
 )
 def test_the_command_lists_bad_rows_writes_nothing_and_fails(tmp_path, change, message):
+    call_command(
+        "import_catalog",
+        str(csv_file(tmp_path, "modules.csv", MODULE_COLUMNS, module_rows(3))),
+        "--kind",
+        "modules",
+        stdout=io.StringIO(),
+    )
     rows = system_rows(5)
     rows[0]["pinned_modules"] = rows[0]["excluded_modules"] = ""
     rows[2].update(change)
