@@ -8,17 +8,19 @@ import re
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 
+from privacy.models import User
 from shop.catalog.demo import ranges
 from shop.catalog.demo.generations import generation_rule_breaches
 from shop.catalog.demo.ranges import DEMO_MARK, PLATFORMS, ModelLine, Platform
 from shop.catalog.demo.real_systems import FACT_COLUMNS, real_system_rows, system_facts
 from shop.catalog.services import catalog_source_set
 from shop.catalog.views import FINDER_EXAMPLES
-from shop.models import System
+from shop.models import CatalogSource, System
 from shop.tests.french import french_catalogue_compiled
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,18 @@ def test_a_banner_says_the_catalog_is_demo_data_until_the_flag_is_cleared(
         catalog_source_set(is_demo=False)
     for url in pages:
         assert BANNER[language] not in Client().get(url).content.decode(), url
+
+
+def test_staff_clear_the_demo_flag_in_the_admin(django_capture_on_commit_callbacks):
+    load(20)
+    assert BANNER["en"] in Client().get("/en/memory/").content.decode()
+    user = User.objects.create_superuser("catalog@offtek.example", "a-long-staff-password")
+    Authenticator.objects.create(user=user, type="totp", data={"secret": "x"})
+    staff = Client()
+    staff.force_login(user)
+    source = CatalogSource.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(f"/en/admin/shop/catalogsource/{source.pk}/change/", {})
+    assert response.status_code == 302
+    assert not CatalogSource.objects.get().is_demo
+    assert BANNER["en"] not in Client().get("/en/memory/").content.decode()
