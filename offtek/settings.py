@@ -129,6 +129,9 @@ CACHES = {
     # worker needs to share it, and a deploy (new processes) renews it.
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
+# Keys name no one: rate limits count per IP address, stored as a keyed hash.
+CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"
+CACHES["default"]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
 
 AUTH_USER_MODEL = "privacy.User"
 AUTHENTICATION_BACKENDS = [

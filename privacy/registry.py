@@ -215,6 +215,51 @@ def exempt(model, *, reason: str) -> None:
     _exemptions[model._meta.label_lower] = reason
 
 
+@dataclass(frozen=True)
+class ClearColumn:
+    """A column that holds personal data in plain text, and why it must."""
+
+    model: type
+    field: str
+    reason: object
+
+    @property
+    def tables(self) -> list[tuple[str, str]]:
+        """(table, column) of the live model and of its history copy, if any."""
+        column = self.model._meta.get_field(self.field).column
+        found = [(self.model._meta.db_table, column)]
+        history = history_model(self.model)
+        if history is not None:
+            found.append((history._meta.db_table, column))
+        return found
+
+
+_clear_columns: dict[tuple[str, str], ClearColumn] = {}
+
+
+def stored_in_clear(model, field: str, *, reason) -> ClearColumn:
+    """Declare that ``model.field`` (and its history copy) is stored unencrypted, with
+    the reason. The privacy page lists these, and the raw-database scan
+    (``privacy.scan``) accepts personal data in clear in these columns and nowhere else."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if field not in names:
+        raise ImproperlyConfigured(f"{model._meta.label_lower} has no column {field!r}.")
+    if not str(reason).strip():
+        raise ImproperlyConfigured(f"{model._meta.label_lower}.{field}: a reason is required.")
+    entry = ClearColumn(model, field, reason)
+    _clear_columns[(model._meta.label_lower, field)] = entry
+    return entry
+
+
+def clear_columns() -> list[ClearColumn]:
+    return list(_clear_columns.values())
+
+
+def clear_column_reasons() -> dict[tuple[str, str], object]:
+    """{(table, column): reason} for every column declared stored in clear."""
+    return {table: entry.reason for entry in _clear_columns.values() for table in entry.tables}
+
+
 def declarations() -> list[Declaration]:
     return list(_declarations.values())
 
