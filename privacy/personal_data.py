@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from django.contrib.admin.models import LogEntry
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -11,6 +12,7 @@ from privacy.models import (
     ConsentRecord,
     Disclosure,
     Newsletter,
+    OutgoingEmail,
     PrivacyRequest,
     PrivacyRequestStatus,
     SecurityEvent,
@@ -239,15 +241,41 @@ retention.register(
     action="notify",
 )
 
-# The production task queue keeps each task's arguments: an e-mail's address and body.
-# Finished tasks (sent or given up) go after a few days.
+# E-mails waiting in the queue: the recipient and the context, encrypted; the task
+# carries only the row's id. Sent ones are deleted at once; never sent ones here.
+registry.declare(
+    OutgoingEmail,
+    categories=["contact", "correspondence"],
+    purpose="account",
+    fields=["to", "template", "language", "created_at"],
+    retention="outgoing-email",
+    owner="user",
+    export=lambda row: {
+        "to": row.to,
+        "about": row.template,
+        "queued": row.created_at.isoformat(),
+    },
+    erase=registry.Erase.DELETE,
+)
+retention.register(
+    rule="outgoing-email",
+    model=OutgoingEmail,
+    due=lambda now, period: OutgoingEmail.objects.filter(created_at__lt=now - period),
+    act=retention.delete_rows,
+    name="outgoing-email: e-mails never sent",
+)
+# The production task queue keeps each task's arguments (ids only) and its outcome.
+# Finished tasks go after a few days, and so do tasks that never ran.
 retention.register(
     rule="outgoing-email",
     model=DBTaskResult,
     due=lambda now, period: DBTaskResult.objects.filter(
-        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
-        finished_at__lt=now - period,
+        Q(
+            status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+            finished_at__lt=now - period,
+        )
+        | Q(enqueued_at__lt=now - period)
     ),
     act=retention.delete_rows,
-    name="outgoing-email: finished tasks in the queue (with the e-mails they sent)",
+    name="outgoing-email: tasks in the queue, finished or never run",
 )

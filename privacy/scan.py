@@ -21,6 +21,7 @@ in clear (``privacy.registry.stored_in_clear``), with its reason.
 
 import base64
 import binascii
+import contextlib
 import json
 import pickletools
 import re
@@ -100,10 +101,8 @@ def _bytes_forms(raw: bytes, depth: int) -> list[str]:
     if raw[:1] == b"\x80":
         forms.extend(_pickle_strings(raw))
     if raw[:1] in (b"x", b"\x78"):
-        try:
+        with contextlib.suppress(zlib.error):
             forms.extend(_text_forms(zlib.decompress(raw).decode("latin-1"), depth + 1))
-        except zlib.error:
-            pass
     return forms
 
 
@@ -124,10 +123,8 @@ def _text_forms(text: str, depth: int = 0) -> list[str]:
         return forms
     stripped = text.strip()
     if stripped[:1] in "[{":
-        try:
+        with contextlib.suppress(ValueError):
             forms.append(json.dumps(json.loads(stripped), ensure_ascii=False))
-        except ValueError:
-            pass
     # Django's signing: "payload:timestamp:signature", payload in base64 (zlib if ".").
     candidates = [stripped.split(":", 1)[0]] if ":" in stripped else [stripped]
     for candidate in candidates:

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Zq-raw-Scan-2026!"
 START = datetime.datetime(2026, 2, 2, 10, 0, tzinfo=datetime.UTC)
 IP = "203.0.113.77"
+KEYED = "privacy.cache_keys.cache_key_make"
 M = {
     "email": "zqmarker.ada@example.org",
     "first_name": "Zqfirstada",
@@ -197,9 +198,13 @@ def lifecycle(client, capture):
 
 
 def _close(client, capture):
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     with capture(execute=True):
         response = client.post(reverse("privacy:account-close"), {"confirm": "on"}, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 200, response.redirect_chain
+    assert response.redirect_chain[-1][0] == reverse("privacy:account-closed"), (
+        response.redirect_chain
+    )
     code = re.search(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", response.text)[0]
     worker_run()
     return code
@@ -238,6 +243,7 @@ def test_markers_are_never_in_clear_and_all_go_by_the_end_of_the_hold(
         assert {"shop_address", "shop_order", "privacy_user", "shop_smsmessage"} <= (
             live.tables_with_findings()
         )
+        client.post(reverse("account_logout"))
         client.post(reverse("account_login"), {"login": M["email"], "password": PASSWORD})
         code = _close(client, capture)
 
@@ -283,16 +289,21 @@ def test_control_one_encrypted_column_written_in_clear_is_reported(
 def test_control_a_history_table_left_behind_at_closure_is_reported(
     raw_settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from shop.models import Address
+    from shop.models import WarrantyClaim
 
-    declaration = registry.declaration_for(Address)
-    monkeypatch.setattr(type(declaration), "history_model", property(lambda self: None))
+    # An erasure that forgets the warranty claims" history table.
+    history_model = registry.history_model
+    monkeypatch.setattr(
+        registry,
+        "history_model",
+        lambda model: None if model is WarrantyClaim else history_model(model),
+    )
     client = _client()
     with time_machine.travel(START, tick=True):
         lifecycle(client, django_capture_on_commit_callbacks)
         code = _close(client, django_capture_on_commit_callbacks)
     outside = database_scan(markers=[*M.values(), code]).outside(_held_tables())
-    assert {f.table for f in outside} == {"shop_historicaladdress"}
+    assert {f.table for f in outside} == {"shop_historicalwarrantyclaim"}
 
 
 def test_control_a_receipt_line_that_disagrees_with_the_database_is_reported(
@@ -309,3 +320,26 @@ def test_control_a_receipt_line_that_disagrees_with_the_database_is_reported(
     receipt = ErasureReceipt.objects.get()
     disagreements = receipt_disagreements(receipt=receipt, report=report)
     assert [line.key for line in disagreements] == ["shop.smsmessage"]
+
+
+def test_control_cache_keys_without_the_keyed_hash_show_the_ip(raw_settings):
+    raw_settings.CACHES = {
+        **raw_settings.CACHES,
+        "default": {**raw_settings.CACHES["default"], "KEY_FUNCTION": None},
+    }
+    client = _client()
+    client.post(
+        reverse("privacy:contact"),
+        {"kind": "question", "email": M["email"], "message": M["request_message"]},
+    )
+    violations = database_scan(markers=[IP]).violations()
+    assert {(f.table, f.column) for f in violations} == {("offtek_cache", "cache_key")}
+    raw_settings.CACHES = {
+        **raw_settings.CACHES,
+        "default": {**raw_settings.CACHES["default"], "KEY_FUNCTION": KEYED},
+    }
+    client.post(
+        reverse("privacy:contact"),
+        {"kind": "question", "email": "other@example.org", "message": "another question"},
+    )
+    assert database_scan(markers=[IP]).violations() == violations  # the old row only

@@ -106,9 +106,8 @@ class Order(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     courier = models.CharField(_("courier"), max_length=20, blank=True)
-    tracking_number = models.CharField(
-        _("tracking number"), max_length=40, blank=True, db_index=True
-    )
+    # Encrypted: it leads to the delivery address on the courier's site.
+    tracking_number = encrypt(models.CharField(_("tracking number"), max_length=40, blank=True))
     client_ip_hash = models.CharField(
         _("customer network (keyed hash)"),
         max_length=64,

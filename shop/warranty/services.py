@@ -124,6 +124,7 @@ def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
         )
     email_send(
         to=claim.user.email,
+        user=claim.user,
         template="shop/emails/warranty_claim",
         context={
             "claim": claim,
