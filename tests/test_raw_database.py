@@ -7,6 +7,7 @@ It lives in the project's tests (not privacy/tests) because it drives the shop t
 the privacy app never imports the shop."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -93,11 +94,6 @@ def link_in(pattern):
         if match:
             return match.group(1)
     raise AssertionError(f"no e-mail with {pattern}")
-
-
-def _step(capture):
-    """Run what the last request left for after commit, then the queue."""
-    worker_run()
 
 
 def lifecycle(client, capture):
@@ -256,17 +252,11 @@ def test_markers_are_never_in_clear_and_all_go_by_the_end_of_the_hold(
     assert Order.objects.filter(pk=order.pk, user=None).exists()
 
     with time_machine.travel(START + datetime.timedelta(days=365 * 8), tick=True):
-        call_command("retention", "--apply", verbosity=0, stdout=open_devnull())
+        call_command("retention", "--apply", verbosity=0, stdout=io.StringIO())
     final = database_scan(markers=[*M.values(), code])
     assert final.findings == [], "\n".join(map(str, final.findings))
     assert not User.objects.filter(email=M["email"]).exists()
     assert not DBTaskResult.objects.exists()
-
-
-def open_devnull():
-    import io
-
-    return io.StringIO()
 
 
 # Controls: the same scan fails when the protected property is broken -----------------
