@@ -20,6 +20,8 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from privacy import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from privacy.canary import post_migrate_canary
+        from privacy.encryption import encrypted_fields_rebind
         from privacy.middleware import remember_key_error
         from privacy.roles import on_post_migrate
 
@@ -28,3 +30,6 @@ class PrivacyConfig(AppConfig):
         setting_changed.connect(_rebind_on_key_change, dispatch_uid="privacy-key-rebind")
         got_request_exception.connect(remember_key_error, dispatch_uid="privacy-key-error")
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="privacy-staff-roles")
+        post_migrate.connect(post_migrate_canary, sender=self, dispatch_uid="privacy-key-canary")
+        # Every encrypted field encrypts behind the key canary (privacy.canary).
+        encrypted_fields_rebind()

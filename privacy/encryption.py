@@ -113,8 +113,11 @@ def encrypted_tables() -> list[EncryptedTable]:
 
 def encrypted_fields_rebind() -> None:
     """Point every encrypted field at the key material now in the settings (fields
-    read their keys once, when models are imported)."""
-    cipher = key_material_current().cipher()
+    read their keys once, when models are imported), behind the key canary's guard."""
+    from privacy.canary import GuardedCipher
+
+    # One guard for all fields: the canary is opened once per process and key material.
+    cipher = GuardedCipher(key_material_current().cipher())
     for model in apps.get_models(include_auto_created=True):
         for model_field in model._meta.concrete_fields:
             if isinstance(model_field, EncryptedMixin) and not model_field.key:

@@ -439,3 +439,17 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class KeyCanary(models.Model):
+    """A known value encrypted when the database was migrated (see privacy.canary):
+    keys that cannot read it are the wrong keys, and nothing is written under them."""
+
+    value = encrypt(models.CharField(max_length=40))
+
+    class Meta:
+        verbose_name = _("encryption key canary")
+        verbose_name_plural = _("encryption key canaries")
+
+    def __str__(self):
+        return f"key canary {self.pk}"

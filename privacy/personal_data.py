@@ -11,6 +11,7 @@ from privacy import inactivity, registry, retention
 from privacy.models import (
     ConsentRecord,
     Disclosure,
+    KeyCanary,
     Newsletter,
     OutgoingEmail,
     PrivacyRequest,
@@ -177,6 +178,7 @@ registry.stored_in_clear(
     ),
 )
 
+registry.exempt(KeyCanary, reason="A fixed value that proves the encryption keys, about no one.")
 registry.exempt(
     Newsletter, reason="A message written by staff for every subscriber, about no one in it."
 )
@@ -247,7 +249,7 @@ registry.declare(
     OutgoingEmail,
     categories=["contact", "correspondence"],
     purpose="account",
-    fields=["to", "template", "language", "created_at"],
+    fields=["to", "template", "language", "payload", "created_at"],
     retention="outgoing-email",
     owner="user",
     export=lambda row: {

@@ -9,6 +9,7 @@ the privacy app never imports the shop."""
 import datetime
 import io
 import re
+from unittest import mock
 
 import pytest
 import time_machine
@@ -84,8 +85,12 @@ def raw_settings(settings):
 
 
 def worker_run():
-    """The production worker: runs what the queue holds (e-mails, text messages)."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """The production worker: runs what the queue holds (e-mails, text messages).
+    Its connection clean-up would close the test's open transaction: kept open."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def link_in(pattern):

@@ -1,3 +1,4 @@
+import io
 import logging
 import pickle
 
@@ -20,9 +21,15 @@ TYPED = "typo-ottoline@example.com"
 
 @pytest.fixture
 def keys_a(settings):
-    """Known key material A, in force while the fixture's data is written."""
+    """Known key material A, in force while the fixture's data is written: deployed
+    as an operator would, new keys then ``rotate_keys`` from the old ones (the key
+    canary written at migrate time refuses writes under keys that cannot read it)."""
+    old_key, old_secret = settings.CRYPTOGRAPHY_KEY, settings.SECRET_KEY
     settings.CRYPTOGRAPHY_KEY = "cryptography-key-A"
     settings.SECRET_KEY = "secret-key-A"
+    call_command(
+        "rotate_keys", old_cryptography_key=old_key, old_secret_key=old_secret, stdout=io.StringIO()
+    )
     return settings
 
 
