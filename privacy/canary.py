@@ -105,6 +105,14 @@ class GuardedCipher:
         return getattr(self.cipher, name)
 
 
+def canary_startup_check() -> None:
+    """At start (wsgi/asgi): refuse to serve under keys that cannot open the canary."""
+    from privacy.encryption import key_material_current
+
+    if canary_opens(key_material_current().cipher()) is False:
+        raise KeyCanaryMismatch(KEY_CANARY_MESSAGE)
+
+
 def post_migrate_canary(sender, using="default", **kwargs):
     from privacy.encryption import key_material_current
 

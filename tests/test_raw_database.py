@@ -58,32 +58,6 @@ M = {
 }
 
 
-@pytest.fixture
-def raw_settings(settings):
-    """Production's stores: the database cache and the database task queue."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "offtek_cache",
-            "KEY_FUNCTION": "privacy.cache_keys.cache_key_make",
-        },
-    }
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [], "OPTIONS": {}}
-    }
-    settings.SMS_BACKEND = "memory"
-    settings.REVIEW_PROVIDER_BACKEND = "memory"
-    settings.PAYMENT_GATEWAY = "simulator"
-    settings.SITE_URL = "https://shop.test"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("createcachetable", verbosity=0)
-    from django.core.cache import caches
-
-    caches["default"].clear()
-    return settings
-
-
 def worker_run():
     """The production worker: runs what the queue holds (e-mails, text messages).
     Its connection clean-up would close the test's open transaction: kept open."""
