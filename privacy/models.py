@@ -453,3 +453,22 @@ class KeyCanary(models.Model):
 
     def __str__(self):
         return f"key canary {self.pk}"
+
+
+class CacheEntry(models.Model):
+    """The database cache's table (``createcachetable``), for retention only: expired
+    rows stay until Django culls them, so retention deletes them (see
+    privacy.personal_data). Keys are keyed hashes (privacy.cache_keys)."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "offtek_cache"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
+
+    def __str__(self):
+        return self.cache_key

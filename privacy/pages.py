@@ -13,6 +13,22 @@ def _purposes():
         }
 
 
+def stored_in_clear() -> list[dict]:
+    """The columns the registry declares stored unencrypted, with their reason: the
+    page lists exactly these (the raw-database scan accepts nothing else in clear)."""
+    rows = []
+    for entry in registry.clear_columns():
+        meta = entry.model._meta
+        rows.append(
+            {
+                "what": meta.verbose_name_plural,
+                "field": meta.get_field(entry.field).verbose_name,
+                "reason": entry.reason,
+            }
+        )
+    return rows
+
+
 def policy_page() -> dict:
     return {
         "controller": policy.CONTROLLER,
@@ -30,6 +46,7 @@ def policy_page() -> dict:
         "version": policy.version_current(),
         "versions": list(reversed(policy.VERSIONS)),
         "declared_models": len(registry.declarations()),
+        "stored_in_clear": stored_in_clear(),
     }
 
 

@@ -1,6 +1,7 @@
 """The privacy app's own personal data (see privacy.registry for the API)."""
 
 from allauth.account.models import EmailAddress, EmailConfirmation
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.db.models import Q
 from django.tasks import TaskResultStatus
@@ -9,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from privacy import inactivity, registry, retention
 from privacy.models import (
+    CacheEntry,
     ConsentRecord,
     Disclosure,
     KeyCanary,
@@ -280,4 +282,27 @@ retention.register(
     ),
     act=retention.delete_rows,
     name="outgoing-email: tasks in the queue, finished or never run",
+)
+
+
+def _expired_cache_entries(now, period):
+    """Expired rows of the database cache, when the default cache is that table."""
+    cache = settings.CACHES.get("default", {})
+    if not (
+        cache.get("BACKEND", "").endswith("DatabaseCache")
+        and cache.get("LOCATION") == CacheEntry._meta.db_table
+    ):
+        return CacheEntry.objects.none()
+    return CacheEntry.objects.filter(expires__lt=now - period)
+
+
+registry.exempt(
+    CacheEntry, reason="Rate-limit counters and cached pages, under keyed hashes; no one in it."
+)
+retention.register(
+    rule="expired-cache",
+    model=CacheEntry,
+    due=_expired_cache_entries,
+    act=retention.delete_rows,
+    name="expired-cache: expired rows of the database cache",
 )

@@ -18,11 +18,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from privacy import registry
 from privacy.marketing import newsletter_send
-from privacy.models import ErasureReceipt, Newsletter, PrivacyRequest, User
+from privacy.models import CacheEntry, ErasureReceipt, Newsletter, PrivacyRequest, User
 from privacy.privacy_requests import privacy_request_close
 from privacy.scan import database_scan, receipt_disagreements
 from shop.models import Order, SmsMessage
@@ -214,6 +216,18 @@ def test_markers_are_never_in_clear_and_all_go_by_the_end_of_the_hold(
 
         live = database_scan(markers=M.values())
         assert live.violations() == [], "\n".join(map(str, live.violations()))
+        # What is in clear is on the privacy page, with its reason, in both languages.
+        declared = {(f.table, f.column) for f in live.in_clear()}
+        assert ("account_emailaddress", "email") in declared
+        for language in ("en", "fr"):
+            page = client.get(f"/{language}/privacy/").text
+            with translation.override(language):
+                reasons = {str(finding.reason) for finding in live.in_clear()}
+            for reason in reasons:
+                assert escape(reason) in page, (language, reason)
+        with translation.override("en"):
+            english = {str(finding.reason) for finding in live.in_clear()}
+        assert not english & reasons, "the French page gives the reasons in French"
         # The scan sees the encrypted copies too (it is not blind).
         assert {"shop_address", "shop_order", "privacy_user", "shop_smsmessage"} <= (
             live.tables_with_findings()
@@ -231,7 +245,10 @@ def test_markers_are_never_in_clear_and_all_go_by_the_end_of_the_hold(
     assert Order.objects.filter(pk=order.pk, user=None).exists()
 
     with time_machine.travel(START + datetime.timedelta(days=365 * 8), tick=True):
+        assert CacheEntry.objects.filter(expires__lt=timezone.now()).exists()
         call_command("retention", "--apply", verbosity=0, stdout=io.StringIO())
+        # Expired cache rows (rate limits) went too.
+        assert not CacheEntry.objects.filter(expires__lt=timezone.now()).exists()
     final = database_scan(markers=[*M.values(), code])
     assert final.findings == [], "\n".join(map(str, final.findings))
     assert not User.objects.filter(email=M["email"]).exists()
