@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from privacy import registry
 from privacy.models import User
-from tests.test_raw_database import M, PASSWORD, START, _client, _close, lifecycle
+from tests.test_raw_database import PASSWORD, START, M, _client, _close, lifecycle
 
 pytestmark = pytest.mark.django_db
 
