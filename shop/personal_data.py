@@ -47,6 +47,8 @@ def _order_export(order):
         "delivered": order.delivered_at.isoformat() if order.delivered_at else None,
         "courier": order.courier,
         "tracking_number": order.tracking_number,
+        # A keyed hash of the network the order came from (fraud checks), not the address.
+        "client_ip_hash": order.client_ip_hash,
         "lines": [
             {
                 "part_number": line.part_number,
@@ -71,14 +73,21 @@ def _basket_export(basket):
 
 
 def _payment_export(payment):
-    # No card number is ever stored; the brand says which card was used, nothing more.
+    # Everything stored about the payment (no full card number is ever stored).
     return {
         "order": payment.order.number,
         "gateway": payment.gateway,
+        "gateway_reference": payment.reference,
         "amount_pence": payment.amount_pence,
         "currency": payment.currency,
         "status": payment.status,
         "card_brand": payment.card_brand,
+        "card_last4": payment.card_last4,
+        "card_country": payment.card_country,
+        "cvc_check": payment.cvc_check,
+        "postcode_check": payment.postcode_check,
+        "risk_level": payment.risk_level,
+        "failure_message": payment.failure_message,
         "when": payment.created_at.isoformat(),
     }
 

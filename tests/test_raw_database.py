@@ -234,6 +234,10 @@ def test_markers_are_never_in_clear_and_all_go_by_the_end_of_the_hold(
         )
         client.post(reverse("account_logout"))
         client.post(reverse("account_login"), {"login": M["email"], "password": PASSWORD})
+        # The export holds every marker the database holds about the customer.
+        export = client.get(reverse("privacy:export-download")).content.decode()
+        held = {finding.found for finding in live.findings}
+        assert sorted(marker for marker in held if marker not in export) == []
         code = _close(client, capture)
 
     after_closure = database_scan(markers=[*M.values(), code])
