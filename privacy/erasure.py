@@ -243,6 +243,48 @@ def _anonymised_left(item: _Collected) -> int:
     return left
 
 
+def _keep_followers(option, kept_ids, collected: list[_Collected]) -> list[dict]:
+    """Rows kept with the option's kept rows (a kept order's warranty claims): taken
+    out of what is erased, detached from the login, history included."""
+    lines = []
+    by_model = {item.declaration.model: item for item in collected}
+    for model, path, detach in option.keeps:
+        item = by_model.get(model)
+        if item is None or not item.ids:
+            continue
+        kept = set(
+            model._default_manager.filter(pk__in=item.ids, **{f"{path}__in": kept_ids})
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if not kept:
+            continue
+        item.ids = [pk for pk in item.ids if pk not in kept]
+        history = item.declaration.history_model
+        if history is not None:
+            pk_name = model._meta.pk.attname
+            kept_history = history.objects.filter(**{f"{pk_name}__in": kept})
+            item.history_ids = list(
+                history.objects.filter(pk__in=item.history_ids)
+                .exclude(pk__in=kept_history.values("pk"))
+                .values_list("pk", flat=True)
+            )
+            if detach:
+                kept_history.update(**{detach: None})
+        if detach:
+            model._default_manager.filter(pk__in=kept).update(**{detach: None})
+        lines.append(
+            {
+                "key": item.declaration.label,
+                "outcome": policy.Action.KEEP,
+                "until": None,
+                "retention": option.retention,
+                "rows": len(kept),
+            }
+        )
+    return lines
+
+
 class ErasureIncomplete(Exception):
     """Rows meant to be erased are still there: the closure is rolled back rather than
     give the customer a receipt that says otherwise."""
@@ -266,13 +308,16 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
     collected = _collect(locked)
     outcomes = []
 
+    kept_lines = []
     for option in registry.closure_options():
         rows = option.rows_for(locked)
         if not rows.exists():
             continue
         chosen = option.key in keep
         if chosen:
-            rows.update(**option.mark)
+            kept = list(rows.values_list("pk", flat=True))
+            rows.update(**option.mark_for(locked))
+            kept_lines += _keep_followers(option, kept, collected)
         outcomes.append(
             {
                 "key": f"option:{option.key}",
@@ -310,6 +355,8 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
             held = item.declaration.closure == registry.Closure.HOLD
             until = dates.get(item.declaration.label)
             outcomes.append(_outcome(item, until=until, held=held))
+
+        outcomes.extend(kept_lines)
 
         for model in _historical_models():
             model.objects.filter(history_user_id=locked.pk).update(history_user=None)

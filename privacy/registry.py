@@ -297,6 +297,16 @@ class ClosureOption:
     retention: str
     label: object
     warning: object
+    # Rows of other declared models kept with the kept rows: (model, path from it to
+    # the option's model, field detached from the login or None), e.g. the warranty
+    # claims of a kept order: (WarrantyClaim, "line__order", "user").
+    keeps: tuple = ()
+
+    def mark_for(self, user) -> dict:
+        """``mark`` with its callables applied to the customer (e.g. their address)."""
+        return {
+            name: value(user) if callable(value) else value for name, value in self.mark.items()
+        }
 
     def rows_for(self, user):
         declaration = declaration_for(self.model)
@@ -309,14 +319,21 @@ _closure_options: dict[str, ClosureOption] = {}
 
 
 def closure_option(
-    *, key: str, model, rows: dict, mark: dict, retention: str, label, warning
+    *, key: str, model, rows: dict, mark: dict, retention: str, label, warning, keeps=()
 ) -> ClosureOption:
     """Offer a choice at account closure (see ``ClosureOption``)."""
     if declaration_for(model) is None:
         raise ImproperlyConfigured(f"Declare {model._meta.label_lower} before its closure option.")
     if retention not in policy.RETENTION:
         raise ImproperlyConfigured(f"Closure option {key}: unknown retention rule {retention!r}")
-    option = ClosureOption(key, model, dict(rows), dict(mark), retention, label, warning)
+    for kept_model, _path, detach in keeps:
+        if declaration_for(kept_model) is None:
+            raise ImproperlyConfigured(f"Declare {kept_model._meta.label_lower} before keeping it.")
+        if detach and not kept_model._meta.get_field(detach).null:
+            raise ImproperlyConfigured(f"Closure option {key}: {detach!r} must be nullable.")
+    option = ClosureOption(
+        key, model, dict(rows), dict(mark), retention, label, warning, tuple(keeps)
+    )
     _closure_options[key] = option
     return option
 

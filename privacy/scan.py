@@ -250,8 +250,12 @@ def receipt_disagreements(*, receipt, report: ScanReport) -> list[Disagreement]:
     markers still in its table or its history, or said anonymised with markers still
     in a column that anonymising replaces."""
     by_label = {d.label: d for d in registry.declarations()}
+    # A model with some rows kept (a kept warranty's claims) keeps rows in its table.
+    partly_kept = {item["key"] for item in receipt.outcomes if item["outcome"] == "keep"}
     found = []
     for item in receipt.outcomes:
+        if item["key"] in partly_kept:
+            continue
         declaration = by_label.get(item["key"])
         if declaration is None:
             continue

@@ -110,6 +110,7 @@ registry.declare(
         *ORDER_ADDRESS,
         "delivery_country",
         "number",
+        "warranty_email",
         "total_pence",
         "created_at",
         "courier",
@@ -131,6 +132,7 @@ registry.declare(
         **{name: "" for name in ORDER_ADDRESS},
         "tracking_number": "",
         "client_ip_hash": "",
+        "warranty_email": "",
     },
 )
 
@@ -239,8 +241,14 @@ registry.closure_option(
     key="lifetime-warranty",
     model=Order,
     rows={"lines__warranty_years__isnull": True},
-    mark={"warranty_kept": True},
+    # The address a former customer proves the purchase with and is written to.
+    mark={"warranty_kept": True, "warranty_email": lambda user: user.email},
     retention="lifetime-warranty",
+    # Claims are kept with the warranty they belong to (detached from the login).
+    keeps=[
+        (WarrantyClaim, "line__order", "user"),
+        (WarrantyClaimEvent, "claim__line__order", None),
+    ],
     label=_("Keep my lifetime warranties"),
     warning=_(
         "If you do not keep them, we can no longer handle a warranty claim for these "

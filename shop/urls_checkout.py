@@ -5,6 +5,7 @@ from django.urls import path
 from shop.basket import views as basket_views
 from shop.checkout import views as checkout_views
 from shop.orders import views as order_views
+from shop.warranty import kept_views
 from shop.warranty import views as warranty_views
 
 urlpatterns = [
@@ -42,5 +43,9 @@ urlpatterns = [
         "orders/<str:number>/lines/<int:line_id>/warranty/",
         warranty_views.warranty_claim_open,
         name="warranty-claim-open",
+    ),
+    path("warranty/kept/", kept_views.kept_warranty, name="kept-warranty"),
+    path(
+        "warranty/kept/<str:token>/", kept_views.kept_warranty_detail, name="kept-warranty-detail"
     ),
 ]

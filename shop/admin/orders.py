@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from shop.fraud.services import ReviewError, order_review_refund, order_review_release
@@ -23,6 +24,7 @@ from shop.orders.dispatch import DispatchError, courier_choices, order_deliver, 
 from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import GatewayError
 from shop.payments.services import RefundError, payment_refund
+from shop.warranty.kept import kept_warranty_delete
 
 
 class OrderLineInline(admin.TabularInline):
@@ -138,6 +140,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         "deliver_action",
         "hold_action",
         "review_action",
+        "kept_warranty_delete_action",
     ]
 
     def has_add_permission(self, request):
@@ -287,6 +290,21 @@ class OrderAdmin(SimpleHistoryAdmin):
             "opts": self.model._meta,
         }
         return render(request, "shop/admin/order_review.html", context)
+
+    @admin.action(description=_("Delete the kept lifetime warranty (customer's request)"))
+    def kept_warranty_delete_action(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        deleted = 0
+        for order in queryset.filter(warranty_kept=True, user__isnull=True):
+            deleted += kept_warranty_delete(order=order, actor=request.user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d kept warranty deleted.", "%(count)d kept warranties deleted.", deleted
+            )
+            % {"count": deleted},
+        )
 
     @admin.action(description=_("Hold for review"))
     def hold_action(self, request, queryset):

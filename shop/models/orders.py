@@ -74,6 +74,9 @@ class Order(models.Model):
         default=False,
         help_text=_("The customer closed their account but chose to keep a lifetime warranty."),
     )
+    # Where a former customer who kept a lifetime warranty is written to, and how they
+    # prove the purchase is theirs (with the order number). Encrypted.
+    warranty_email = encrypt(models.EmailField(_("e-mail address for the warranty"), blank=True))
     status = models.CharField(
         _("status"),
         max_length=20,
