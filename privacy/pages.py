@@ -1,5 +1,7 @@
 """What the privacy and cookie pages show, read from the policy registry."""
 
+from django.urls import reverse
+
 from privacy import policy, registry
 
 
@@ -47,6 +49,11 @@ def policy_page() -> dict:
         "versions": list(reversed(policy.VERSIONS)),
         "declared_models": len(registry.declarations()),
         "stored_in_clear": stored_in_clear(),
+        "kept_pages": [
+            {"label": option.label, "url": reverse(option.page)}
+            for option in registry.closure_options()
+            if option.page
+        ],
     }
 
 

@@ -301,6 +301,8 @@ class ClosureOption:
     # the option's model, field detached from the login or None), e.g. the warranty
     # claims of a kept order: (WarrantyClaim, "line__order", "user").
     keeps: tuple = ()
+    # The URL name of the page where a former customer reaches what they kept.
+    page: str = ""
 
     def mark_for(self, user) -> dict:
         """``mark`` with its callables applied to the customer (e.g. their address)."""
@@ -319,7 +321,16 @@ _closure_options: dict[str, ClosureOption] = {}
 
 
 def closure_option(
-    *, key: str, model, rows: dict, mark: dict, retention: str, label, warning, keeps=()
+    *,
+    key: str,
+    model,
+    rows: dict,
+    mark: dict,
+    retention: str,
+    label,
+    warning,
+    keeps=(),
+    page: str = "",
 ) -> ClosureOption:
     """Offer a choice at account closure (see ``ClosureOption``)."""
     if declaration_for(model) is None:
@@ -332,7 +343,7 @@ def closure_option(
         if detach and not kept_model._meta.get_field(detach).null:
             raise ImproperlyConfigured(f"Closure option {key}: {detach!r} must be nullable.")
     option = ClosureOption(
-        key, model, dict(rows), dict(mark), retention, label, warning, tuple(keeps)
+        key, model, dict(rows), dict(mark), retention, label, warning, tuple(keeps), page
     )
     _closure_options[key] = option
     return option

@@ -249,6 +249,7 @@ registry.closure_option(
         (WarrantyClaim, "line__order", "user"),
         (WarrantyClaimEvent, "claim__line__order", None),
     ],
+    page="shop:kept-warranty",
     label=_("Keep my lifetime warranties"),
     warning=_(
         "If you do not keep them, we can no longer handle a warranty claim for these "
