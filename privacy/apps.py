@@ -9,7 +9,7 @@ KEY_SETTINGS = {"SECRET_KEY", "CRYPTOGRAPHY_KEY", "CRYPTOGRAPHY_SALT"}
 
 def _rebind_on_key_change(sender, setting, **kwargs):
     if setting in KEY_SETTINGS:
-        from privacy.encryption import encrypted_fields_rebind
+        from privacy.canary import encrypted_fields_rebind
 
         encrypted_fields_rebind()
 
@@ -20,8 +20,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from privacy import checks, receivers  # noqa: F401  (registers checks and receivers)
-        from privacy.canary import post_migrate_canary
-        from privacy.encryption import encrypted_fields_rebind
+        from privacy.canary import encrypted_fields_rebind, post_migrate_canary
         from privacy.middleware import remember_key_error
         from privacy.roles import on_post_migrate
 

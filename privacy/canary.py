@@ -17,10 +17,12 @@ import pickle
 import pickletools
 import threading
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
+from django_cryptography.fields import EncryptedMixin
 
-from privacy.encryption import opens
+from privacy.encryption import key_material_current, opens
 
 CANARY_VALUE = "offtek-key-canary"
 CANARY_TABLE = "privacy_keycanary"
@@ -105,17 +107,24 @@ class GuardedCipher:
         return getattr(self.cipher, name)
 
 
+def encrypted_fields_rebind() -> None:
+    """Point every encrypted field at the key material now in the settings (fields
+    read their keys once, when models are imported), behind the key canary's guard."""
+    # One guard for all fields: the canary is opened once per process and key material.
+    cipher = GuardedCipher(key_material_current().cipher())
+    for model in apps.get_models(include_auto_created=True):
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, EncryptedMixin) and not model_field.key:
+                model_field._fernet = cipher
+
+
 def canary_startup_check() -> None:
     """At start (wsgi/asgi): refuse to serve under keys that cannot open the canary."""
-    from privacy.encryption import key_material_current
-
     if canary_opens(key_material_current().cipher()) is False:
         raise KeyCanaryMismatch(KEY_CANARY_MESSAGE)
 
 
 def post_migrate_canary(sender, using="default", **kwargs):
-    from privacy.encryption import key_material_current
-
     if sender.name != "privacy" or using != connection.alias:
         return
     canary_write(key_material_current().cipher())

@@ -111,19 +111,6 @@ def encrypted_tables() -> list[EncryptedTable]:
     return tables
 
 
-def encrypted_fields_rebind() -> None:
-    """Point every encrypted field at the key material now in the settings (fields
-    read their keys once, when models are imported), behind the key canary's guard."""
-    from privacy.canary import GuardedCipher
-
-    # One guard for all fields: the canary is opened once per process and key material.
-    cipher = GuardedCipher(key_material_current().cipher())
-    for model in apps.get_models(include_auto_created=True):
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, EncryptedMixin) and not model_field.key:
-                model_field._fernet = cipher
-
-
 @dataclass
 class RotationReport:
     dry_run: bool

@@ -17,7 +17,7 @@ def email_deliver(*, email_id: int | None = None, **queued_before) -> None:
     """Send the queued e-mail ``email_id`` (see privacy.emails), written now, then
     forget it. ``queued_before``: tasks queued by an older release, which carried the
     rendered e-mail (to, subject, text, html, headers)."""
-    from privacy.emails import EmailContextUnavailable, outgoing_email_render
+    from privacy.email_messages import EmailContextUnavailable, outgoing_email_render
     from privacy.models import OutgoingEmail
 
     if email_id is None:

@@ -27,9 +27,9 @@ from privacy.marketing import newsletter_send
 from privacy.models import CacheEntry, ErasureReceipt, Newsletter, PrivacyRequest, User
 from privacy.privacy_requests import privacy_request_close
 from privacy.scan import database_scan, receipt_disagreements
+from shop.fulfilment.dispatch import order_deliver, order_dispatch
+from shop.fulfilment.reviews.services import review_invitations_send
 from shop.models import Order, SmsMessage
-from shop.orders.dispatch import order_deliver, order_dispatch
-from shop.reviews.services import review_invitations_send
 from shop.tests.factories import ModuleFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from privacy.erasure import account_close
 from privacy.models import SecurityEvent, SecurityEventKind
+from shop.fulfilment.dispatch import order_dispatch
+from shop.fulfilment.warranty.kept import kept_order_from_link
+from shop.fulfilment.warranty.services import claim_open
 from shop.models import Order, WarrantyClaim
-from shop.orders.dispatch import order_dispatch
 from shop.tests.factories_orders import paid_order
-from shop.warranty.kept import kept_order_from_link
-from shop.warranty.services import claim_open
 
 pytestmark = pytest.mark.django_db
 SYMPTOMS = "Zqkept memtest errors in bank 2"

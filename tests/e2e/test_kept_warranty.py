@@ -9,8 +9,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from privacy.erasure import account_close
+from shop.fulfilment.dispatch import order_dispatch
 from shop.models import Order, WarrantyClaim
-from shop.orders.dispatch import order_dispatch
 from shop.tests.factories_orders import paid_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
