@@ -8,7 +8,8 @@ from django.tasks import TaskResultStatus
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from privacy import inactivity, registry, retention
+from privacy import registry, retention
+from privacy.accounts.services import ip_network_part
 from privacy.models import (
     CacheEntry,
     ConsentRecord,
@@ -16,12 +17,13 @@ from privacy.models import (
     KeyCanary,
     Newsletter,
     OutgoingEmail,
+    PersonalDataBreach,
     PrivacyRequest,
     PrivacyRequestStatus,
     SecurityEvent,
     User,
 )
-from privacy.services import ip_network_part
+from privacy.retention import inactivity
 
 
 def _user_export(user):
@@ -32,6 +34,7 @@ def _user_export(user):
         "phone": user.phone,
         "language": user.language,
         "date_joined": user.date_joined.isoformat(),
+        "gpc_honoured_at": user.gpc_honoured_at.isoformat() if user.gpc_honoured_at else None,
     }
 
 
@@ -58,7 +61,7 @@ registry.declare(
     User,
     categories=["contact", "identity"],
     purpose="account",
-    fields=["email", "first_name", "last_name", "phone", "language"],
+    fields=["email", "first_name", "last_name", "phone", "language", "gpc_honoured_at"],
     retention="account",
     owner="self",
     export=_user_export,
@@ -305,4 +308,12 @@ retention.register(
     due=_expired_cache_entries,
     act=retention.delete_rows,
     name="expired-cache: expired rows of the database cache",
+)
+
+registry.exempt(
+    PersonalDataBreach,
+    reason=(
+        "An entry in the breach register describes an incident and counts the people "
+        "affected; it names none of them."
+    ),
 )

@@ -23,9 +23,9 @@ from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from privacy import registry
-from privacy.marketing import newsletter_send
+from privacy.consent.marketing import newsletter_send
 from privacy.models import CacheEntry, ErasureReceipt, Newsletter, PrivacyRequest, User
-from privacy.privacy_requests import privacy_request_close
+from privacy.rights.requests import privacy_request_close
 from privacy.scan import database_scan, receipt_disagreements
 from shop.fulfilment.dispatch import order_deliver, order_dispatch
 from shop.fulfilment.reviews.services import review_invitations_send

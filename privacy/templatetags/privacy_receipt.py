@@ -3,11 +3,11 @@ page is rendered (the e-mail is written by the task that sends it)."""
 
 from django import template
 
+from privacy.rights.receipts import receipt_lines as lines_of
+
 register = template.Library()
 
 
 @register.filter
 def receipt_lines(receipt) -> list:
-    from privacy import erasure  # erasure imports the e-mails, which load this library
-
-    return erasure.receipt_lines(receipt=receipt)
+    return lines_of(receipt=receipt)

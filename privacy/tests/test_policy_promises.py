@@ -10,9 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy.marketing import newsletter_send
+from privacy.consent.marketing import newsletter_send
+from privacy.consent.services import consents_record
 from privacy.models import ConsentSource, Newsletter
-from privacy.services import consents_record
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacy.erasure import account_close
 from privacy.models import SecurityEvent, SecurityEventKind
+from privacy.rights.erasure import account_close
 from shop.fulfilment.dispatch import order_dispatch
 from shop.fulfilment.warranty.kept import kept_order_from_link
 from shop.fulfilment.warranty.services import claim_open

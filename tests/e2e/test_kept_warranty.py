@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from privacy.erasure import account_close
+from privacy.rights.erasure import account_close
 from shop.fulfilment.dispatch import order_dispatch
 from shop.models import Order, WarrantyClaim
 from shop.tests.factories_orders import paid_order

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy.accounts.services import security_event_record
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import SecurityEventKind
-from privacy.services import security_event_record
 from shop.models import Order, WarrantyClaim, WarrantyClaimEvent
 from shop.orders.retention import orders_anonymise
 
