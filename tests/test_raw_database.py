@@ -254,6 +254,13 @@ def test_markers_are_never_in_clear_and_all_go_by_the_end_of_the_hold(
     assert outside == [], "\n".join(map(str, outside))
     receipt = ErasureReceipt.objects.get()
     assert receipt_disagreements(receipt=receipt, report=after_closure) == []
+    # The receipt counts what the database showed: one text message found and deleted
+    # (through the order's owner, before the order was detached), one order kept.
+    by_key = {(item["key"], item["outcome"]): item for item in receipt.outcomes}
+    assert by_key[("shop.smsmessage", "delete")]["rows"] == 1
+    assert by_key[("shop.smsmessage", "delete")]["remaining"] == 0
+    assert by_key[("shop.reviewinvitation", "delete")]["rows"] == 1
+    assert by_key[("shop.order", "keep")]["rows"] == 1
     assert Order.objects.filter(pk=order.pk, user=None).exists()
 
     with time_machine.travel(START + datetime.timedelta(days=365 * 8), tick=True):
