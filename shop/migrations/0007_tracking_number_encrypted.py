@@ -30,7 +30,7 @@ def _encrypted():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shop", "0005_sales_statistics")]
+    dependencies = [("shop", "0006_payment_card_encrypted_refund_status")]
 
     operations = [
         migrations.AddField("order", "tracking_number_encrypted", _encrypted()),

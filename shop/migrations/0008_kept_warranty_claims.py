@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0006_tracking_number_encrypted'),
+        ('shop', '0007_tracking_number_encrypted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
