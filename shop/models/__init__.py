@@ -30,7 +30,7 @@ from shop.models.orders import (
     OrderStatus,
     SalesStatistics,
 )
-from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund
+from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 
 __all__ = [
     "ClaimReason",
@@ -52,6 +52,7 @@ __all__ = [
     "PaymentEvent",
     "PaymentStatus",
     "Refund",
+    "RefundStatus",
     "SalesStatistics",
     "CatalogSource",
     "FormFactor",
