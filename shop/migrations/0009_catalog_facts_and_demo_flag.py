@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0005_sales_statistics'),
+        ('shop', '0008_kept_warranty_claims'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
