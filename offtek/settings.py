@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "import_export",
     "django_tasks_db",
 ]
 
@@ -131,6 +132,9 @@ CACHES = {
     # worker needs to share it, and a deploy (new processes) renews it.
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
+# Keys name no one: rate limits count per IP address, stored as a keyed hash.
+CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"
+CACHES["default"]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
 
 AUTH_USER_MODEL = "privacy.User"
 AUTHENTICATION_BACKENDS = [
@@ -297,3 +301,7 @@ if not SITE_URL and not DEBUG:
         "SITE_URL is not set. Production mode needs the shop's public address "
         "(https://shop.example) for links in e-mails."
     )
+
+# Catalog imports (django-import-export): every import runs in a transaction, so a dry
+# run or a file with a bad row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
