@@ -177,8 +177,8 @@ def test_the_data_migrations_normalise_what_they_can_read():
     odd = UserFactory(phone="call me maybe")
     address = AddressFactory(phone="06 12 34 56 78", country="FR")
     order = OrderFactory(delivery_phone="0121 234 5678", delivery_country="GB")
-    _migration("privacy", "0011_phone_numbers_e164").normalise(django_apps, None)
-    _migration("shop", "0007_phone_numbers_e164").normalise(django_apps, None)
+    _migration("privacy", "0012_phone_numbers_e164").normalise(django_apps, None)
+    _migration("shop", "0010_phone_numbers_e164").normalise(django_apps, None)
     for row in (user, odd, address, order):
         row.refresh_from_db()
     assert user.phone == "+447911123456"

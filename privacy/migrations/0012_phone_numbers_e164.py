@@ -31,6 +31,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("privacy", "0010_gpc")]
+    dependencies = [("privacy", "0011_outgoing_email_key_canary_cache")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop)]

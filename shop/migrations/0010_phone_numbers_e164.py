@@ -39,6 +39,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shop", "0006_payment_card_encrypted_refund_status")]
+    dependencies = [("shop", "0009_catalog_facts_and_demo_flag")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop)]
