@@ -266,6 +266,8 @@ retention.register(
 # carries only the row's id. Sent ones are deleted at once; never sent ones here.
 registry.declare(
     OutgoingEmail,
+    title=_("E-mails waiting to be sent to you"),
+    labels={"to": _("to"), "about": _("about"), "queued": _("queued")},
     categories=["contact", "correspondence"],
     purpose="account",
     fields=["to", "template", "language", "payload", "created_at"],

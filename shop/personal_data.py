@@ -158,7 +158,12 @@ registry.declare(
 registry.declare(
     Payment,
     title=_("Your payments"),
-    labels={"order": _("order"), "amount_pence": _("amount"), "card_brand": _("card")},
+    labels={
+        "order": _("order"),
+        "amount_pence": _("amount"),
+        "card_brand": _("card"),
+        "gateway_reference": _("payment reference"),
+    },
     categories=["financial", "transaction"],
     purpose="orders",
     fields=[

@@ -13,7 +13,7 @@ The audit (grep for cache.get/set, cache_page, {% cache %}, lru_cache, functools
 | shop/catalog/page_cache.py whole pages | a visitor's whole page | get_language() |
 | shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
 | catalog_cached("manufacturers") | Manufacturer rows (names not translated) | not needed |
-| shop/catalog/cache.py finder suggestions | names and URLs | issue 17 "catalog" helper's fix |
+| finder_suggestions (catalog_cached) | names and URLs | get_language() (catalog work) |
 | catalog.views._canonical_module_query (lru_cache) | a query string | not needed: no text |
 | privacy.registry.history_model (functools.cache) | a model class | not needed: no text |
 | catalog version, privacy-request rate counter, allauth rate limits | numbers | not needed |
