@@ -17,7 +17,6 @@ for every request.
 """
 
 import argparse
-import http.client
 import os
 import re
 import shutil
@@ -28,7 +27,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench.server import free_port
+from bench.client import Browser
+from bench.server import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.30
@@ -38,62 +38,24 @@ def run(args, env):
     subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
 
 
-def wait_until_serving(port, server, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before serving")
-        try:
-            status, _ = get(port, "/bench/hello/")
-            if status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
-
-
 def get(port, path, cookie=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    """One GET with a fixed Cookie header (new cookies are not kept)."""
+    browser = Browser(port, proxied=False, timeout=10)
+    if cookie:
+        browser.cookies = dict(part.split("=", 1) for part in cookie.split("; "))
+    status, _location, body = browser.request("GET", path, path)
+    return status, body.encode()
 
 
 def shopper_with_basket(port, module_id):
     """The Cookie header of a visitor who has put a module in their basket."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", "/en/basket/")
-        response = connection.getresponse()
-        page = response.read().decode()
-        cookies = dict(
-            header.split(";", 1)[0].split("=", 1)
-            for name, header in response.getheaders()
-            if name.lower() == "set-cookie"
-        )
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        body = f"csrfmiddlewaretoken={token}&module={module_id}&quantity=1"
-        connection.request(
-            "POST",
-            "/en/basket/add/",
-            body=body,
-            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        response = connection.getresponse()
-        response.read()
-        for name, header in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, value = header.split(";", 1)[0].split("=", 1)
-                cookies[key] = value
-    finally:
-        connection.close()
-    if "sessionid" not in cookies:
+    browser = Browser(port, proxied=False)
+    browser.get("/en/basket/")
+    browser.post("/en/basket/add/", {"module": module_id, "quantity": 1})
+    if "sessionid" not in browser.cookies:
         raise RuntimeError("adding to the basket started no session")
-    return "; ".join(f"{name}={value}" for name, value in cookies.items() if name != "messages")
+    browser.cookies.pop("messages", None)
+    return browser.cookie_header()
 
 
 def measure_with_wrk(port, path, seconds, connections, cookie=None):
@@ -206,25 +168,8 @@ def main():
         basket_module, pages = pages_to_measure(env)
         pages[LIST_WITH_BASKET] = pages["catalog list (filtered)"]
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "offtek.wsgi:application",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "--no-control-socket",  # its default path is shared by every gunicorn here
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_until_serving(port, server)
+        server = Gunicorn(env, probe="/bench/hello/").start()
+        port = server.port
         cookies = {LIST_WITH_BASKET: shopper_with_basket(port, basket_module)}
         measure = measure_with_wrk if shutil.which("wrk") else measure_with_threads
         print(
@@ -256,8 +201,7 @@ def main():
             print(f"{name:24} {results[name]:7.1f} req/s (rounds: {spread})  {path}")
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     hello = results.pop("hello")

@@ -36,7 +36,6 @@ import argparse
 import os
 import random
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,9 +45,10 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.client import Browser, ConnectionLost, Record, TimeUp
 from bench.load_fault import kill_workers, release_while_paying
-from bench.load_shopper import Browser, ConnectionLost, Record, Shopper, TimeUp
-from bench.server import free_port
+from bench.load_shopper import Shopper
+from bench.server import Gunicorn, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "load-bench-password-4242"  # noqa: S105 - throwaway accounts in a temporary DB
@@ -67,7 +67,7 @@ def environment(database_url: str, static_root: str) -> dict:
     inherited = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "TASKS_BACKEND")}
     return {
         **inherited,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_load",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BENCH_STATIC_ROOT": static_root,
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -139,46 +139,14 @@ def signed_in_session(user) -> str:
     return session.session_key
 
 
-def gunicorn_start(options, env, port: int, log_path: Path) -> subprocess.Popen:
+def gunicorn_start(options, env, port: int, log_path: Path) -> Gunicorn:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "offtek.wsgi:application",
-            "--workers",
-            str(options.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--backlog",
-            "2048",
-            "--no-control-socket",  # its default path is shared by every gunicorn here
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    probe = Browser(port, Record())
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited; see {log_path}")
-        try:
-            if probe.request("GET", "/en/", "probe")[0] == 200:
-                return server
-        except ConnectionLost:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer in time")
+    return Gunicorn(env, workers=options.workers, port=port, log=log_path).start()
 
 
 def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], float, list]:
@@ -218,7 +186,7 @@ def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], floa
     if options.fault:
         killer = threading.Thread(
             target=kill_workers,
-            args=(server, os.environ["DATABASE_URL"], stop_at, options.kill_every, killed),
+            args=(server.process, os.environ["DATABASE_URL"], stop_at, options.kill_every, killed),
         )
         killer.start()
     released: list[int] = []
@@ -380,17 +348,12 @@ def main() -> int:
                 f"Killed {len(killed)} worker(s) with SIGKILL, {targeted} of them inside an "
                 "order, payment or stock transaction"
             )
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.stop()
         server = None
         return results(options, records, elapsed, catalog, log_path, killed)
     finally:
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop()
         from django.db import connections
 
         connections.close_all()
