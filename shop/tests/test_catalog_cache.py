@@ -4,7 +4,7 @@ from privacy.tests.factories import UserFactory
 from shop.services.catalog import modules_reprice, modules_stock_set
 from shop.tests.factories import ModuleFactory, SystemFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 def test_a_saved_change_shows_at_once(client, django_capture_on_commit_callbacks):

@@ -13,7 +13,7 @@ from privacy.tests.factories import UserFactory
 from shop.tests.factories import ModuleFactory, SystemFactory
 from shop.tests.helpers import basket_add
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NONCE_VALUE = re.compile(r'<script[^>]* nonce="([^"]+)"')
