@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
                 "privacy.context_processors.cookie_consent",
+                "shop.page_cache.personal_parts",
             ],
         },
     },

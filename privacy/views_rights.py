@@ -23,6 +23,7 @@ from privacy import (
 )
 from privacy.forms import AccountCloseForm, ContactForm, ProfileForm
 from privacy.models import ErasureReceipt
+from privacy.session_name import display_name_remember
 
 RECEIPT_SESSION_KEY = "privacy_erasure_receipt"
 
@@ -39,6 +40,7 @@ def profile_update(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.user_profile_update(user=request.user, **form.cleaned_data)
+        display_name_remember(session=request.session, user=request.user)
         text = _("Your details are saved.") if changed else _("Nothing changed.")
         messages.success(request, text)
         return redirect("privacy:account-detail")

@@ -198,6 +198,7 @@ def system_detail(request, slug):
 
 
 @require_GET
+@shared_page
 def search(request):
     query = SearchForm(request.GET).query()
 

@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from privacy.services import request_client
+from shop.basket.header import basket_count_remember
 from shop.basket.selectors import basket_summary
 from shop.basket.services import basket_get, basket_get_or_create, basket_refill_from_order
 from shop.checkout.delivery import DELIVERY_OPTIONS
@@ -48,6 +49,7 @@ def _own_order(request, number: str) -> Order:
 def checkout(request):
     basket = basket_get(user=request.user, session=request.session)
     summary = basket_summary(basket=basket)
+    basket_count_remember(session=request.session, count=summary.item_count)
     if summary.is_empty:
         messages.info(request, _("Your basket is empty."))
         return redirect("shop:basket-detail")
@@ -65,6 +67,7 @@ def checkout(request):
         except CheckoutError as error:
             messages.error(request, str(error))
             return redirect("shop:basket-detail")
+        basket_count_remember(session=request.session, count=0)  # the basket became the order
         return redirect("shop:checkout-pay", number=order.number)
     return render(
         request,
@@ -126,7 +129,9 @@ def checkout_rebasket(request, number: str):
     order = _own_order(request, number)
     if order.status == OrderStatus.CANCELLED:
         basket = basket_get_or_create(user=request.user, session=request.session)
-        if basket_refill_from_order(basket=basket, order=order):
+        refilled = basket_refill_from_order(basket=basket, order=order)
+        basket_count_remember(session=request.session, basket=basket)
+        if refilled:
             messages.success(request, _("The modules are back in your basket."))
         else:
             messages.error(request, _("These modules are no longer in stock."))
