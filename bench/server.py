@@ -10,13 +10,13 @@ Every benchmark that serves the shop uses this one class, so the command line, t
 control socket, the time given to start and stop are the same everywhere.
 """
 
+import http.client
 import signal
 import socket
 import ssl
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,21 +97,36 @@ class Gunicorn:
         self.wait_until_serving(wait_seconds)
         return self
 
+    def probe_status(self) -> int:
+        """The status of GET `probe`, as the production proxy would send it (HTTPS
+        said in X-Forwarded-Proto, so production settings do not redirect)."""
+        if self.https:
+            context = ssl._create_unverified_context()  # noqa: S323 - our own certificate
+            connection = http.client.HTTPSConnection(
+                "127.0.0.1", self.port, timeout=10, context=context
+            )
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", self.probe, headers={"X-Forwarded-Proto": "https"})
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
     def wait_until_serving(self, seconds: float) -> None:
-        context = ssl._create_unverified_context() if self.https else None  # noqa: S323 - our own certificate
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 where = f"; see {self.log}" if self.log else ""
                 raise RuntimeError(f"gunicorn exited before serving{where}")
             try:
-                with urllib.request.urlopen(  # noqa: S310 - 127.0.0.1 only
-                    self.base_url + self.probe, context=context, timeout=10
-                ) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
+                if self.probe_status() == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer on {self.base_url} in {seconds:.0f} s")
 
