@@ -29,7 +29,7 @@ is cheap (no page travels over the network).
 import hashlib
 import re
 import secrets
-from functools import cached_property, wraps
+from functools import cached_property, lru_cache, wraps
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
@@ -38,8 +38,10 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import LazyNonce
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -61,8 +63,25 @@ HEADER_TEMPLATE = "shop/includes/header_account.html"
 MESSAGES_TEMPLATE = "includes/messages.html"
 
 
+NAME_SLOT = f"name-{secrets.token_hex(16)}"
+TOKEN_SLOT = f"token-{secrets.token_hex(16)}"
+
+
+@lru_cache(maxsize=1024)
+def _header_html(language, script_prefix, count, signed_in, named):
+    """The header's account part for one language, count and state, rendered once per
+    process; the display name and the CSRF token go into its slots per request."""
+    context = {
+        "count": count,
+        "signed_in": signed_in,
+        "display_name": NAME_SLOT if named else "",
+        "csrf_token": TOKEN_SLOT if signed_in else "",
+    }
+    return get_template(HEADER_TEMPLATE).render(context)
+
+
 class PersonalParts:
-    """The parts of the layout that belong to one visitor, rendered on first use."""
+    """The parts of the layout that belong to one visitor, made on first use."""
 
     def __init__(self, request):
         self.request = request
@@ -76,17 +95,21 @@ class PersonalParts:
         return session is not None and USER_SESSION_KEY in session
 
     @cached_property
+    def csrf_token(self) -> str:
+        return get_token(self.request)
+
+    @cached_property
     def header(self):
-        request = self.request
-        session = getattr(request, "session", None)
+        session = getattr(self.request, "session", None)
         signed_in = self.signed_in()
-        context = {
-            "count": basket_count_in(session) if session is not None else 0,
-            "signed_in": signed_in,
-            "display_name": display_name_in(session) if signed_in else "",
-            "csrf_token": get_token(request) if signed_in else "",
-        }
-        return mark_safe(get_template(HEADER_TEMPLATE).render(context))  # noqa: S308 - a template's output
+        count = basket_count_in(session) if session is not None else 0
+        name = display_name_in(session) if signed_in else ""
+        html = _header_html(get_language(), get_script_prefix(), count, signed_in, bool(name))
+        if name:
+            html = html.replace(NAME_SLOT, escape(name))
+        if signed_in:
+            html = html.replace(TOKEN_SLOT, self.csrf_token)
+        return mark_safe(html)  # noqa: S308 - a template's output, the name escaped
 
     @cached_property
     def messages(self):
@@ -154,7 +177,7 @@ def _rebuild(request, page):
     html = html.replace(HEADER_HOLE, personal.header, 1)
     html = html.replace(MESSAGES_HOLE, personal.messages, 1)
     if CSRF_HOLE in html:
-        html = html.replace(CSRF_HOLE, get_token(request))
+        html = html.replace(CSRF_HOLE, personal.csrf_token)
     if NONCE_HOLE in html:
         html = html.replace(NONCE_HOLE, _nonce(request, create=True))
     response = HttpResponse(html, content_type=page["content_type"])
