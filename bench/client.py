@@ -12,6 +12,7 @@ round-robin load balancer in front of several app servers)."""
 
 import http.client
 import itertools
+import random
 import re
 import threading
 import time
@@ -67,6 +68,7 @@ class Browser:
         address: str = "",
         proxied: bool = True,
         language: str = "en",
+        think: float = 0.0,
     ):
         """`servers`: a port, or a RoundRobin of ports."""
         self.servers = servers if isinstance(servers, RoundRobin) else RoundRobin([servers])
@@ -81,6 +83,14 @@ class Browser:
         self.language = language
         self.cookies: dict[str, str] = {}
         self.token = ""
+        # Mean seconds a person pauses before each page or form (0: none, a robot).
+        self.think = think
+
+    def pause(self) -> None:
+        """A person's pause before the next page: exponential around `think` seconds,
+        at most three times it; not part of any request's time."""
+        if self.think > 0:
+            time.sleep(min(random.expovariate(1 / self.think), 3 * self.think))  # noqa: S311
 
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -136,9 +146,11 @@ class Browser:
         return response.status, target, text
 
     def get(self, path: str, label: str = ""):
+        self.pause()
         return self.follow(*self.request("GET", path, label or path), label or path)
 
     def post(self, path: str, form: dict, label: str = ""):
+        self.pause()
         return self.follow(*self.request("POST", path, label or path, form), label or path)
 
     def post_twice(self, path: str, form: dict, label: str):

@@ -166,7 +166,12 @@ def drive(options, servers, catalog: dict, server) -> tuple[list[Record], float,
     records = [Record() for _ in range(options.shoppers)]
     shoppers = [
         Shopper(
-            Browser(servers, records[i], address=f"203.0.113.{i % 250 + 1}"),
+            Browser(
+                servers,
+                records[i],
+                address=f"203.0.113.{i % 250 + 1}",
+                think=getattr(options, "think", 0.0),
+            ),
             catalog,
             random.Random(options.seed * 1000 + i),
             double_clicks=options.double_clicks,
@@ -330,6 +335,12 @@ def main() -> int:
     parser.add_argument("--server", default="", help="postgres://user@host:port")
     parser.add_argument("--database", default="offtek_load_bench")
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite database")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds each shopper pauses before a page or form (0: none)",
+    )
     parser.add_argument("--cache-url", default="", help="the shared cache (redis://...)")
     parser.add_argument("--keep-log", action="store_true", help="keep gunicorn's log")
     options = parser.parse_args()
@@ -365,7 +376,7 @@ def main() -> int:
         print(
             f"gunicorn: {options.workers} sync workers on 127.0.0.1:{port}, production "
             f"settings, simulator gateway; {options.shoppers} shoppers for "
-            f"{options.duration:.0f} s"
+            f"{options.duration:.0f} s, pausing {options.think:g} s on average before each page"
             + (f", killing a worker every {options.kill_every:.0f} s" if options.fault else "")
         )
         records, elapsed, killed = drive(options, port, catalog, server)
