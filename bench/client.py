@@ -100,9 +100,9 @@ class Browser:
         if self.stop_at and time.monotonic() > self.stop_at:
             raise TimeUp
         port = self.servers.port()
-        # One host name for every server, as behind a load balancer: cookies and the
-        # CSRF origin are the site's, not one server's.
-        headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": self.language}
+        # One host name for every server, as behind a load balancer: cookies, the CSRF
+        # origin and allauth's per-site rate-limit keys are the site's, not a server's.
+        headers = {"Host": "127.0.0.1", "Accept-Language": self.language}
         scheme = "https" if self.proxied else "http"
         if self.proxied:
             headers["X-Forwarded-Proto"] = "https"
@@ -114,7 +114,7 @@ class Browser:
         if form is not None:
             body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.token})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"{scheme}://127.0.0.1:{self.port}"
+            headers["Origin"] = f"{scheme}://127.0.0.1"
             headers["Referer"] = headers["Origin"] + path
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
         started = time.perf_counter()

@@ -271,6 +271,10 @@ def main() -> int:
             f"production settings; PostgreSQL {options.database}, Redis {redis_url}"
         )
         ok = shared_state_checks(ports, catalog, secret)
+        from shop.models import Module
+
+        # The staff changes above are the new starting stock of the load's checks.
+        catalog["initial_stock"] = dict(Module.objects.values_list("pk", "stock"))
 
         phases = {}
         for label, chosen in (("one app server (A)", ports[:1]), ("two app servers", ports)):
