@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
                 "privacy.context_processors.cookie_consent",
-                "shop.page_cache.personal_parts",
+                "shop.layout.personal_parts",
             ],
         },
     },
@@ -130,7 +130,7 @@ CACHES = {
     # The layout's fixed text (footer links, the cookie banner's wording) per language, in
     # each process's memory: it depends on nothing but the code and the language, so no
     # worker needs to share it, and a deploy (new processes) renews it. Whole catalog
-    # pages are kept here too, under the shared catalog version (shop/page_cache.py).
+    # pages are kept here too, under the shared catalog version (shop/catalog/page_cache.py).
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from privacy.tests.factories import PASSWORD, UserFactory
-from shop.catalog_cache import CATALOG_VERSION_KEY, catalog_version
+from shop.catalog.cache import CATALOG_VERSION_KEY, catalog_version
 from shop.tests.factories import ModuleFactory
 from shop.tests.test_page_cache import page_rendered
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from privacy.tests.factories import UserFactory
+from shop.layout import HEADER_TEMPLATE, MESSAGES_TEMPLATE
 from shop.models import BasketLine
-from shop.page_cache import HEADER_TEMPLATE, MESSAGES_TEMPLATE
 from shop.tests.factories import ModuleFactory, SystemFactory
 from shop.tests.helpers import basket_add, checkout_place
 
