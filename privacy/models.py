@@ -50,7 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # When we e-mailed that the account would be closed for inactivity; a sign-in or an
-    # order after it cancels it (see privacy.inactivity).
+    # order after it cancels it (see privacy.retention.inactivity).
     inactivity_notice_at = models.DateTimeField(
         _("told of closure for inactivity"), null=True, blank=True
     )

@@ -4,7 +4,8 @@ from allauth.account.models import EmailAddress, EmailConfirmation
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from privacy import inactivity, registry, retention
+from privacy import registry, retention
+from privacy.accounts.services import ip_network_part
 from privacy.models import (
     ConsentRecord,
     Disclosure,
@@ -14,7 +15,7 @@ from privacy.models import (
     SecurityEvent,
     User,
 )
-from privacy.services import ip_network_part
+from privacy.retention import inactivity
 
 
 def _user_export(user):

@@ -1,7 +1,7 @@
 """The personal parts of the page layout: the header's account part (basket count,
 "My account" with the display name and "Sign out", or "Sign in") and the flash
 messages. They are made per request from the session alone (shop/basket/header.py,
-privacy/session_name.py), with no query, so a page served from the page cache
+privacy/accounts/session_name.py), with no query, so a page served from the page cache
 (shop/catalog/page_cache.py) costs nothing beyond the session; when a page is rendered
 for that cache, the templates get the cache's holes instead.
 
@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from privacy.session_name import display_name_in
+from privacy.accounts.session_name import display_name_in
 from shop.basket.header import basket_count_in
 from shop.catalog.page_cache import HOLES, personal_parts_provide, rendering_for_cache
 

@@ -106,7 +106,7 @@ def test_a_catalog_change_on_one_server_retires_pages_on_another(
 
 
 def test_closing_an_account_ends_its_sessions_in_redis_too(shared_redis):
-    from privacy.erasure import account_close
+    from privacy.rights.erasure import account_close
 
     user = UserFactory()
     customer = Client()

@@ -37,16 +37,15 @@ from privacy.policy.purposes import (
     consent_purposes,
 )
 from privacy.policy.retention import (
-    ACTION_LABELS,
     INACTIVE_CUSTOMER_MONTHS,
     RETENTION,
-    Action,
+    Outcome,
     RetentionRule,
 )
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
 __all__ = [
-    "ACTION_LABELS",
+    "Outcome",
     "BASES",
     "CATEGORIES",
     "COLLECTION_SOURCES",
@@ -62,7 +61,6 @@ __all__ = [
     "PURPOSES",
     "RETENTION",
     "VERSIONS",
-    "Action",
     "Cookie",
     "DataCategory",
     "LawfulBasis",

@@ -7,7 +7,7 @@ each has a hole in the stored page:
 
 - the header's account part: the basket count, "My account"/"Sign out" or "Sign in",
   and the customer's display name, all read from the session (shop/basket/header.py,
-  privacy/session_name.py), so a signed-in page costs no query beyond the session;
+  privacy/accounts/session_name.py), so a signed-in page costs no query beyond the session;
 - flash messages ("... is in your basket"), read and used up as on any page;
 - the CSRF token of its forms and the CSP nonce of its scripts.
 
@@ -39,7 +39,7 @@ from django.utils.csp import LazyNonce
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from privacy.cookie_consent import cookie_choice_for
+from privacy.consent.cookies import cookie_choice_for
 from shop.catalog.cache import RESULTS_TTL_SECONDS, catalog_version
 
 # Stand-ins for the per-request parts; random per process, so no page text can contain

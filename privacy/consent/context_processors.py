@@ -1,4 +1,4 @@
-from privacy.cookie_consent import CookieChoice, cookie_choice_for
+from privacy.consent.cookies import CookieChoice, cookie_choice_for
 
 
 def cookie_consent(request):
