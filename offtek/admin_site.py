@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,44 @@ class StaffAdminSite(admin.AdminSite):
             )
             return redirect("mfa_activate_totp")
         return secure_admin_login(super().login)(request, extra_context)
+
+    def get_urls(self):
+        from privacy.records import views
+
+        return [
+            path(
+                "privacy/record-of-processing/",
+                self.admin_view(views.processing_record),
+                name="privacy_processing_record",
+            ),
+            path(
+                "privacy/record-of-processing/csv/",
+                self.admin_view(views.processing_record_download),
+                name="privacy_processing_record_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_app_list(self, request, app_label=None):
+        """The record of processing is listed with the privacy app's models, for those
+        who may read it."""
+        from privacy.records.views import RECORD_PERMISSION
+
+        app_list = super().get_app_list(request, app_label)
+        if not request.user.has_perm(RECORD_PERMISSION):
+            return app_list
+        for app in app_list:
+            if app["app_label"] == "privacy":
+                app["models"].append(
+                    {
+                        "name": _("Record of processing activities"),
+                        "object_name": "ProcessingRecord",
+                        "admin_url": reverse(
+                            "admin:privacy_processing_record", current_app=self.name
+                        ),
+                        "add_url": None,
+                        "view_only": True,
+                        "perms": {"view": True},
+                    }
+                )
+        return app_list

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacy.middleware.ReconsentMiddleware",
+    "privacy.consent.gpc.GlobalPrivacyControlMiddleware",
 ]
 
 ROOT_URLCONF = "offtek.urls"

@@ -3,7 +3,8 @@
 
 from privacy.accounts import admin as accounts_admin
 from privacy.consent import admin as consent_admin
+from privacy.records import admin as records_admin
 from privacy.retention import admin as retention_admin
 from privacy.rights import admin as rights_admin
 
-__all__ = ["accounts_admin", "consent_admin", "retention_admin", "rights_admin"]
+__all__ = ["accounts_admin", "consent_admin", "records_admin", "retention_admin", "rights_admin"]

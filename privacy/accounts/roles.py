@@ -11,14 +11,19 @@ from django.db import transaction
 SHOP_STAFF = "Shop staff"
 PRIVACY_OFFICER = "Privacy Officer"
 
-# group -> {app_label: actions}; "*" means add, change, delete and view.
+# group -> {app_label or "app_label.model": actions}.
 STAFF_ROLES = {
     # Catalog, stock, orders, dispatch, refunds. No privacy ledgers, security log,
     # privacy requests or customer accounts.
     SHOP_STAFF: {"shop": ("add", "change", "delete", "view")},
     # Privacy requests, ledgers, security log, customer records; the shop read-only
     # (they need orders to answer requests, and must not change prices or stock).
-    PRIVACY_OFFICER: {"privacy": ("change", "view"), "shop": ("view",)},
+    # They also record personal data breaches in the register.
+    PRIVACY_OFFICER: {
+        "privacy": ("change", "view"),
+        "privacy.personaldatabreach": ("add",),
+        "shop": ("view",),
+    },
 }
 
 
@@ -26,10 +31,14 @@ def role_permissions(group_name: str):
     from django.contrib.auth.models import Permission
 
     permissions = Permission.objects.none()
-    for app_label, actions in STAFF_ROLES[group_name].items():
+    for scope, actions in STAFF_ROLES[group_name].items():
+        app_label, _dot, model = scope.partition(".")
+        where = {"content_type__app_label": app_label}
+        if model:
+            where["content_type__model"] = model
         for action in actions:
             permissions = permissions | Permission.objects.filter(
-                content_type__app_label=app_label, codename__startswith=f"{action}_"
+                **where, codename__startswith=f"{action}_"
             )
     return permissions
 

@@ -31,6 +31,7 @@ from privacy.policy.parties import (
 )
 from privacy.policy.purposes import (
     COOKIE_PURPOSES,
+    GPC_WITHDRAWS,
     MARKETING_PURPOSES,
     PURPOSES,
     Purpose,
@@ -41,6 +42,11 @@ from privacy.policy.retention import (
     RETENTION,
     Outcome,
     RetentionRule,
+)
+from privacy.policy.safeguards import (
+    SECURITY_MEASURES,
+    SUBJECTS,
+    purpose_subjects,
 )
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
@@ -55,11 +61,14 @@ __all__ = [
     "CONTROLLER",
     "COOKIE_CATEGORIES",
     "COOKIE_PURPOSES",
+    "GPC_WITHDRAWS",
     "INACTIVE_CUSTOMER_MONTHS",
     "MARKETING_PURPOSES",
     "PROCESSORS",
     "PURPOSES",
     "RETENTION",
+    "SECURITY_MEASURES",
+    "SUBJECTS",
     "VERSIONS",
     "Cookie",
     "DataCategory",
@@ -70,6 +79,7 @@ __all__ = [
     "RetentionRule",
     "consent_purposes",
     "cookies",
+    "purpose_subjects",
     "version_current",
     "versions_after",
 ]

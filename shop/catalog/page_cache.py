@@ -75,6 +75,7 @@ def _key(request):
         get_language(),
         settings.PAYMENT_GATEWAY,
         choice.cookie_value() if choice else None,
+        choice.from_gpc if choice else None,
     )
     return f"page:{catalog_version()}:{hashlib.sha256(repr(page).encode()).hexdigest()}"
 
