@@ -72,7 +72,9 @@ def _basket_export(basket):
 
 
 def _payment_export(payment):
-    # No card number is ever stored; the brand says which card was used, nothing more.
+    # No card number is ever stored. The brand and country say which card was used, and
+    # the checks and risk level what the provider reported on it; the last four digits
+    # stay out of the export file (kept on the payment, shown on the order page).
     return {
         "order": payment.order.number,
         "gateway": payment.gateway,
@@ -80,6 +82,10 @@ def _payment_export(payment):
         "currency": payment.currency,
         "status": payment.status,
         "card_brand": payment.card_brand,
+        "card_country": payment.card_country,
+        "cvc_check": payment.cvc_check,
+        "postcode_check": payment.postcode_check,
+        "risk_level": payment.risk_level,
         "when": payment.created_at.isoformat(),
     }
 
