@@ -72,13 +72,18 @@ def empty_cache(settings):
     from django.core.cache import caches
 
     settings.CACHES = {
-        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        alias: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": alias,
+            "KEY_FUNCTION": settings.CACHE_KEY_FUNCTION,
+        }
         for alias in ("default", "layout")
     }
     if redis_url():
         settings.CACHES["default"] = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url(),
+            "KEY_FUNCTION": settings.CACHE_KEY_FUNCTION,
         }
     for alias in settings.CACHES:
         caches[alias].clear()
@@ -102,7 +107,11 @@ def shared_redis(settings, empty_cache):
 
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_FUNCTION": settings.CACHE_KEY_FUNCTION,
+        },
     }
     caches["default"].clear()
     client = redis.Redis.from_url(url)

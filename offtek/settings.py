@@ -142,6 +142,10 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # database, so they survive a cache restart and any app server can read them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Keys name no one: rate limits count per IP address, stored as a keyed hash.
+CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"
+CACHES["default"]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
+
 AUTH_USER_MODEL = "privacy.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from shop.fulfilment.dispatch import (
@@ -15,6 +16,7 @@ from shop.fulfilment.dispatch import (
     order_dispatch,
     order_dispatch_refusal,
 )
+from shop.fulfilment.warranty.kept import kept_warranty_delete
 from shop.models import (
     Order,
     OrderEvent,
@@ -164,6 +166,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         "deliver_action",
         "hold_action",
         "review_action",
+        "kept_warranty_delete_action",
     ]
 
     def has_add_permission(self, request):
@@ -334,6 +337,21 @@ class OrderAdmin(SimpleHistoryAdmin):
             "opts": self.model._meta,
         }
         return render(request, "shop/admin/order_review.html", context)
+
+    @admin.action(description=_("Delete the kept lifetime warranty (customer's request)"))
+    def kept_warranty_delete_action(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        deleted = 0
+        for order in queryset.filter(warranty_kept=True, user__isnull=True):
+            deleted += kept_warranty_delete(order=order, actor=request.user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d kept warranty deleted.", "%(count)d kept warranties deleted.", deleted
+            )
+            % {"count": deleted},
+        )
 
     @admin.action(description=_("Hold for review"))
     def hold_action(self, request, queryset):
