@@ -75,7 +75,7 @@ call_command("createcachetable", verbosity=0)
 user = User.objects.create_user(email={email!r}, password={password!r}, first_name="Bench",
                                 last_name="Customer")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-system = System.objects.filter(slots__gt=0, model_line="Latitude 5000").order_by("pk").first()
+system = System.objects.filter(slots__gt=0, model_line="Roadbook").order_by("pk").first()
 system = system or System.objects.filter(slots__gt=0).order_by("pk").first()
 module = Module.objects.filter(is_active=True, form_factor="SODIMM").order_by("pk").first()
 in_stock = Module.objects.filter(is_active=True, stock__gt=20).order_by("pk").first()
@@ -163,7 +163,7 @@ def pages_to_measure(setup: str, paths: dict) -> list[tuple[str, str, str, float
         "&capacity=16&in_stock=on&sort=-price",
         "module page": module,
         "memory finder result": system,
-        "search results": "/en/search/?q=Latitude",
+        "search results": "/en/search/?q=Roadbook",
     }
     pages = [("hello", "/bench/hello/", "anonymous", 0.0)]
     for who in ("anonymous", "customer"):
