@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from privacy.accounts import dashboard, selectors, services
 from privacy.accounts.forms import ProfileForm
+from privacy.accounts.session_name import display_name_remember
 
 
 @login_required
@@ -23,6 +24,7 @@ def profile_update(request):
         changed = services.user_profile_update(
             user=request.user, request=request, **form.cleaned_data
         )
+        display_name_remember(session=request.session, user=request.user)
         text = _("Your details are saved.") if changed else _("Nothing changed.")
         messages.success(request, text)
         return redirect("privacy:account-detail")
