@@ -14,6 +14,9 @@ The audit (grep for cache.get/set, cache_page, {% cache %}, lru_cache, functools
 | shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
 | catalog_cached("manufacturers") | Manufacturer rows (names not translated) | not needed |
 | finder_suggestions (catalog_cached) | names and URLs | get_language() (catalog work) |
+| shop/layout.py _header_html (lru_cache) | the header's account part | language argument |
+| basket_detail.html `basket-add-part` fragment | the add-by-part-number form | LANGUAGE_CODE |
+| privacy/accounts/session_name.py _cipher (functools.cache) | a cipher | not needed: no text |
 | catalog.views._canonical_module_query (lru_cache) | a query string | not needed: no text |
 | privacy.registry.history_model (functools.cache) | a model class | not needed: no text |
 | catalog version, privacy-request rate counter, allauth rate limits | numbers | not needed |
@@ -154,6 +157,15 @@ def test_catalog_fragment_cache(order, signed_in):
         for language, html in found.items():
             assert f'<html lang="{language}">' in html
         assert_each_in_its_language("Specifications", found)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_header_account_part_cache(order, signed_in):
+    pages = pages_in_turn(order, "privacy/", client_for=signed_in)
+    assert_each_in_its_language("My account", pages)
+    assert_each_in_its_language("Sign out", pages)
+    for language, html in pages.items():
+        assert f'href="/{language}/account/"' in html
 
 
 def test_the_remembered_query_holds_no_text():
