@@ -8,6 +8,7 @@ read-only altogether, and opening a customer's record is written to their securi
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -54,6 +55,44 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # Only a superuser grants privileges or touches a password: anyone else who may open
+    # an account sees these read-only (or not at all), and a forged POST of them is ignored.
+    privileged_fields = (
+        "email",
+        "password",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
+    staff_fieldsets = (
+        (None, {"fields": ("email",)}),
+        (_("Personal details (encrypted)"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Preferences"), {"fields": ("language",)}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.staff_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        return readonly + tuple(f for f in self.privileged_fields if f not in readonly)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting someone's password is taking over their account: superusers only."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
