@@ -2,7 +2,9 @@
 
 Encrypted personal fields are read-only here (customers edit their own details; the
 Privacy Officer corrects them through a privacy request), ledgers and the log are
-read-only altogether, and opening a customer's record is written to their security log.
+read-only altogether. Who may open or change what is the role matrix
+(privacy.role_matrix, enforced for every admin by privacy.admin_roles), which also
+writes staff opening a customer's record to that customer's security log.
 """
 
 from django.contrib import admin
@@ -17,10 +19,8 @@ from privacy.models import (
     Disclosure,
     RetentionRun,
     SecurityEvent,
-    SecurityEventKind,
     User,
 )
-from privacy.services import security_event_record
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -93,30 +93,6 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        self._log_view(request, object_id, response, detail="record")
-        return response
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        self._log_view(request, object_id, response, detail="history")
-        return response
-
-    def _log_view(self, request, object_id, response, *, detail):
-        """Staff looking at someone else's account is written to that account's log."""
-        if request.method != "GET" or response.status_code != 200:
-            return
-        customer = self.get_object(request, object_id)
-        if customer is not None and customer.pk != request.user.pk:
-            security_event_record(
-                kind=SecurityEventKind.STAFF_VIEW,
-                user=customer,
-                actor=request.user,
-                request=request,
-                detail=detail,
-            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -6,12 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffAdminSite(admin.AdminSite):
-    """The admin: reached only through allauth's rate-limited login, and only by
-    staff who have set up two-factor authentication."""
+    """The admin: reached only through allauth's rate-limited login, only by staff who
+    have set up two-factor authentication, and governed by the role matrix."""
 
     site_header = _("Offtek staff")
     site_title = _("Offtek staff")
     index_title = _("Shop administration")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin on this site answers from the role matrix."""
+        from django.contrib.admin import ModelAdmin
+
+        from privacy.admin_roles import matrix_admin_class
+
+        admin_class = matrix_admin_class(admin_class or ModelAdmin)
+        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return super().has_permission(request) and is_mfa_enabled(request.user)

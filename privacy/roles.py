@@ -1,4 +1,5 @@
-"""Staff roles as data: which permissions each group holds, by app label and action.
+"""Staff roles: the groups, and their permissions read off the role matrix
+(privacy.role_matrix), so a group holds exactly what the admin lets it do.
 
 Groups are created by a data migration; their permissions are (re)granted after every
 ``migrate`` (post_migrate), because other apps' permissions only exist once those apps
@@ -11,27 +12,19 @@ from django.db import transaction
 SHOP_STAFF = "Shop staff"
 PRIVACY_OFFICER = "Privacy Officer"
 
-# group -> {app_label: actions}; "*" means add, change, delete and view.
-STAFF_ROLES = {
-    # Catalog, stock, orders, dispatch, refunds. No privacy ledgers, security log,
-    # privacy requests or customer accounts.
-    SHOP_STAFF: {"shop": ("add", "change", "delete", "view")},
-    # Privacy requests, ledgers, security log, customer records; the shop read-only
-    # (they need orders to answer requests, and must not change prices or stock).
-    PRIVACY_OFFICER: {"privacy": ("change", "view"), "shop": ("view",)},
-}
+STAFF_ROLES = (SHOP_STAFF, PRIVACY_OFFICER)
 
 
 def role_permissions(group_name: str):
     from django.contrib.auth.models import Permission
+    from django.db.models import Q
 
-    permissions = Permission.objects.none()
-    for app_label, actions in STAFF_ROLES[group_name].items():
-        for action in actions:
-            permissions = permissions | Permission.objects.filter(
-                content_type__app_label=app_label, codename__startswith=f"{action}_"
-            )
-    return permissions
+    from privacy.role_matrix import group_codenames
+
+    query = Q(pk__in=[])
+    for app_label, codenames in group_codenames(group_name).items():
+        query |= Q(content_type__app_label=app_label, codename__in=codenames)
+    return Permission.objects.filter(query)
 
 
 @transaction.atomic
