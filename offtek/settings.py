@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from offtek.fail_closed import refusal
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -226,8 +228,10 @@ TASKS = {
     }
 }
 
-# Payments: the simulator unless Stripe keys are set. `check --deploy` refuses the
-# simulator in production.
+# Payments: the simulator unless Stripe keys are set. Production refuses to start
+# without live keys (offtek/fail_closed.py) unless OFFTEK_TEST_SHOP=true declares a
+# staging or demo site, which then shows a "test shop" banner on every page.
+TEST_SHOP = env.bool("OFFTEK_TEST_SHOP", default=False)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
@@ -297,6 +301,27 @@ LOGGING = {
 
 # Accounts with no sign-in and no order for this long are closed (after an e-mail notice).
 PRIVACY_INACTIVE_CUSTOMER_MONTHS = env.int("PRIVACY_INACTIVE_CUSTOMER_MONTHS", default=36)
+
+if not DEBUG:
+    _refusal = refusal(
+        {
+            name: env.str(name, default="")
+            for name in (
+                "PAYMENT_GATEWAY",
+                "STRIPE_SECRET_KEY",
+                "STRIPE_PUBLISHABLE_KEY",
+                "STRIPE_WEBHOOK_SECRET",
+                "COURIER_WEBHOOK_SECRET",
+                "SMS_BACKEND",
+                "SMS_HTTP_URL",
+                "SMS_HTTP_TOKEN",
+            )
+        }
+        | {"PAYMENT_GATEWAY": PAYMENT_GATEWAY},
+        test_shop=TEST_SHOP,
+    )
+    if _refusal:
+        raise ImproperlyConfigured(_refusal)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL and not DEBUG:

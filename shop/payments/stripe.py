@@ -141,6 +141,11 @@ class StripeGateway(PaymentGateway):
         except (ValueError, stripe.SignatureVerificationError) as error:
             logger.warning("Rejected a Stripe webhook: %s", type(error).__name__)
             return WebhookResult(status=400, message="invalid signature or payload")
+        live_keys = settings.STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+        if bool(getattr(event, "livemode", False)) != live_keys:
+            # A test-mode event must never pay a live order (nor the reverse).
+            logger.warning("Rejected a Stripe webhook from the other mode (livemode).")
+            return WebhookResult(status=400, message="event from the wrong mode (livemode)")
         return self._event_apply(event)
 
     @transaction.atomic

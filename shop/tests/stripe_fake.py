@@ -243,7 +243,9 @@ def _error(message: str, kind: str = "invalid_request_error", code: str | None =
     return {"error": {"type": kind, "message": message, "code": code}}
 
 
-def event_payload(kind: str, obj: dict, *, event_id: str | None = None) -> str:
+def event_payload(
+    kind: str, obj: dict, *, event_id: str | None = None, livemode: bool = False
+) -> str:
     clean = {k: v for k, v in obj.items() if not k.startswith("_")}
     return json.dumps(
         {
@@ -252,7 +254,7 @@ def event_payload(kind: str, obj: dict, *, event_id: str | None = None) -> str:
             "api_version": "2025-01-27.acacia",
             "created": int(time.time()),
             "type": kind,
-            "livemode": False,
+            "livemode": livemode,
             "pending_webhooks": 1,
             "data": {"object": clean},
         }
