@@ -238,6 +238,19 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="stripe" if STRIPE_SECRET_KEY else "simulator")
 
+# Stock held by unpaid orders: released when the reservation ends (a queued task),
+# and limits on what one customer or one network may hold unpaid at once
+# (orders, modules).
+SHOP_RESERVATION_MINUTES = env.int("SHOP_RESERVATION_MINUTES", default=30)
+SHOP_UNPAID_LIMIT_PER_CUSTOMER = (
+    env.int("SHOP_UNPAID_ORDERS_PER_CUSTOMER", default=3),
+    env.int("SHOP_UNPAID_UNITS_PER_CUSTOMER", default=20),
+)
+SHOP_UNPAID_LIMIT_PER_NETWORK = (
+    env.int("SHOP_UNPAID_ORDERS_PER_NETWORK", default=10),
+    env.int("SHOP_UNPAID_UNITS_PER_NETWORK", default=60),
+)
+
 # Fulfilment: text messages (console in development, "http" provider in production),
 # courier delivery updates, review invitations.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from functools import wraps
 
 from allauth.account.models import EmailAddress
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +21,11 @@ from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.forms import CheckoutForm
 from shop.checkout.services import CheckoutError, order_place
 from shop.models import Order, OrderStatus, Payment, PaymentStatus
+from shop.orders.reservations import (
+    order_reservation_ran_out,
+    orders_ran_out_since,
+    reservations_release_expired,
+)
 from shop.orders.selectors import orders_for
 from shop.payments.base import GatewayError
 from shop.payments.forms import SimulatorCardForm
@@ -69,13 +76,24 @@ def checkout(request):
     return render(
         request,
         "shop/checkout.html",
-        {"form": form, "summary": summary, "delivery_options": DELIVERY_OPTIONS.values()},
+        {
+            "form": form,
+            "summary": summary,
+            "delivery_options": DELIVERY_OPTIONS.values(),
+            "ran_out": orders_ran_out_since(
+                user=request.user, since=timezone.now() - timedelta(days=1)
+            ),
+            "reservation_minutes": settings.SHOP_RESERVATION_MINUTES,
+        },
     )
 
 
 @verified_customer_required
 def checkout_pay(request, number: str):
     order = _own_order(request, number)
+    # A reservation that has ended is released now, even if the queue has not run yet.
+    reservations_release_expired(orders=Order.objects.filter(pk=order.pk))
+    order.refresh_from_db()
     if order.status != OrderStatus.PENDING_PAYMENT:
         return redirect("shop:checkout-done", number=order.number)
     gateway = gateway_get()
@@ -116,7 +134,13 @@ def checkout_return(request, number: str):
 def checkout_done(request, number: str):
     order = _own_order(request, number)
     payment = order.payments.first()
-    return render(request, "shop/checkout_done.html", {"order": order, "payment": payment})
+    context = {
+        "order": order,
+        "payment": payment,
+        "reservation_ran_out": order_reservation_ran_out(order),
+        "reservation_minutes": settings.SHOP_RESERVATION_MINUTES,
+    }
+    return render(request, "shop/checkout_done.html", context)
 
 
 @require_POST
