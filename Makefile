@@ -18,6 +18,7 @@ run: env messages migrate
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: env messages test-tools
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Browser-side test tools (axe-core for accessibility checks), from the npm registry.

@@ -10,7 +10,7 @@ threaded Python client) in interleaved rounds keeping each page's best, stops th
 and prints the ratios last. Target: every ratio >= 0.30 for anonymous visitors.
 
 Anonymous visitors who carry no session get catalog pages from the whole-page cache
-(shop/page_cache.py) with a fresh CSRF token and CSP nonce each. For comparison, and
+(shop/catalog/page_cache.py) with a fresh CSRF token and CSP nonce each. For comparison, and
 outside the target, it also measures the catalog list for a shopper with a basket
 (a session cookie: the page is rendered for them alone) and the layout alone rendered
 for every request.

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from privacy.views import language_set
 from shop.checkout.views import stripe_webhook
-from shop.orders.views import courier_update
+from shop.fulfilment.views import courier_update
 
 urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),

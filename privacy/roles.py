@@ -9,8 +9,7 @@ are migrated. Privacy never imports the shop: it names the shop's app label only
 from django.contrib.auth.management import create_permissions
 from django.db import transaction
 
-SHOP_STAFF = "Shop staff"
-PRIVACY_OFFICER = "Privacy Officer"
+from privacy.role_matrix import PRIVACY_OFFICER, SHOP_STAFF, group_codenames
 
 STAFF_ROLES = (SHOP_STAFF, PRIVACY_OFFICER)
 
@@ -18,8 +17,6 @@ STAFF_ROLES = (SHOP_STAFF, PRIVACY_OFFICER)
 def role_permissions(group_name: str):
     from django.contrib.auth.models import Permission
     from django.db.models import Q
-
-    from privacy.role_matrix import group_codenames
 
     query = Q(pk__in=[])
     for app_label, codenames in group_codenames(group_name).items():

@@ -7,10 +7,9 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self):
-        from shop import (
-            account_sections,  # noqa: F401  (dashboard links)
-            catalog_cache,  # noqa: F401 - connects the catalog's cache signals
-        )
+        from shop import account_sections  # noqa: F401  (dashboard links)
         from shop.basket import signals  # noqa: F401
+        from shop.catalog import cache  # noqa: F401 - connects the catalog's cache signals
+        from shop.fulfilment import views as fulfilment_views  # noqa: F401 - order page part
+        from shop.fulfilment.sms import checks as sms_checks  # noqa: F401
         from shop.payments import checks  # noqa: F401
-        from shop.sms import checks as sms_checks  # noqa: F401

@@ -1,25 +1,14 @@
-from django.urls import include, path
+"""The shop's pages, one URL module per part of the shop (names live in the `shop` namespace)."""
 
-from shop import catalog_views, views
-from shop.addresses import views as address_views
+from django.urls import include, path
 
 app_name = "shop"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("", include("shop.urls_checkout")),
-    path("memory/", catalog_views.module_list, name="module-list"),
-    path("memory/<slug:slug>/", catalog_views.module_detail, name="module-detail"),
-    path("finder/", catalog_views.finder, name="finder"),
-    path("finder/suggestions/", catalog_views.finder_suggestions, name="finder-suggestions"),
-    path("finder/<slug:slug>/", catalog_views.system_detail, name="system-detail"),
-    path("search/", catalog_views.search, name="search"),
-    path("account/addresses/", address_views.address_list, name="address-list"),
-    path("account/addresses/add/", address_views.address_edit, name="address-add"),
-    path("account/addresses/<int:address_id>/", address_views.address_edit, name="address-edit"),
-    path(
-        "account/addresses/<int:address_id>/delete/",
-        address_views.address_remove,
-        name="address-delete",
-    ),
+    path("", include("shop.catalog.urls")),
+    path("", include("shop.basket.urls")),
+    path("", include("shop.checkout.urls")),
+    path("", include("shop.orders.urls")),
+    path("", include("shop.fulfilment.urls")),
+    path("", include("shop.addresses.urls")),
 ]

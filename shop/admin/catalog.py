@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from shop.models import Manufacturer, Module, System, SystemModuleOverride
-from shop.services.catalog import (
+from shop.catalog.services import (
     MAX_PERCENT,
     MIN_PERCENT,
     CatalogChangeRefused,
     modules_reprice,
     modules_stock_set,
 )
+from shop.models import Manufacturer, Module, System, SystemModuleOverride
 
 
 class RepriceForm(forms.Form):

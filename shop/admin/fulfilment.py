@@ -9,8 +9,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from shop.fulfilment.warranty.services import (
+    CLAIM_TRANSITIONS,
+    IllegalClaimTransition,
+    claim_transition,
+)
 from shop.models import ClaimStatus, ReviewInvitation, SmsMessage, WarrantyClaim, WarrantyClaimEvent
-from shop.warranty.services import CLAIM_TRANSITIONS, IllegalClaimTransition, claim_transition
 
 
 class WarrantyClaimEventInline(admin.TabularInline):

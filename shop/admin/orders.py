@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shop.fraud.services import ReviewError, order_review_refund, order_review_release
+from shop.fulfilment.dispatch import (
+    DispatchError,
+    courier_choices,
+    order_deliver,
+    order_dispatch,
+    order_dispatch_refusal,
+)
 from shop.models import (
     Order,
     OrderEvent,
@@ -19,7 +26,6 @@ from shop.models import (
     PaymentStatus,
     Refund,
 )
-from shop.orders.dispatch import DispatchError, courier_choices, order_deliver, order_dispatch
 from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import GatewayError
 from shop.payments.services import RefundError, payment_refund
@@ -230,11 +236,11 @@ class OrderAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
         selected = list(Order.objects.filter(pk__in=ids).order_by("pk"))
-        orders = [o for o in selected if o.status == OrderStatus.PAID]
-        blocked = [o for o in selected if o.status != OrderStatus.PAID]
+        orders = [o for o in selected if not order_dispatch_refusal(o)]
+        blocked = [o for o in selected if order_dispatch_refusal(o)]
         form = DispatchForm(request.POST or None, orders=orders)
         if request.method == "POST" and orders and form.is_valid():
-            moved, refused = 0, []
+            moved = 0
             for order in orders:
                 try:
                     moved += order_dispatch(
@@ -243,9 +249,12 @@ class OrderAdmin(SimpleHistoryAdmin):
                         tracking_number=form.tracking_for(order),
                         by=request.user,
                     )
-                except (IllegalTransition, DispatchError):
-                    refused.append(order.number)
-            self._report(request, moved, refused)
+                except DispatchError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                except IllegalTransition:  # its status changed since the page was shown
+                    order.refresh_from_db()
+                    self.message_user(request, order_dispatch_refusal(order), messages.ERROR)
+            self._report(request, moved, [])
             return redirect(reverse("admin:shop_order_changelist"))
         context = {
             **self.admin_site.each_context(request),

@@ -5,21 +5,13 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from privacy.admin_readonly import ReadOnlyAdminMixin
 from shop.models import SalesStatistics
-from shop.statistics import sales_by_generation, sales_by_month
+from shop.orders.statistics import sales_by_generation, sales_by_month
 
 
 @admin.register(SalesStatistics)
-class SalesStatisticsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class SalesStatisticsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         charts = [
             {"title": _("Sales by month"), "bars": sales_by_month()},

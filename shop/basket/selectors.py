@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
-
 from shop.models import Basket, BasketLine
 
 
@@ -49,9 +47,3 @@ def basket_summary(*, basket: Basket | None) -> BasketSummary:
         summary.subtotal_pence += unit * line.quantity
         summary.item_count += line.quantity
     return summary
-
-
-def basket_item_count(*, basket_id: int | None) -> int:
-    if basket_id is None:
-        return 0
-    return BasketLine.objects.filter(basket_id=basket_id).aggregate(n=Sum("quantity"))["n"] or 0

@@ -19,7 +19,7 @@ from shop.basket.services import (
     basket_line_quantity_set,
     basket_line_remove,
 )
-from shop.models import Module
+from shop.catalog.selectors import module_id_for_part_number
 from shop.orders.reservations import orders_ran_out_since
 
 
@@ -76,11 +76,7 @@ def basket_add_by_part_number(request):
     if not form.is_valid():
         _errors(request, form)
         return redirect("shop:basket-detail")
-    module_id = (
-        Module.objects.filter(part_number__iexact=form.cleaned_data["part_number"].strip())
-        .values_list("pk", flat=True)
-        .first()
-    )
+    module_id = module_id_for_part_number(form.cleaned_data["part_number"])
     if module_id is None:
         messages.error(request, _("No module has this part number."))
         return redirect("shop:basket-detail")

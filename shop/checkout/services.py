@@ -3,14 +3,15 @@ under a row lock on the basket, then on the modules taken in id order (no deadlo
 no overselling, one order per basket)."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
+from shop.addresses.services import address_save
+from shop.catalog.services import modules_update
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
 from shop.checkout.reservations import ReservationRefused, reservation_check
 from shop.checkout.tasks import reservation_schedule
@@ -54,12 +55,6 @@ class DeliveryAddress:
 def order_number_new() -> str:
     code = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _i in range(6))
     return f"OT-{timezone.now().year}-{code}"
-
-
-@transaction.atomic
-def address_save(*, user, address: DeliveryAddress) -> Address:
-    """Keep an address in the customer's address book (only with their consent)."""
-    return Address.objects.create(user=user, **address.__dict__)
 
 
 @transaction.atomic
@@ -135,13 +130,11 @@ def order_place(
     )
     for module in modules:
         module.stock -= wanted[module.pk]
-    bulk_update_with_history(
-        modules, Module, ["stock"], default_change_reason=f"reserved for {order.number}"
-    )
+    modules_update(modules=modules, fields=["stock"], reason=f"reserved for {order.number}")
     OrderEvent.objects.create(order=order, kind="placed", to_status=order.status)
     basket.lines.all().delete()
     if save_address:
-        address_save(user=user, address=address)
+        address_save(user=user, values=asdict(address))
     reservation_schedule(order)
     return order
 

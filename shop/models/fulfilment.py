@@ -64,7 +64,7 @@ class ClaimReason(models.TextChoices):
 
 class WarrantyClaim(models.Model):
     """A customer's warranty claim (RMA) on one order line. The status is changed
-    only by `shop.warranty.services.claim_transition`."""
+    only by `shop.fulfilment.warranty.services.claim_transition`."""
 
     number = models.CharField(_("claim number"), max_length=24, unique=True)
     line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="warranty_claims")

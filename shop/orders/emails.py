@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from shop.models import Order
+from shop.orders.selectors import order_language
 
 
 def _send(*, order: Order, template: str, extra: dict | None = None) -> None:
     user = order.user
     if user is None:  # the customer closed their account: no address to write to
         return
-    with translation.override(user.language or order.language or "en"):
+    with translation.override(order_language(order)):
         context = {
             "order": order,
             "lines": list(order.lines.all()),

@@ -8,5 +8,8 @@ def orders_for(*, user) -> QuerySet[Order]:
     return Order.objects.filter(user=user)
 
 
-def order_for(*, user, number: str) -> Order | None:
-    return orders_for(user=user).filter(number=number).first()
+def order_language(order: Order) -> str:
+    """The language to write to the customer in about this order: their account's
+    choice, else the language they ordered in, else English."""
+    user_language = order.user.language if order.user_id else ""
+    return user_language or order.language or "en"

@@ -1,47 +1,41 @@
 """The order state machine and the stock an order holds.
 
-`order_transition` is the only code that changes `Order.status`."""
+`order_transition` is the only code that changes `Order.status`; it is a thin wrapper
+over privacy.lifecycle, the skeleton every state machine shares."""
 
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
+from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from shop.catalog.services import modules_update
 from shop.models import Module, Order, OrderEvent, OrderStatus
 
 S = OrderStatus
 
-# Allowed moves, as data. A cancelled order can still become paid when a payment
-# succeeds late and its stock can be reserved again (see payments.services).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
-    S.PAID: frozenset({S.DISPATCHED, S.REFUNDED, S.HELD_FOR_REVIEW}),
-    S.HELD_FOR_REVIEW: frozenset({S.PAID, S.REFUNDED}),
-    S.DISPATCHED: frozenset({S.DELIVERED, S.REFUNDED}),
-    S.DELIVERED: frozenset({S.REFUNDED}),
-    S.CANCELLED: frozenset({S.PAID}),
-    S.REFUNDED: frozenset(),
-}
-
-# The time an order first entered a status, where we keep one, as data.
-STAMPS: dict[str, str] = {
-    S.PAID: "paid_at",
-    S.DISPATCHED: "dispatched_at",
-    S.DELIVERED: "delivered_at",
-}
+# Allowed moves and the time an order first entered a status, as data. A cancelled
+# order can still become paid when a payment succeeds late and its stock can be
+# reserved again (see payments.services).
+ORDER_LIFECYCLE = Lifecycle(
+    moves={
+        S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
+        S.PAID: frozenset({S.DISPATCHED, S.REFUNDED, S.HELD_FOR_REVIEW}),
+        S.HELD_FOR_REVIEW: frozenset({S.PAID, S.REFUNDED}),
+        S.DISPATCHED: frozenset({S.DELIVERED, S.REFUNDED}),
+        S.DELIVERED: frozenset({S.REFUNDED}),
+        S.CANCELLED: frozenset({S.PAID}),
+        S.REFUNDED: frozenset(),
+    },
+    stamps={
+        S.PAID: "paid_at",
+        S.DISPATCHED: "dispatched_at",
+        S.DELIVERED: "delivered_at",
+    },
+)
+TRANSITIONS = ORDER_LIFECYCLE.moves
 
 ABANDONED_AFTER = timedelta(minutes=30)
-
-
-class IllegalTransition(Exception):
-    """The order's status may not move from where it is to where it was asked to go."""
-
-    def __init__(self, order: Order, from_status: str, to_status: str):
-        self.order = order
-        self.from_status = from_status
-        self.to_status = to_status
-        super().__init__(f"{order.number}: {from_status} -> {to_status} is not allowed")
 
 
 class StockUnavailable(Exception):
@@ -53,37 +47,28 @@ def order_lock(*, order: Order) -> Order:
     return Order.objects.select_for_update().get(pk=order.pk)
 
 
-@transaction.atomic
 def order_transition(*, order: Order, to: str, reason: str = "") -> bool:
-    """Move the order to `to`. Locks the row; does nothing (returns False) when the
-    order is already there; raises IllegalTransition for a move the table forbids.
-    Entering `cancelled` gives the reserved stock back; entering `paid` without
-    reserved stock (a late payment) reserves it again or raises StockUnavailable."""
-    locked = order_lock(order=order)
-    from_status = locked.status
-    if from_status == to:
-        order.refresh_from_db()
-        return False
-    if to not in TRANSITIONS[from_status]:
-        raise IllegalTransition(locked, from_status, to)
-    if to == S.PAID and not locked.stock_reserved:
-        order_stock_reserve_again(order=locked)  # raises StockUnavailable, changing nothing
-        locked.refresh_from_db()
-    update_fields = ["status", "updated_at"]
-    locked.status = to
-    stamp = STAMPS.get(to)
-    if stamp and getattr(locked, stamp) is None:
-        setattr(locked, stamp, timezone.now())
-        update_fields.append(stamp)
-    locked._change_reason = reason[:100]
-    locked.save(update_fields=update_fields)
-    OrderEvent.objects.create(
-        order=locked, kind="status", from_status=from_status, to_status=to, reason=reason[:200]
+    """Move the order to `to` through the shared lifecycle skeleton: locks the row;
+    does nothing (returns False) when the order is already there; raises
+    IllegalTransition for a move the table forbids. Entering `paid` without reserved
+    stock (a late payment) reserves it again or raises StockUnavailable, changing
+    nothing; entering `cancelled` gives the reserved stock back."""
+
+    def before(locked: Order, from_status: str) -> None:
+        if to == S.PAID and not locked.stock_reserved:
+            order_stock_reserve_again(order=locked)
+            locked.refresh_from_db()
+
+    def on_enter(locked: Order, from_status: str) -> None:
+        OrderEvent.objects.create(
+            order=locked, kind="status", from_status=from_status, to_status=to, reason=reason[:200]
+        )
+        if to == S.CANCELLED:
+            order_stock_release(order=locked)
+
+    return lifecycle_move(
+        lifecycle=ORDER_LIFECYCLE, row=order, to=to, reason=reason, before=before, on_enter=on_enter
     )
-    if to == S.CANCELLED:
-        order_stock_release(order=locked)
-    order.refresh_from_db()
-    return True
 
 
 def _order_modules(order: Order) -> tuple[list[Module], dict[int, int]]:
@@ -103,9 +88,7 @@ def order_stock_release(*, order: Order) -> bool:
     modules, wanted = _order_modules(locked)
     for module in modules:
         module.stock += wanted[module.pk]
-    bulk_update_with_history(
-        modules, Module, ["stock"], default_change_reason=f"released by {locked.number}"
-    )
+    modules_update(modules=modules, fields=["stock"], reason=f"released by {locked.number}")
     locked.stock_reserved = False
     locked.save(update_fields=["stock_reserved", "updated_at"])
     OrderEvent.objects.create(order=locked, kind="stock_released")
@@ -125,9 +108,7 @@ def order_stock_reserve_again(*, order: Order) -> None:
         raise StockUnavailable(locked.number)
     for module in modules:
         module.stock -= wanted[module.pk]
-    bulk_update_with_history(
-        modules, Module, ["stock"], default_change_reason=f"reserved again for {locked.number}"
-    )
+    modules_update(modules=modules, fields=["stock"], reason=f"reserved again for {locked.number}")
     locked.stock_reserved = True
     locked.save(update_fields=["stock_reserved", "updated_at"])
     OrderEvent.objects.create(order=locked, kind="stock_reserved_again")

@@ -1,16 +1,25 @@
-import json
+"""The customer's order pages. Other parts of the shop add their own part of an
+order's page through `order_page_part` (fulfilment adds the tracking link and the
+warranty claim forms), so orders never imports them."""
+
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from shop.orders.dispatch import CourierUpdateRefused, courier_update_apply, tracking_url
 from shop.orders.selectors import orders_for
-from shop.warranty.forms import WarrantyClaimForm
-from shop.warranty.services import line_claim_refusal
+
+# Each part is called with order=, lines=, user=, bound_form=, bound_line_id= and
+# returns what it adds to the page's context.
+ORDER_PAGE_PARTS: list[Callable[..., dict]] = []
+
+
+def order_page_part(part: Callable[..., dict]) -> Callable[..., dict]:
+    """Add `part` to every order page (a decorator; adding twice adds once)."""
+    if part not in ORDER_PAGE_PARTS:
+        ORDER_PAGE_PARTS.append(part)
+    return part
 
 
 @login_required
@@ -26,23 +35,18 @@ def order_detail_context(*, user, number: str, bound_form=None, bound_line_id=No
     if order is None:
         raise Http404
     lines = list(order.lines.select_related("order").prefetch_related("warranty_claims"))
-    claimable = [line for line in lines if not line_claim_refusal(line=line, user=user)]
-    return {
-        "order": order,
-        "lines": lines,
-        "payments": order.payments.all(),
-        "tracking_url": tracking_url(order),
-        "claims": [claim for line in lines for claim in line.warranty_claims.all()],
-        "claim_rows": [
-            (
-                line,
-                bound_form
-                if line.pk == bound_line_id
-                else WarrantyClaimForm(auto_id=f"line{line.pk}_%s"),
+    context = {"order": order, "lines": lines, "payments": order.payments.all()}
+    for part in ORDER_PAGE_PARTS:
+        context.update(
+            part(
+                order=order,
+                lines=lines,
+                user=user,
+                bound_form=bound_form,
+                bound_line_id=bound_line_id,
             )
-            for line in claimable
-        ],
-    }
+        )
+    return context
 
 
 @login_required
@@ -50,24 +54,3 @@ def order_detail(request, number: str):
     return render(
         request, "shop/order_detail.html", order_detail_context(user=request.user, number=number)
     )
-
-
-@csrf_exempt
-@require_POST
-def courier_update(request):
-    """A courier's signed delivery update (see `courier_update_apply`)."""
-    try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"error": _("The update is not a JSON object.")}, status=400)
-    try:
-        order = courier_update_apply(
-            body=request.body,
-            signature=request.headers.get("X-Offtek-Signature", ""),
-            payload=payload,
-        )
-    except CourierUpdateRefused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=403)
-    return JsonResponse({"order": order.number, "status": order.status})

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from shop.catalog_cache import catalog_version_bump
+from shop.catalog.cache import catalog_version_bump
 from shop.models import Generation, Manufacturer, Module, System, SystemModuleOverride
 from shop.services.demo_ranges import (
     FORM_FACTOR_CODES,

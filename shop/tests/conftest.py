@@ -31,8 +31,8 @@ def fake_stripe(settings):
 @pytest.fixture(autouse=True)
 def _memory_sms_and_reviews(settings):
     """Text messages and review invitations stay in memory (reset for each test)."""
-    from shop.reviews.memory import MemoryReviewProvider
-    from shop.sms.memory import MemorySmsBackend
+    from shop.fulfilment.reviews.memory import MemoryReviewProvider
+    from shop.fulfilment.sms.memory import MemorySmsBackend
 
     settings.SMS_BACKEND = "memory"
     settings.REVIEW_PROVIDER_BACKEND = "memory"

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
+from shop.catalog.services import CatalogChangeRefused, modules_reprice, modules_stock_set
 from shop.models import Module
-from shop.services.catalog import CatalogChangeRefused, modules_reprice, modules_stock_set
 from shop.tests.factories import ModuleFactory
 
 pytestmark = pytest.mark.django_db

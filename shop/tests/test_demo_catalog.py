@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from shop.catalog.selectors import modules_compatible_with, upgrade_advice_for
 from shop.models import Module, System
-from shop.selectors import modules_compatible_with, upgrade_advice_for
 from shop.tests.factories import ModuleFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,22 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from privacy.models import Disclosure
+from shop.fulfilment.dispatch import (
+    DispatchError,
+    courier_signature,
+    order_dispatch,
+    order_dispatch_refusal,
+)
+from shop.fulfilment.sms.base import SmsError
+from shop.fulfilment.sms.http import HttpSmsBackend
+from shop.fulfilment.sms.memory import MemorySmsBackend
+from shop.fulfilment.sms.services import sms_attempt
 from shop.models import OrderStatus, SmsMessage, SmsStatus
-from shop.orders.dispatch import DispatchError, courier_signature, order_dispatch
+from shop.orders.selectors import order_language
 from shop.orders.services import IllegalTransition, order_transition
-from shop.sms.base import SmsError
-from shop.sms.http import HttpSmsBackend
-from shop.sms.memory import MemorySmsBackend
-from shop.sms.services import sms_attempt
 from shop.tests.factories_orders import paid_order
 from shop.tests.sms_fake import FakeSmsProvider
 
@@ -298,7 +305,7 @@ def test_a_courier_update_that_is_not_json_is_refused(client):
 
 
 def test_deploy_checks_want_a_real_sms_provider_and_a_courier_secret(settings):
-    from shop.sms.checks import fulfilment_configured
+    from shop.fulfilment.sms.checks import fulfilment_configured
 
     settings.DEBUG = False
     settings.SMS_BACKEND = "console"
@@ -311,3 +318,28 @@ def test_deploy_checks_want_a_real_sms_provider_and_a_courier_secret(settings):
     settings.SMS_HTTP_TOKEN = "token"
     settings.COURIER_WEBHOOK_SECRET = "secret"
     assert fulfilment_configured() == []
+
+
+def test_the_dispatch_refusal_is_the_lifecycle_rule_in_the_staff_language():
+    order = paid_order()
+    assert order_dispatch_refusal(order) == ""
+    order_transition(order=order, to=S.HELD_FOR_REVIEW)
+    assert "only paid orders" in order_dispatch_refusal(order)
+    with translation.override("fr"):
+        assert "seules les commandes payées" in order_dispatch_refusal(order)
+
+
+def test_order_language_prefers_the_account_then_the_order_then_english():
+    order = paid_order()
+    order.user.language = "fr"
+    order.user.save(update_fields=["language"])
+    order.language = "en"
+    assert order_language(order) == "fr"
+    order.user.language = ""
+    order.user.save(update_fields=["language"])
+    assert order_language(order) == "en"
+    order.language = ""
+    assert order_language(order) == "en"
+    order.user = None
+    order.language = "fr"
+    assert order_language(order) == "fr"

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from privacy import registry
 from privacy.models import Disclosure
 from privacy.services import consents_record
+from shop.fulfilment.dispatch import order_deliver, order_dispatch
+from shop.fulfilment.reviews.memory import MemoryReviewProvider
+from shop.fulfilment.reviews.services import review_invitation_send, review_invitations_send
 from shop.models import OrderStatus, ReviewInvitation
-from shop.orders.dispatch import order_deliver, order_dispatch
-from shop.reviews.memory import MemoryReviewProvider
-from shop.reviews.services import review_invitation_send, review_invitations_send
 from shop.tests.factories_orders import paid_order
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shop.models import FormFactor, Generation, OverrideKind
-from shop.selectors import (
+from shop.catalog.selectors import (
     modules_compatible_with,
     modules_searched,
     system_suggestions,
@@ -11,6 +10,7 @@ from shop.selectors import (
     systems_searched,
     upgrade_advice_for,
 )
+from shop.models import FormFactor, Generation, OverrideKind
 from shop.tests.factories import (
     ManufacturerFactory,
     ModuleFactory,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from privacy.erasure import account_close
 from privacy.tests.factories import UserFactory
 from shop.models import Order
-from shop.statistics import sales_by_generation, sales_by_month
+from shop.orders.statistics import sales_by_generation, sales_by_month
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import OrderFactory, OrderLineFactory
 

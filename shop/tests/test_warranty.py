@@ -10,16 +10,16 @@ from django.urls import reverse
 
 from privacy import policy, registry
 from privacy.tests.factories import UserFactory
-from shop.models import ClaimStatus, OrderStatus, WarrantyClaim, WarrantyClaimEvent
-from shop.orders.dispatch import order_dispatch
-from shop.tests.factories_orders import paid_order
-from shop.warranty.services import (
+from shop.fulfilment.dispatch import order_dispatch
+from shop.fulfilment.warranty.services import (
     CLAIM_TRANSITIONS,
     ClaimRefused,
     IllegalClaimTransition,
     claim_open,
     claim_transition,
 )
+from shop.models import ClaimStatus, OrderStatus, WarrantyClaim, WarrantyClaimEvent
+from shop.tests.factories_orders import paid_order
 
 pytestmark = pytest.mark.django_db
 C = ClaimStatus

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from privacy.tests.factories import PASSWORD
+from shop.fulfilment.dispatch import order_dispatch
 from shop.models import ClaimStatus, WarrantyClaim
-from shop.orders.dispatch import order_dispatch
 from shop.tests.factories_orders import paid_order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

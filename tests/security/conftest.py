@@ -7,7 +7,7 @@ from privacy.tests.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _shop_defaults(settings):
     """The simulator gateway, fast password hashing, text messages in memory."""
-    from shop.sms.memory import MemorySmsBackend
+    from shop.fulfilment.sms.memory import MemorySmsBackend
 
     settings.PAYMENT_GATEWAY = "simulator"
     settings.SITE_URL = "https://shop.test"

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from privacy.models import PrivacyRequest, User
 from privacy.tests.factories import UserFactory
+from shop.fulfilment.dispatch import order_dispatch
 from shop.models import Address, BasketLine, Module, Order, OrderStatus, WarrantyClaim
-from shop.orders.dispatch import order_dispatch
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import AddressFactory, paid_order
 from shop.tests.helpers import ADDRESS, basket_add

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shop.reviews.services import review_invitations_send
+from shop.fulfilment.reviews.services import review_invitations_send
 
 
 class Command(BaseCommand):

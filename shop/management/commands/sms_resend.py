@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shop.sms.services import sms_resend_due
+from shop.fulfilment.sms.services import sms_resend_due
 
 
 class Command(BaseCommand):

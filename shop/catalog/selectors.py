@@ -1,0 +1,327 @@
+"""Reads of the catalog: what is on sale, what fits which system, what a search finds.
+
+Compatibility is derived from the system's memory specification. Each rule is a row
+in COMPATIBILITY_RULES: a name, the reason shown to people, and the database filter it
+stands for, from the module's side and from the system's side. Staff overrides
+(pin/exclude) apply on top.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from shop.models import Manufacturer, Module, OverrideKind, System, SystemModuleOverride
+
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_TERMS = 6
+SUGGESTION_LIMIT = 10
+STANDARD_CAPACITIES_GB = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+# DDR5 also comes in the in-between sizes.
+DDR5_CAPACITIES_GB = sorted({*STANDARD_CAPACITIES_GB, 24, 48, 96})
+
+
+def _generation_in_system_list(generation):
+    """Systems whose comma-separated generation list holds exactly `generation`
+    (DDR3 must not match a list that holds only DDR3L)."""
+    return (
+        Q(generations=generation)
+        | Q(generations__startswith=f"{generation},")
+        | Q(generations__endswith=f",{generation}")
+        | Q(generations__contains=f",{generation},")
+    )
+
+
+def _upgradeable_gb(system):
+    return max(system.max_total_gb - system.soldered_gb, 0)
+
+
+@dataclass(frozen=True)
+class CompatibilityRule:
+    name: str
+    reason: object  # a lazy translation
+    modules_for: object  # system -> Q over Module
+    systems_for: object  # module -> Q over System
+
+
+COMPATIBILITY_RULES = [
+    CompatibilityRule(
+        "generation",
+        _("The system takes this memory generation."),
+        lambda system: Q(generation__in=system.generation_list),
+        lambda module: _generation_in_system_list(module.generation),
+    ),
+    CompatibilityRule(
+        "form_factor",
+        _("The module has the system's form factor."),
+        lambda system: Q(form_factor=system.form_factor),
+        lambda module: Q(form_factor=module.form_factor),
+    ),
+    CompatibilityRule(
+        "per_slot",
+        _("Each module is no larger than the system's maximum per slot."),
+        lambda system: Q(capacity_gb__lte=system.max_per_slot_gb),
+        lambda module: Q(max_per_slot_gb__gte=module.capacity_gb),
+    ),
+    CompatibilityRule(
+        "slots",
+        _("The kit has no more modules than the system has slots."),
+        lambda system: Q(kit_size__lte=system.slots),
+        lambda module: Q(slots__gte=module.kit_size),
+    ),
+    CompatibilityRule(
+        "total",
+        _("The kit fits within the system's maximum, after its soldered memory."),
+        lambda system: Q(total_gb__lte=_upgradeable_gb(system)),
+        lambda module: Q(max_total_gb__gte=F("soldered_gb") + module.total_capacity_gb),
+    ),
+    CompatibilityRule(
+        "ecc",
+        _("ECC modules only go in systems that support ECC."),
+        lambda system: Q() if system.supports_ecc else Q(ecc=False),
+        lambda module: Q(supports_ecc=True) if module.ecc else Q(),
+    ),
+    CompatibilityRule(
+        "registered",
+        _("Registered modules only go in systems that support them."),
+        lambda system: Q() if system.supports_registered else Q(registered=False),
+        lambda module: Q(supports_registered=True) if module.registered else Q(),
+    ),
+]
+
+
+def _with_total(queryset):
+    return queryset.annotate(total_gb=F("capacity_gb") * F("kit_size"))
+
+
+def modules_on_sale() -> QuerySet:
+    return _with_total(Module.objects.filter(is_active=True))
+
+
+def modules_compatible_with(system: System) -> QuerySet:
+    """Modules on sale that fit `system`: by its specification, plus staff pins, minus
+    staff exclusions. One query, whatever the size of the catalog."""
+    by_specification = Q()
+    for rule in COMPATIBILITY_RULES:
+        by_specification &= rule.modules_for(system)
+    overrides = SystemModuleOverride.objects.filter(system=system)
+    pinned = overrides.filter(kind=OverrideKind.PIN).values("module_id")
+    excluded = overrides.filter(kind=OverrideKind.EXCLUDE).values("module_id")
+    return modules_on_sale().filter((by_specification & ~Q(pk__in=excluded)) | Q(pk__in=pinned))
+
+
+def systems_compatible_with(module: Module) -> QuerySet:
+    """Systems `module` fits: the mirror image of modules_compatible_with."""
+    by_specification = Q()
+    for rule in COMPATIBILITY_RULES:
+        by_specification &= rule.systems_for(module)
+    overrides = SystemModuleOverride.objects.filter(module=module)
+    pinned = overrides.filter(kind=OverrideKind.PIN).values("system_id")
+    excluded = overrides.filter(kind=OverrideKind.EXCLUDE).values("system_id")
+    return System.objects.select_related("manufacturer").filter(
+        (by_specification & ~Q(pk__in=excluded)) | Q(pk__in=pinned)
+    )
+
+
+# The catalog list: sort orders are data, keyed by the value in the URL.
+MODULE_SORTS = {
+    "price": ("price_pence", "pk"),
+    "-price": ("-price_pence", "pk"),
+    "capacity": ("total_gb", "price_pence", "pk"),
+    "-capacity": ("-total_gb", "price_pence", "pk"),
+    "speed": ("speed_mts", "price_pence", "pk"),
+    "-speed": ("-speed_mts", "price_pence", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
+DEFAULT_MODULE_SORT = "price"
+
+
+def modules_filtered(
+    *,
+    generations=(),
+    form_factors=(),
+    capacity_gb=None,
+    min_speed_mts=None,
+    ecc=None,
+    min_price_pence=None,
+    max_price_pence=None,
+    in_stock=False,
+    sort=DEFAULT_MODULE_SORT,
+    queryset=None,
+) -> QuerySet:
+    """The catalog list, filtered as the shopper asked. Every argument is optional."""
+    modules = modules_on_sale() if queryset is None else queryset
+    if generations:
+        modules = modules.filter(generation__in=generations)
+    if form_factors:
+        modules = modules.filter(form_factor__in=form_factors)
+    if capacity_gb:
+        modules = modules.filter(total_gb=capacity_gb)
+    if min_speed_mts:
+        modules = modules.filter(speed_mts__gte=min_speed_mts)
+    if ecc is not None:
+        modules = modules.filter(ecc=ecc)
+    if min_price_pence is not None:
+        modules = modules.filter(price_pence__gte=min_price_pence)
+    if max_price_pence is not None:
+        modules = modules.filter(price_pence__lte=max_price_pence)
+    if in_stock:
+        modules = modules.filter(stock__gt=0)
+    return modules.order_by(*MODULE_SORTS.get(sort, MODULE_SORTS[DEFAULT_MODULE_SORT]))
+
+
+def module_id_for_part_number(part_number: str) -> int | None:
+    """The id of the module with this part number (any letter case), or None."""
+    matches = Module.objects.filter(part_number__iexact=part_number.strip())
+    return matches.values_list("pk", flat=True).first()
+
+
+def module_for_page(*, slug: str) -> Module | None:
+    return modules_on_sale().filter(slug=slug).first()
+
+
+def manufacturers_with_systems() -> QuerySet:
+    return (
+        Manufacturer.objects.annotate(system_count=Count("systems"))
+        .filter(system_count__gt=0)
+        .order_by("name")
+    )
+
+
+def systems_matching(*, manufacturer: Manufacturer | None = None, query: str = "") -> QuerySet:
+    """Systems for the memory finder: of one manufacturer, whose model matches `query`."""
+    systems = System.objects.select_related("manufacturer")
+    if manufacturer is not None:
+        systems = systems.filter(manufacturer=manufacturer)
+    for term in search_terms(query):
+        systems = systems.filter(
+            Q(model__icontains=term)
+            | Q(model_line__icontains=term)
+            | Q(manufacturer__name__icontains=term)
+        )
+    return systems.order_by("manufacturer__name", "model_line", "model")
+
+
+def system_for_page(*, slug: str) -> System | None:
+    return System.objects.select_related("manufacturer").filter(slug=slug).first()
+
+
+def search_terms(query: str, *, fillers=frozenset()) -> list[str]:
+    """Words of a shopper's search, bounded: at most SEARCH_MAX_TERMS words from the
+    first SEARCH_MAX_LENGTH characters, without control characters, brackets and commas,
+    leaving out `fillers` (lower-case words that say nothing on their own)."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in (query or "")[:SEARCH_MAX_LENGTH])
+    words = (word.strip("(),") for word in cleaned.split())
+    return [word for word in words if word and word.lower() not in fillers][:SEARCH_MAX_TERMS]
+
+
+# A module's name, as the shop shows it, finds the module: "Crucial 32 GB (2 x 16 GB)
+# DDR4-3200 SO-DIMM". Each word must match one of these.
+MODULE_NAME_FILLERS = frozenset({"gb", "go", "x", "mt/s", "mhz", "kit", "module", "memory"})
+CAPACITY_TERM = re.compile(r"^(\d{1,4})\s*(?:g[bo]?)?$", re.IGNORECASE)
+NUMBER_TERM = re.compile(r"^\d{1,5}$")
+GENERATION_SPEED_TERM = re.compile(r"^(DDR\dL?)-(\d{3,5})$", re.IGNORECASE)
+
+
+def _module_term_match(term):
+    match = (
+        Q(part_number__icontains=term)
+        | Q(brand__icontains=term)
+        | Q(generation__iexact=term)
+        | Q(form_factor__iexact=term.replace("-", ""))
+    )
+    if capacity := CAPACITY_TERM.match(term):
+        gigabytes = int(capacity.group(1))
+        match |= Q(capacity_gb=gigabytes) | Q(total_gb=gigabytes)
+    if NUMBER_TERM.match(term):
+        number = int(term)
+        match |= Q(kit_size=number) | Q(speed_mts=number)
+    if generation_speed := GENERATION_SPEED_TERM.match(term):
+        generation, speed = generation_speed.groups()
+        match |= Q(generation__iexact=generation, speed_mts=int(speed))
+    return match
+
+
+def modules_searched(*, query: str) -> QuerySet:
+    """Modules on sale matching every word: part number, brand, generation, form factor,
+    a capacity (16GB, 16), a speed (3200, DDR4-3200), or the module's whole name."""
+    terms = search_terms(query, fillers=MODULE_NAME_FILLERS)
+    if not terms:
+        return Module.objects.none()
+    modules = modules_on_sale()
+    for term in terms:
+        modules = modules.filter(_module_term_match(term))
+    return modules.order_by("price_pence", "pk")
+
+
+def systems_searched(*, query: str) -> QuerySet:
+    if not search_terms(query):
+        return System.objects.none()
+    return systems_matching(query=query)
+
+
+def system_suggestions(*, query: str, manufacturer: Manufacturer | None = None) -> list[dict]:
+    """At most SUGGESTION_LIMIT systems for the finder's type-ahead, as plain dicts."""
+    if not search_terms(query):
+        return []
+    systems = systems_matching(manufacturer=manufacturer, query=query)[:SUGGESTION_LIMIT]
+    return [{"label": str(system), "url": system.get_absolute_url()} for system in systems]
+
+
+@dataclass(frozen=True)
+class UpgradePath:
+    count: int
+    capacity_gb: int
+    total_gb: int  # the system's memory after the upgrade, soldered memory included
+    is_maximum: bool
+    in_catalog: bool  # we sell a compatible module of that size
+
+
+@dataclass(frozen=True)
+class UpgradeAdvice:
+    takes_upgrade: bool
+    slots: int
+    soldered_gb: int
+    max_per_slot_gb: int
+    max_total_gb: int
+    maximum_gb: int  # the most memory the system can have
+    paths: list
+
+
+def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) -> UpgradeAdvice:
+    """How far the system can be upgraded and the best ways there: every slot filled
+    with modules of one size, largest first. One query."""
+    upgradeable = _upgradeable_gb(system)
+    takes_upgrade = system.slots > 0 and system.max_per_slot_gb > 0 and upgradeable > 0
+    reachable = min(system.slots * system.max_per_slot_gb, upgradeable) if takes_upgrade else 0
+    paths = []
+    if takes_upgrade:
+        compatible = modules_compatible_with(system) if compatible is None else compatible
+        sold_sizes = set(compatible.order_by().values_list("capacity_gb", flat=True).distinct())
+        made = DDR5_CAPACITIES_GB if "DDR5" in system.generation_list else STANDARD_CAPACITIES_GB
+        sizes = [
+            size
+            for size in made
+            if size <= system.max_per_slot_gb and size * system.slots <= upgradeable
+        ]
+        for size in sorted(sizes, reverse=True)[:3]:
+            added = size * system.slots
+            paths.append(
+                UpgradePath(
+                    count=system.slots,
+                    capacity_gb=size,
+                    total_gb=system.soldered_gb + added,
+                    is_maximum=added == reachable,
+                    in_catalog=size in sold_sizes,
+                )
+            )
+    return UpgradeAdvice(
+        takes_upgrade=takes_upgrade,
+        slots=system.slots,
+        soldered_gb=system.soldered_gb,
+        max_per_slot_gb=system.max_per_slot_gb,
+        max_total_gb=system.max_total_gb,
+        maximum_gb=system.soldered_gb + reachable,
+        paths=paths,
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from shop.checkout import views
+
+urlpatterns = [
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/<str:number>/pay/", views.checkout_pay, name="checkout-pay"),
+    path("checkout/<str:number>/return/", views.checkout_return, name="checkout-return"),
+    path("checkout/<str:number>/done/", views.checkout_done, name="checkout-done"),
+    path("checkout/<str:number>/rebasket/", views.checkout_rebasket, name="checkout-rebasket"),
+    path(
+        "checkout/<str:number>/simulator/<int:payment_id>/",
+        views.simulator_card,
+        name="simulator-card",
+    ),
+    path(
+        "checkout/<str:number>/simulator/<int:payment_id>/3ds/",
+        views.simulator_challenge,
+        name="simulator-challenge",
+    ),
+]

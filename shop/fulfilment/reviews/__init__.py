@@ -1,0 +1,1 @@
+"""Review invitations after delivery, with consent, through a pluggable provider."""

@@ -1,0 +1,1 @@
+"""Text messages to customers: an outbox in the database, pluggable backends, retries."""

@@ -1,0 +1,25 @@
+"""The contract every text-message backend fulfils.
+
+A backend is one class with one operation, `send(to=, body=)`: hand one message to the
+provider and return the provider's reference for it, or raise `SmsError` (the
+provider refused or could not be reached). A backend never retries and never touches
+the database: `shop.fulfilment.sms.services` records attempts and schedules the next try.
+
+Backends, by the name `settings.SMS_BACKEND` gives:
+- `console`: prints the message (development);
+- `memory`: keeps messages in `MemorySmsBackend.outbox` (tests);
+- `http`: a JSON-over-HTTPS provider with a bearer token (production).
+"""
+
+from abc import ABC, abstractmethod
+
+
+class SmsError(Exception):
+    """The message was not accepted; the text says why (never the message body)."""
+
+
+class SmsBackend(ABC):
+    name: str = ""
+
+    @abstractmethod
+    def send(self, *, to: str, body: str) -> str: ...

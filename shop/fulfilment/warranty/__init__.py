@@ -1,0 +1,1 @@
+"""Warranty claims (RMA): opened by the customer on an order line, moved by staff."""
