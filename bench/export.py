@@ -107,7 +107,7 @@ def time_export(user, repeat: int) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from privacy.export import export_build, export_json
+    from privacy.rights.export import export_build, export_json
 
     best = float("inf")
     for _ in range(repeat):

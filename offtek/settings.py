@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacy.middleware.ReconsentMiddleware",
+    "privacy.consent.gpc.GlobalPrivacyControlMiddleware",
 ]
 
 ROOT_URLCONF = "offtek.urls"
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
-                "privacy.context_processors.cookie_consent",
+                "privacy.consent.context_processors.cookie_consent",
             ],
         },
     },
@@ -165,8 +166,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/900s/key"}
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Offtek] "
-ACCOUNT_ADAPTER = "privacy.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "privacy.forms.SignupForm"}  # unticked consent boxes
+ACCOUNT_ADAPTER = "privacy.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "privacy.accounts.forms.SignupForm"}  # unticked consent boxes
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Offtek"
 

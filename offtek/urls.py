@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from privacy.views import language_set
+from privacy.accounts.views import language_set
 from shop.checkout.views import stripe_webhook
 from shop.fulfilment.views import courier_update
 

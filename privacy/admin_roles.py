@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, reverse
 
 from privacy import role_matrix
+from privacy.accounts.services import security_event_record
 from privacy.models import SecurityEventKind
-from privacy.services import security_event_record
 
 STANDARD_VIEWS = ("changelist", "add", "change", "delete", "history", "simple_history")
 
@@ -153,17 +153,22 @@ class RoleMatrixAdmin:
         """Custom pages (anything but the standard views) go through the matrix."""
         info = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
         standard = {info + view for view in STANDARD_VIEWS}
-        urls = []
-        for pattern in super().get_urls():
-            if isinstance(pattern, URLPattern) and pattern.name and pattern.name not in standard:
-                pattern = URLPattern(
-                    pattern.pattern,
-                    page_guard(pattern.callback, pattern.name, self.admin_site),
-                    pattern.default_args,
-                    pattern.name,
-                )
-            urls.append(pattern)
-        return urls
+        return pages_guarded(super().get_urls(), self.admin_site, skip=standard)
+
+
+def pages_guarded(urls, site, *, skip) -> list:
+    """Each named page of `urls` not in `skip`, behind its matrix row."""
+    guarded = []
+    for pattern in urls:
+        if isinstance(pattern, URLPattern) and pattern.name and pattern.name not in skip:
+            pattern = URLPattern(
+                pattern.pattern,
+                page_guard(pattern.callback, pattern.name, site),
+                pattern.default_args,
+                pattern.name,
+            )
+        guarded.append(pattern)
+    return guarded
 
 
 def matrix_admin_class(admin_class):

@@ -19,9 +19,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy and accounts")
 
     def ready(self):
-        from privacy import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from privacy import checks  # noqa: F401  (registers the checks)
+        from privacy.accounts import receivers  # noqa: F401  (registers the receivers)
+        from privacy.accounts.roles import on_post_migrate
         from privacy.middleware import remember_key_error
-        from privacy.roles import on_post_migrate
 
         # Every app's personal_data.py declares its models (see privacy.registry).
         autodiscover_modules("personal_data")

@@ -1,5 +1,6 @@
 import contextlib
 import contextvars
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -50,9 +51,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # When we e-mailed that the account would be closed for inactivity; a sign-in or an
-    # order after it cancels it (see privacy.inactivity).
+    # order after it cancels it (see privacy.retention.inactivity).
     inactivity_notice_at = models.DateTimeField(
         _("told of closure for inactivity"), null=True, blank=True
+    )
+    # When the browser's Global Privacy Control signal first reached us while signed in
+    # (and withdrew the consents it covers); later choices on the site stand.
+    gpc_honoured_at = models.DateTimeField(
+        _("Global Privacy Control honoured"), null=True, blank=True
     )
 
     objects = UserManager()
@@ -84,6 +90,7 @@ class ConsentSource(models.TextChoices):
     CHECKOUT = "checkout", _("checkout")
     UNSUBSCRIBE = "unsubscribe", _("unsubscribe link")
     COOKIE_BANNER = "cookie-banner", _("cookie banner")
+    GPC = "gpc", _("Global Privacy Control signal from your browser")
 
 
 class LedgerChangeRefused(Exception):
@@ -414,3 +421,82 @@ class Newsletter(models.Model):
 
     def __str__(self):
         return self.subject_en
+
+
+class BreachStatus(models.TextChoices):
+    OPEN = "open", _("Being assessed")
+    REPORTED = "reported", _("Reported to the regulator")
+    NOT_REPORTABLE = "not-reportable", _("Not reportable (no risk to people)")
+    CLOSED = "closed", _("Closed")
+
+
+class BreachCustomerDecision(models.TextChoices):
+    UNDECIDED = "undecided", _("Not decided yet")
+    TELL = "tell", _("Tell the people affected")
+    NO_NEED = "no-need", _("No need to tell them")
+
+
+def breach_reference_new() -> str:
+    return f"BR-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
+
+
+class PersonalDataBreach(models.Model):
+    """An entry in the register of personal data breaches (UK GDPR article 33(5)).
+
+    It describes an incident and counts the people affected; it names none of them,
+    so it holds no customer's personal data. The 72-hour deadline to report it to the
+    regulator runs from ``found_at``; the status moves only through
+    ``privacy.records.breaches``."""
+
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=breach_reference_new, editable=False
+    )
+    summary = models.CharField(
+        _("what happened"),
+        max_length=200,
+        help_text=_("Describe the incident; do not name the people affected."),
+    )
+    description = models.TextField(_("details"), blank=True)
+    categories = models.JSONField(_("categories of data"), default=list)
+    subject_kinds = models.JSONField(_("categories of people"), default=list)
+    subjects_affected = models.PositiveIntegerField(_("people affected (approximately)"), default=0)
+    occurred_at = models.DateTimeField(_("happened"), null=True, blank=True)
+    found_at = models.DateTimeField(_("found"), db_index=True)
+    consequences = models.TextField(_("likely consequences"), blank=True)
+    measures = models.TextField(_("measures taken or proposed"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=BreachStatus.choices,
+        default=BreachStatus.OPEN,
+        db_index=True,
+        editable=False,
+    )
+    reported_at = models.DateTimeField(_("reported to the regulator"), null=True, editable=False)
+    authority_reference = models.CharField(
+        _("regulator's reference"), max_length=60, blank=True, editable=False
+    )
+    not_reportable_reason = models.TextField(
+        _("why it need not be reported"), blank=True, editable=False
+    )
+    customer_decision = models.CharField(
+        _("telling the people affected"),
+        max_length=12,
+        choices=BreachCustomerDecision.choices,
+        default=BreachCustomerDecision.UNDECIDED,
+        editable=False,
+    )
+    customer_decision_reason = models.TextField(_("reason"), blank=True, editable=False)
+    customers_told_at = models.DateTimeField(_("people told"), null=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, editable=False)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("personal data breach")
+        verbose_name_plural = _("personal data breaches")
+        ordering = ["-found_at"]
+
+    def __str__(self):
+        return f"{self.reference}: {self.summary}"

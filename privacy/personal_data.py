@@ -4,17 +4,19 @@ from allauth.account.models import EmailAddress, EmailConfirmation
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from privacy import inactivity, registry, retention
+from privacy import registry, retention
+from privacy.accounts.services import ip_network_part
 from privacy.models import (
     ConsentRecord,
     Disclosure,
     Newsletter,
+    PersonalDataBreach,
     PrivacyRequest,
     PrivacyRequestStatus,
     SecurityEvent,
     User,
 )
-from privacy.services import ip_network_part
+from privacy.retention import inactivity
 
 
 def _user_export(user):
@@ -25,6 +27,7 @@ def _user_export(user):
         "phone": user.phone,
         "language": user.language,
         "date_joined": user.date_joined.isoformat(),
+        "gpc_honoured_at": user.gpc_honoured_at.isoformat() if user.gpc_honoured_at else None,
     }
 
 
@@ -51,7 +54,7 @@ registry.declare(
     User,
     categories=["contact", "identity"],
     purpose="account",
-    fields=["email", "first_name", "last_name", "phone", "language"],
+    fields=["email", "first_name", "last_name", "phone", "language", "gpc_honoured_at"],
     retention="account",
     owner="self",
     export=_user_export,
@@ -231,4 +234,12 @@ retention.register(
     ),
     act=retention.delete_rows,
     name="outgoing-email: finished tasks in the queue (with the e-mails they sent)",
+)
+
+registry.exempt(
+    PersonalDataBreach,
+    reason=(
+        "An entry in the breach register describes an incident and counts the people "
+        "affected; it names none of them."
+    ),
 )

@@ -57,14 +57,18 @@ from privacy import policy
 
 
 class Erase:
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
+    """How erasure removes a row's personal data: the two outcomes that do
+    (``policy.Outcome``), or a function."""
+
+    DELETE = policy.Outcome.DELETE
+    ANONYMISE = policy.Outcome.ANONYMISE
 
 
 class Closure:
-    """What account closure does to a declared model's rows."""
+    """What account closure does to a declared model's rows: erase them now, or hold
+    them (their receipt line says ``policy.Outcome.KEEP``, with the hold's end)."""
 
-    DELETE = "delete"
+    DELETE = policy.Outcome.DELETE
     HOLD = "hold"
 
 
@@ -232,10 +236,6 @@ def exemption_for(model) -> str | None:
     if reason is None and getattr(model, "instance_type", None) is not None:
         reason = _exemptions.get(model.instance_type._meta.label_lower)
     return reason
-
-
-def retention_rules_in_use() -> set[str]:
-    return {declaration.retention for declaration in _declarations.values()}
 
 
 @dataclass(frozen=True)

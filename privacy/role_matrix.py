@@ -4,7 +4,7 @@ One row per admin model (and per model shown inline) and one per custom admin pa
 For each role, the actions it may take (view, add, change, delete) and the fields it
 may change (``ALL`` or a tuple of field names). A role that a row does not name has no
 access. The admin enforces this table (privacy.admin_roles), the staff groups get
-exactly the permissions it lists (privacy.roles), the README renders it
+exactly the permissions it lists (privacy.accounts.roles), the README renders it
 (``manage.py role_matrix``), and tests/security/test_role_matrix.py tries every cell
 through HTTP. An admin page with no row here is refused to everyone, superusers too.
 
@@ -57,6 +57,17 @@ def grant(actions: str, fields: tuple | str = ()) -> Grant:
 READ = grant("v")
 EVERYTHING = grant("vacd", ALL)
 PRIVACY_REQUEST_WORK = ("assigned_to", "extended_reason", "notes", "response")
+BREACH_DESCRIPTION = (
+    "summary",
+    "description",
+    "categories",
+    "subject_kinds",
+    "subjects_affected",
+    "occurred_at",
+    "found_at",
+    "consequences",
+    "measures",
+)
 
 # model label -> role -> grant
 MODELS: dict[str, dict[str, Grant]] = {
@@ -77,6 +88,12 @@ MODELS: dict[str, dict[str, Grant]] = {
         PRIVACY_OFFICER: grant("vc", PRIVACY_REQUEST_WORK),
     },
     "privacy.newsletter": {SUPERUSER: EVERYTHING, PRIVACY_OFFICER: grant("vc", ALL)},
+    # The breach register: described by hand, handled step by step (never deleted; the
+    # status and dates only through the steps, so no revert from the history either).
+    "privacy.personaldatabreach": {
+        SUPERUSER: grant("vac", BREACH_DESCRIPTION),
+        PRIVACY_OFFICER: grant("vac", BREACH_DESCRIPTION),
+    },
     # Catalog: shop staff run it; the Privacy Officer reads it.
     "shop.module": {SUPERUSER: EVERYTHING, SHOP_STAFF: EVERYTHING, PRIVACY_OFFICER: READ},
     "shop.system": {SUPERUSER: EVERYTHING, SHOP_STAFF: EVERYTHING, PRIVACY_OFFICER: READ},
@@ -109,8 +126,12 @@ MODELS: dict[str, dict[str, Grant]] = {
 
 # Admin pages of their own (URL name -> roles that may open and submit them).
 ORDER_WORK = frozenset({SUPERUSER, SHOP_STAFF})
+PRIVACY_WORK = frozenset({SUPERUSER, PRIVACY_OFFICER})
 PAGES: dict[str, frozenset] = {
     "auth_user_password_change": frozenset({SUPERUSER}),
+    "privacy_personaldatabreach_step": PRIVACY_WORK,
+    "privacy_processing_record": PRIVACY_WORK,
+    "privacy_processing_record_download": PRIVACY_WORK,
     "shop_order_refund": ORDER_WORK,
     "shop_order_dispatch": ORDER_WORK,
     "shop_order_review": ORDER_WORK,

@@ -1,8 +1,8 @@
-"""The shop's pages on the customer's account dashboard (privacy.dashboard)."""
+"""The shop's pages on the customer's account dashboard (privacy.accounts.dashboard)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy import dashboard
+from privacy.accounts import dashboard
 
 dashboard.section_register(key="orders", title=_("My orders"), url_name="shop:order-list", order=10)
 dashboard.section_register(

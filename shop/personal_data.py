@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy import inactivity, registry, retention
+from privacy import registry, retention
+from privacy.retention import inactivity
 from shop.models import (
     Address,
     Basket,

@@ -31,22 +31,27 @@ from privacy.policy.parties import (
 )
 from privacy.policy.purposes import (
     COOKIE_PURPOSES,
+    GPC_WITHDRAWS,
     MARKETING_PURPOSES,
     PURPOSES,
     Purpose,
     consent_purposes,
 )
 from privacy.policy.retention import (
-    ACTION_LABELS,
     INACTIVE_CUSTOMER_MONTHS,
     RETENTION,
-    Action,
+    Outcome,
     RetentionRule,
+)
+from privacy.policy.safeguards import (
+    SECURITY_MEASURES,
+    SUBJECTS,
+    purpose_subjects,
 )
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
 __all__ = [
-    "ACTION_LABELS",
+    "Outcome",
     "BASES",
     "CATEGORIES",
     "COLLECTION_SOURCES",
@@ -56,13 +61,15 @@ __all__ = [
     "CONTROLLER",
     "COOKIE_CATEGORIES",
     "COOKIE_PURPOSES",
+    "GPC_WITHDRAWS",
     "INACTIVE_CUSTOMER_MONTHS",
     "MARKETING_PURPOSES",
     "PROCESSORS",
     "PURPOSES",
     "RETENTION",
+    "SECURITY_MEASURES",
+    "SUBJECTS",
     "VERSIONS",
-    "Action",
     "Cookie",
     "DataCategory",
     "LawfulBasis",
@@ -72,6 +79,7 @@ __all__ = [
     "RetentionRule",
     "consent_purposes",
     "cookies",
+    "purpose_subjects",
     "version_current",
     "versions_after",
 ]

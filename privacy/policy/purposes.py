@@ -161,6 +161,9 @@ PURPOSES = {
 # The consent purposes offered at sign-up and on the preferences page, in that order.
 MARKETING_PURPOSES = ("marketing-email", "marketing-sms", "review-invitations")
 COOKIE_PURPOSES = {"analytics": "analytics-cookies", "marketing": "advertising-cookies"}
+# What a browser's Global Privacy Control signal withdraws for a signed-in customer:
+# every consent to marketing, to sharing with the review service and to tracking.
+GPC_WITHDRAWS = (*MARKETING_PURPOSES, *COOKIE_PURPOSES.values())
 
 
 def consent_purposes():

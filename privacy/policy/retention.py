@@ -4,23 +4,23 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+
+from privacy.calendar import months_after
 
 # Retention schedule ----------------------------------------------------------------
 
 
-class Action:
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
-    KEEP = "keep"
+class Outcome(models.TextChoices):
+    """What happens to personal data, in one vocabulary: the retention schedule's
+    actions, the registry's ways of erasing and the lines of an erasure receipt."""
 
-
-ACTION_LABELS = {
-    Action.DELETE: _("deleted"),
-    Action.ANONYMISE: _("anonymised"),
-    Action.KEEP: _("kept"),
-}
+    DELETE = "delete", _("deleted")
+    ANONYMISE = "anonymise", _("anonymised")
+    KEEP = "keep", _("kept")
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,21 @@ class RetentionRule:
             return getattr(settings, self.months_setting, self.months)
         return self.months
 
-    @property
-    def period(self) -> datetime.timedelta | None:
-        """The period as a duration (months count as 30 days, years as 365)."""
+    def period_at(self, now: datetime.datetime) -> datetime.timedelta | None:
+        """The period that ends at `now`, as a duration: months are calendar months
+        counted back from `now` (privacy.calendar), so ``now - period_at(now)`` is the
+        same day of the month, that many months earlier. None: no fixed period."""
         months = self.period_months
         if months is not None:
-            return datetime.timedelta(days=365 * (months // 12) + 30 * (months % 12))
+            return now - months_after(now, -months)
         if self.days is not None:
             return datetime.timedelta(days=self.days)
         return None
+
+    @property
+    def period(self) -> datetime.timedelta | None:
+        """The period ending now (see ``period_at``)."""
+        return self.period_at(timezone.now())
 
     @property
     def period_label(self) -> str:
@@ -70,7 +76,7 @@ class RetentionRule:
 
     @property
     def action_label(self):
-        return ACTION_LABELS[self.action]
+        return Outcome(self.action).label
 
 
 INACTIVE_CUSTOMER_MONTHS = 36
@@ -82,7 +88,7 @@ RETENTION = {
             "account",
             _("Your account, profile and preferences"),
             _("opening of the account"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             until=_("as long as your account is open"),
             categories=("contact", "identity", "marketing"),
@@ -91,7 +97,7 @@ RETENTION = {
             "tax-records",
             _("Orders, invoices and payments (tax records)"),
             _("closure of the account"),
-            Action.ANONYMISE,
+            Outcome.ANONYMISE,
             "tax-records",
             months=84,
             categories=("contact", "identity", "financial", "transaction"),
@@ -100,7 +106,7 @@ RETENTION = {
             "lifetime-warranty",
             _("Purchases with a lifetime warranty"),
             _("purchase"),
-            Action.KEEP,
+            Outcome.KEEP,
             "warranty",
             until=_(
                 "until you ask us to delete them (we then can no longer handle a future claim)"
@@ -111,7 +117,7 @@ RETENTION = {
             "inactive-customer",
             _("Accounts of customers who no longer shop with us"),
             _("last sign-in or order"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             months=INACTIVE_CUSTOMER_MONTHS,
             months_setting="PRIVACY_INACTIVE_CUSTOMER_MONTHS",
@@ -121,7 +127,7 @@ RETENTION = {
             "consent-ledger",
             _("The history of your consent choices"),
             _("opening of the account"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             until=_("as long as your account is open"),
             categories=("marketing",),
@@ -130,7 +136,7 @@ RETENTION = {
             "security-log",
             _("Security log (sign-ins and account changes)"),
             _("the event"),
-            Action.DELETE,
+            Outcome.DELETE,
             "security-audit",
             months=12,
             categories=("technical",),
@@ -139,7 +145,7 @@ RETENTION = {
             "security-log-ip",
             _("IP addresses in the security log, shortened to their network part"),
             _("the event"),
-            Action.ANONYMISE,
+            Outcome.ANONYMISE,
             "security-audit",
             days=30,
             categories=("technical",),
@@ -148,7 +154,7 @@ RETENTION = {
             "abandoned-basket",
             _("Baskets that were never ordered"),
             _("last change to the basket"),
-            Action.DELETE,
+            Outcome.DELETE,
             "orders",
             days=30,
             categories=("transaction",),
@@ -157,7 +163,7 @@ RETENTION = {
             "unverified-signup",
             _("Accounts whose e-mail address was never confirmed"),
             pgettext_lazy("retention counted from", "sign-up"),
-            Action.DELETE,
+            Outcome.DELETE,
             "account",
             days=30,
             categories=("contact", "identity"),
@@ -166,7 +172,7 @@ RETENTION = {
             "privacy-request",
             _("Privacy requests and our replies"),
             _("closure of the request"),
-            Action.DELETE,
+            Outcome.DELETE,
             "customer-care",
             months=36,
             categories=("contact", "identity", "correspondence"),
@@ -175,7 +181,7 @@ RETENTION = {
             "outgoing-email",
             _("E-mails in our sending queue, sent or waiting"),
             _("sending"),
-            Action.DELETE,
+            Outcome.DELETE,
             "orders",
             days=7,
             categories=("contact",),
@@ -184,7 +190,7 @@ RETENTION = {
             "statistics",
             _("Anonymised statistics"),
             _("anonymisation"),
-            Action.KEEP,
+            Outcome.KEEP,
             "statistics",
             until=_("indefinitely: they can no longer be linked to you"),
             categories=("transaction",),

@@ -13,10 +13,14 @@ out by one or more jobs. Apps register the jobs for their own data in their
         act=retention.delete_rows,      # or anonymise_rows({...}), or a function (queryset) -> int
     )
 
-``due(now, period)`` returns the rows whose time has come (``period`` is the rule's);
+``due(now, period)`` returns the rows whose time has come (``period`` is the rule's,
+ending at ``now``: months are calendar months, see ``privacy.calendar``);
 ``act(queryset)`` is called on one batch of them at a time, inside one transaction,
 and returns how many rows it changed. Because ``due`` is a condition and not a list,
 a run that stops half-way is finished by the next one, and a second run finds nothing.
+
+Also here: ``engine`` (the run itself), ``inactivity`` (the inactive-customer rule:
+notice, then closure) and ``admin`` (the record of runs).
 """
 
 from privacy.retention.jobs import (

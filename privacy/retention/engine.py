@@ -62,7 +62,7 @@ def _apply(job: RetentionJob, report: RuleReport, *, now, batch_size, run, progr
     new pass starts from the first row, for rows that became due behind it, until a
     pass finds nothing. A pass that starts with the same batch as the previous one
     means the job changes nothing: it stops instead of looping."""
-    period = job.policy_rule.period
+    period = job.policy_rule.period_at(now)
     previous_first = None
     while True:
         first = _pass(
@@ -127,7 +127,7 @@ def retention_run(
             rule=job.rule,
             job=job.label,
             action=job.action or job.policy_rule.action,
-            due=job.due(now, job.policy_rule.period).count(),
+            due=job.due(now, job.policy_rule.period_at(now)).count(),
             why=f"{job.policy_rule.period_label} after {job.policy_rule.trigger}",
         )
         for job in selected
@@ -136,7 +136,7 @@ def retention_run(
         RuleReport(
             rule=counter.rule,
             job=counter.label,
-            action=policy.Action.KEEP,
+            action=policy.Outcome.KEEP,
             due=counter.rows(now).count(),
             why=str(policy.RETENTION[counter.rule].until),
         )

@@ -99,7 +99,7 @@ _jobs: list[RetentionJob] = []
 def register(*, rule: str, model, due, act, name: str = "", action: str = "") -> RetentionJob:
     if rule not in policy.RETENTION:
         raise ImproperlyConfigured(f"Retention job for unknown rule {rule!r}.")
-    if policy.RETENTION[rule].action == policy.Action.KEEP:
+    if policy.RETENTION[rule].action == policy.Outcome.KEEP:
         raise ImproperlyConfigured(f"Rule {rule!r} keeps its data: it takes no job.")
     job = RetentionJob(rule=rule, model=model, due=due, act=act, name=name, action=action)
     if any(existing.label == job.label for existing in _jobs):
@@ -132,7 +132,7 @@ _kept: list[KeptCounter] = []
 
 
 def register_kept(*, rule: str, model, rows, name: str = "") -> KeptCounter:
-    if policy.RETENTION.get(rule) is None or policy.RETENTION[rule].action != policy.Action.KEEP:
+    if policy.RETENTION.get(rule) is None or policy.RETENTION[rule].action != policy.Outcome.KEEP:
         raise ImproperlyConfigured(f"{rule!r} is not a keep rule of the retention schedule.")
     counter = KeptCounter(rule=rule, model=model, rows=rows, name=name)
     _kept.append(counter)

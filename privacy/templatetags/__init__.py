@@ -1,0 +1,1 @@
+"""Template tags for the privacy pages and the data export."""

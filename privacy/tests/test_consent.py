@@ -5,7 +5,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from privacy import policy, selectors, services
+from privacy import policy
+from privacy.consent import selectors, services
 from privacy.models import ConsentRecord, LedgerChangeRefused, erasure
 from privacy.tests.factories import PASSWORD, ConsentRecordFactory, UserFactory
 

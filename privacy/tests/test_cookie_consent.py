@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from privacy import policy
-from privacy.cookie_consent import CookieChoice, cookie_choice_parse
+from privacy.consent.cookies import CookieChoice, cookie_choice_parse
 from privacy.models import ConsentRecord
 from privacy.tests.factories import UserFactory
 

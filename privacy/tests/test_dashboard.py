@@ -5,9 +5,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from privacy import dashboard
-from privacy.erasure import account_close
+from privacy.accounts import dashboard
 from privacy.models import User
+from privacy.rights.erasure import account_close
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

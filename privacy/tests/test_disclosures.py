@@ -3,7 +3,7 @@
 import pytest
 
 from privacy.models import Disclosure, LedgerChangeRefused, erasure
-from privacy.services import disclosure_record
+from privacy.rights.disclosures import disclosure_record
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

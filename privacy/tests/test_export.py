@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from privacy import registry
-from privacy.export import ExportRefused, export_build
 from privacy.models import SecurityEvent, SecurityEventKind
-from privacy.services import disclosure_record
+from privacy.rights.disclosures import disclosure_record
+from privacy.rights.export import ExportRefused, export_build
 from privacy.tests.factories import ConsentRecordFactory, SecurityEventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

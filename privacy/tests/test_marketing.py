@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacy.marketing import UnsubscribeOutcome, newsletter_send, unsubscribe_apply
+from privacy.consent.marketing import UnsubscribeOutcome, newsletter_send, unsubscribe_apply
+from privacy.consent.selectors import consent_is_granted
+from privacy.consent.services import consents_record
 from privacy.models import ConsentRecord, ConsentSource, Newsletter
-from privacy.selectors import consent_is_granted
-from privacy.services import consents_record
 from privacy.tests.factories import ConsentRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_one_click_post_without_login_or_csrf_writes_an_unsubscribe_row(
 
 def test_get_asks_before_unsubscribing(client):
     user = ConsentRecordFactory().user
-    from privacy.marketing import unsubscribe_token
+    from privacy.consent.marketing import unsubscribe_token
 
     token = unsubscribe_token(consent=ConsentRecord.objects.get(user=user))
     response = client.get(reverse("privacy:unsubscribe", kwargs={"token": token}))
@@ -91,7 +91,7 @@ def test_get_asks_before_unsubscribing(client):
 
 def test_a_reused_token_changes_nothing_even_after_a_new_yes(client):
     user = ConsentRecordFactory().user
-    from privacy.marketing import unsubscribe_token
+    from privacy.consent.marketing import unsubscribe_token
 
     token = unsubscribe_token(consent=ConsentRecord.objects.get(user=user))
     assert unsubscribe_apply(token=token) == UnsubscribeOutcome.DONE

@@ -98,17 +98,31 @@ def test_registry_is_consistent():
 
 
 def test_the_seed_policy_periods_are_in_the_schedule(settings):
+    """Periods in months are calendar months counted back from the moment of the run."""
     retention = policy.RETENTION
-    assert retention["tax-records"].period == datetime.timedelta(days=7 * 365)
-    assert retention["security-log"].period == datetime.timedelta(days=365)
-    assert retention["security-log-ip"].period == datetime.timedelta(days=30)
-    assert retention["abandoned-basket"].period == datetime.timedelta(days=30)
-    assert retention["unverified-signup"].period == datetime.timedelta(days=30)
-    assert retention["privacy-request"].period == datetime.timedelta(days=3 * 365)
+    now = datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC)
+
+    def start(key):
+        return now - retention[key].period_at(now)
+
+    assert start("tax-records") == datetime.datetime(2019, 3, 10, 12, tzinfo=datetime.UTC)
+    assert start("security-log") == datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC)
+    assert retention["security-log-ip"].period_at(now) == datetime.timedelta(days=30)
+    assert retention["abandoned-basket"].period_at(now) == datetime.timedelta(days=30)
+    assert retention["unverified-signup"].period_at(now) == datetime.timedelta(days=30)
+    assert start("privacy-request") == datetime.datetime(2023, 3, 10, 12, tzinfo=datetime.UTC)
     assert retention["lifetime-warranty"].period is None
-    assert retention["lifetime-warranty"].action == policy.Action.KEEP
+    assert retention["lifetime-warranty"].action == policy.Outcome.KEEP
     settings.PRIVACY_INACTIVE_CUSTOMER_MONTHS = 24
-    assert retention["inactive-customer"].period == datetime.timedelta(days=2 * 365)
+    assert start("inactive-customer") == datetime.datetime(2024, 3, 10, 12, tzinfo=datetime.UTC)
+
+
+def test_a_period_of_months_ends_on_the_same_day_of_the_month():
+    """A year over a leap day is 366 days; a month back from 31 March is 28 February."""
+    rule = policy.RETENTION["security-log"]  # 12 months
+    after_leap_day = datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC)
+    assert rule.period_at(after_leap_day) == datetime.timedelta(days=366)
+    assert rule.period_at(datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)).days == 365
 
 
 def test_the_current_version_is_the_latest_in_force():

@@ -8,11 +8,16 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from privacy.calendar import months_after
+from privacy.lifecycle import IllegalTransition, lifecycle_move
 from privacy.models import PrivacyRequest, PrivacyRequestStatus
-from privacy.privacy_requests import (
+from privacy.rights.requests import (
+    PRIVACY_REQUEST_LIFECYCLE,
+    RequestAnswerRefused,
     RequestExtensionRefused,
-    months_after,
+    privacy_request_close,
     privacy_request_extend,
+    privacy_request_staff_update,
     privacy_request_submit,
 )
 from privacy.tests.factories import UserFactory
@@ -164,3 +169,94 @@ def test_a_double_submission_is_one_request_with_one_reference(
     assert request.reference in first.content.decode()
     assert request.reference in second.content.decode()
     assert len(mail.outbox) == 1
+
+
+def _unverified_request():
+    return privacy_request_submit(
+        kind="access", email="someone@example.com", message="m", language="en"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("en", "Only a confirmed, open request can have its deadline extended."),
+        ("fr", "Seule une demande confirmée et ouverte peut voir son délai prolongé."),
+    ],
+)
+def test_an_extension_typed_on_an_unverified_request_is_an_error_and_changes_nothing(
+    staff_client, language, error
+):
+    """It was a 500 (RequestExtensionRefused uncaught in the admin)."""
+    request = _unverified_request()
+    history = request.history.count()
+    url = reverse("admin:privacy_privacyrequest_change", args=[request.pk])
+    url = url.replace("/en/", f"/{language}/")
+    form = {"assigned_to": staff_client.staff.pk, "notes": "n", "response": ""}
+    response = staff_client.post(url, {**form, "extended_reason": "Archive search"})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == PrivacyRequestStatus.UNVERIFIED
+    assert (request.due_date, request.extended_reason) == (None, "")
+    assert (request.assigned_to, request.notes) == (None, "")
+    assert request.history.count() == history
+
+
+def test_a_second_extension_in_the_admin_is_an_error(staff_client):
+    request = privacy_request_submit(
+        kind="access", email="", message="m", language="en", user=UserFactory()
+    )
+    request = privacy_request_extend(privacy_request=request, reason="Archive search")
+    url = reverse("admin:privacy_privacyrequest_change", args=[request.pk])
+    form = {"assigned_to": "", "notes": "", "response": ""}
+    response = staff_client.post(url, {**form, "extended_reason": "Again"})
+    assert response.status_code == 200
+    assert "A deadline is extended only once." in response.content.decode()
+    response = staff_client.post(url, {**form, "extended_reason": " "})
+    assert "An extension needs a reason." in response.content.decode()
+    assert PrivacyRequest.objects.get().extended_reason == "Archive search"
+
+
+def test_a_response_to_an_unverified_or_closed_request_is_refused(staff_client):
+    request = _unverified_request()
+    url = reverse("admin:privacy_privacyrequest_change", args=[request.pk])
+    form = {"assigned_to": "", "notes": "", "extended_reason": "", "response": "Here it is."}
+    response = staff_client.post(url, form)
+    assert "Only a confirmed request that is not closed can be answered." in (
+        response.content.decode()
+    )
+    request.refresh_from_db()
+    assert (request.status, request.response) == (PrivacyRequestStatus.UNVERIFIED, "")
+    privacy_request_close(privacy_request=request)
+    staff_client.post(url, form)
+    request.refresh_from_db()
+    assert (request.status, request.response) == (PrivacyRequestStatus.CLOSED, "")
+    with pytest.raises(RequestAnswerRefused):
+        privacy_request_staff_update(privacy_request=request, response="Here it is.")
+
+
+def test_status_moves_only_along_the_lifecycle_table():
+    request = _unverified_request()
+    with pytest.raises(IllegalTransition):
+        lifecycle_move(
+            lifecycle=PRIVACY_REQUEST_LIFECYCLE, row=request, to=PrivacyRequestStatus.ANSWERED
+        )
+    closed = privacy_request_close(privacy_request=request)
+    assert closed.status == PrivacyRequestStatus.CLOSED and closed.closed_at is not None
+    stamp = closed.closed_at
+    assert privacy_request_close(privacy_request=closed).closed_at == stamp  # idempotent
+    assert not PRIVACY_REQUEST_LIFECYCLE.allows(PrivacyRequestStatus.CLOSED, "open")
+
+
+def test_answering_in_the_admin_moves_the_request_once_with_history(staff_client):
+    request = privacy_request_submit(
+        kind="access", email="", message="m", language="en", user=UserFactory()
+    )
+    url = reverse("admin:privacy_privacyrequest_change", args=[request.pk])
+    form = {"assigned_to": "", "notes": "", "extended_reason": "", "response": "Done."}
+    staff_client.post(url, form)
+    request.refresh_from_db()
+    assert (request.status, request.response) == (PrivacyRequestStatus.ANSWERED, "Done.")
+    reasons = list(request.history.values_list("history_change_reason", flat=True))
+    assert "response recorded" in reasons

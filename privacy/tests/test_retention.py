@@ -22,8 +22,8 @@ from privacy.models import (
     SecurityEvent,
     User,
 )
-from privacy.privacy_requests import privacy_request_close
 from privacy.retention import engine
+from privacy.rights.requests import privacy_request_close
 from privacy.tests.factories import SecurityEventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

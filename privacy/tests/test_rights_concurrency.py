@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from privacy.erasure import account_close
-from privacy.export import ExportRefused, export_build
 from privacy.models import ErasureReceipt, SecurityEvent, SecurityEventKind
+from privacy.rights.erasure import account_close
+from privacy.rights.export import ExportRefused, export_build
 from privacy.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

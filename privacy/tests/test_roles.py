@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from privacy.roles import PRIVACY_OFFICER, SHOP_STAFF
+from privacy.accounts.roles import PRIVACY_OFFICER, SHOP_STAFF
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from django.utils.csp import LazyNonce
 from django.utils.translation import get_language
 
 from privacy import policy
-from privacy.cookie_consent import cookie_choice_for
+from privacy.consent.cookies import cookie_choice_for
 from shop.catalog.cache import RESULTS_TTL_SECONDS, catalog_version
 
 # Stand-ins for the per-response values; random per process, so no page text can
@@ -55,6 +55,7 @@ def _key(request):
         get_language(),
         settings.PAYMENT_GATEWAY,
         choice.cookie_value() if choice else None,
+        choice.from_gpc if choice else None,
     )
     return f"page:{catalog_version()}:{hashlib.sha256(repr(page).encode()).hexdigest()}"
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from privacy.erasure import account_close
-from privacy.export import export_build
 from privacy.models import User
+from privacy.rights.erasure import account_close
+from privacy.rights.export import export_build
 from privacy.tests.factories import PASSWORD, UserFactory
 from shop.models import Address, Basket, Order, Payment
 from shop.tests.factories import ModuleFactory

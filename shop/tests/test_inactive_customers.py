@@ -47,8 +47,9 @@ def customer():
         return UserFactory(email="quiet@example.com", language="fr")
 
 
-# 36 months count as 1095 days: the notice goes 30 days before, on day 1065.
-@pytest.mark.parametrize(("days_later", "told"), [(1064, False), (1066, True)])
+# 36 calendar months from 10 January 2026 end on 10 January 2029, 1096 days later (2028
+# has a 29 February): the notice goes 30 days before, after day 1066.
+@pytest.mark.parametrize(("days_later", "told"), [(1066, False), (1067, True)])
 def test_inactive_customers_are_told_thirty_days_before(customer, apply, days_later, told):
     report = apply(day(days_later))
     customer.refresh_from_db()
@@ -61,11 +62,11 @@ def test_inactive_customers_are_told_thirty_days_before(customer, apply, days_la
         assert "sera fermé" in mail.outbox[0].subject  # in the customer's language
 
 
-@pytest.mark.parametrize(("days_later", "closed"), [(1095, False), (1096, True)])
+@pytest.mark.parametrize(("days_later", "closed"), [(1096, False), (1097, True)])
 def test_told_customers_are_closed_after_the_period_with_a_receipt(
     customer, apply, days_later, closed
 ):
-    apply(day(1066))
+    apply(day(1067))
     mail.outbox.clear()
     apply(day(days_later))
     assert (not User.objects.filter(pk=customer.pk).exists()) is closed
@@ -82,12 +83,12 @@ def test_a_customer_who_was_never_told_is_told_before_being_closed(customer, app
 
 
 def test_a_sign_in_after_the_notice_cancels_the_closure(customer, apply):
-    apply(day(1066))
+    apply(day(1067))
     User.objects.filter(pk=customer.pk).update(last_login=day(1070))
     apply(day(1100))
     customer.refresh_from_db()
     assert customer.is_active
-    assert customer.inactivity_notice_at == day(1066)  # stale: not acted on
+    assert customer.inactivity_notice_at == day(1067)  # stale: not acted on
     mail.outbox.clear()
     apply(day(1070 + 1066))  # inactive again: told again, from the sign-in
     customer.refresh_from_db()
@@ -98,7 +99,7 @@ def test_a_sign_in_after_the_notice_cancels_the_closure(customer, apply):
 def test_an_order_after_the_notice_cancels_the_closure_and_orders_count_as_activity(
     customer, apply
 ):
-    apply(day(1066))
+    apply(day(1067))
     with time_machine.travel(day(1080), tick=False):
         order = OrderFactory(user=customer)
         OrderLineFactory(order=order)
@@ -114,8 +115,8 @@ def test_closure_keeps_orders_under_legal_hold_and_lifetime_warranties(customer,
     with time_machine.travel(JOINED, tick=False):
         order = OrderFactory(user=customer)
         OrderLineFactory(order=order, warranty_years=None)
-    apply(day(1066))
-    apply(day(1096))
+    apply(day(1067))
+    apply(day(1097))
     order.refresh_from_db()
     assert order.user is None and order.warranty_kept
     assert order.legal_hold_until is not None
@@ -126,7 +127,7 @@ def test_staff_accounts_are_never_closed_for_inactivity(apply):
     with time_machine.travel(JOINED, tick=False):
         staff = UserFactory(is_staff=True)
         admin = UserFactory(is_superuser=True)
-    apply(day(1066))
+    apply(day(1067))
     apply(day(3000))
     assert User.objects.filter(pk__in=[staff.pk, admin.pk]).count() == 2
     assert mail.outbox == []

@@ -8,8 +8,8 @@ import time_machine
 from django.core.management import call_command
 
 from privacy import registry
+from privacy.consent.services import consents_record
 from privacy.models import Disclosure
-from privacy.services import consents_record
 from shop.fulfilment.dispatch import order_deliver, order_dispatch
 from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.fulfilment.reviews.services import review_invitation_send, review_invitations_send

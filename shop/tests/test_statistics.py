@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from privacy.erasure import account_close
+from privacy.rights.erasure import account_close
 from privacy.tests.factories import UserFactory
 from shop.models import Order
 from shop.orders.statistics import sales_by_generation, sales_by_month

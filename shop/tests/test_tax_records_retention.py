@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from privacy.erasure import account_close
+from privacy.rights.erasure import account_close
 from privacy.tests.factories import UserFactory
 from shop.models import Order, OrderLine, Payment, PaymentEvent, SmsMessage
 from shop.orders.retention import MonthOf

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from privacy.marketing import newsletter_send
+from privacy.consent.marketing import newsletter_send
 from privacy.models import ConsentRecord, ErasureReceipt, Newsletter, User
 from privacy.tests.factories import PASSWORD
 

@@ -6,8 +6,9 @@ import pytest
 from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from privacy import erasure, marketing
+from privacy.consent import marketing
 from privacy.models import ConsentRecord, PrivacyRequest, PrivacyRequestStatus
+from privacy.rights import erasure
 from privacy.tests.factories import ConsentRecordFactory
 from shop.models import Address, BasketLine, Order, OrderStatus, Payment, WarrantyClaim
 from shop.tests.factories_orders import (

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from privacy.accounts.roles import PRIVACY_OFFICER, SHOP_STAFF
 from privacy.models import User
-from privacy.roles import PRIVACY_OFFICER, SHOP_STAFF
 from privacy.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,1 @@
+"""retention, release_legal_holds, rotate_keys."""

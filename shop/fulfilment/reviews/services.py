@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from privacy.selectors import consent_is_granted
-from privacy.services import disclosure_record
+from privacy.consent.selectors import consent_is_granted
+from privacy.rights.disclosures import disclosure_record
 from shop.fulfilment.reviews.base import DISCLOSED_FIELDS, ReviewProvider, ReviewProviderError
 from shop.fulfilment.reviews.console import ConsoleReviewProvider
 from shop.fulfilment.reviews.memory import MemoryReviewProvider

@@ -1,9 +1,9 @@
-"""Reads: the current consent state of a customer, their security log."""
+"""Reads: the current consent state of a customer and their consent history."""
 
 from django.db.models import OuterRef, Subquery
 
 from privacy import policy
-from privacy.models import ConsentRecord, SecurityEvent
+from privacy.models import ConsentRecord
 
 
 def consents_current(*, user) -> dict[str, ConsentRecord]:
@@ -46,7 +46,3 @@ def consent_needs_confirmation(row) -> bool:
 
 def consent_history(*, user):
     return ConsentRecord.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def security_events_for(*, user):
-    return SecurityEvent.objects.filter(user=user).select_related("actor")

@@ -32,8 +32,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy import registry
+from privacy.accounts.services import security_event_record
 from privacy.models import SecurityEventKind, User
-from privacy.services import security_event_record
 
 EXPORT_FORMAT = "offtek-personal-data/1"
 

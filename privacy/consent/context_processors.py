@@ -1,4 +1,4 @@
-from privacy.cookie_consent import CookieChoice, cookie_choice_for
+from privacy.consent.cookies import CookieChoice, cookie_choice_for
 
 
 def cookie_consent(request):
@@ -10,6 +10,7 @@ def cookie_consent(request):
     return {
         "cookie_choice": effective,
         "cookie_choice_made": choice is not None,
+        "gpc_honoured": effective.from_gpc,
         "analytics_allowed": effective.analytics,
         "marketing_allowed": effective.marketing,
     }

@@ -1,18 +1,21 @@
 """Staff side of the data subject rights: erasure receipts (looked up by the code the
-customer holds), privacy requests with their deadlines, and newsletters."""
+customer holds), privacy requests with their deadlines, and the disclosure ledger."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy import erasure, marketing, privacy_requests
-from privacy.models import ErasureReceipt, Newsletter, PrivacyRequest, PrivacyRequestStatus
+from privacy.admin_readonly import ReadOnlyAdminMixin
+from privacy.models import Disclosure, ErasureReceipt, PrivacyRequest, PrivacyRequestStatus
+from privacy.rights import requests as privacy_requests
+from privacy.rights.receipts import code_hash
 
 
 @admin.register(ErasureReceipt)
-class ErasureReceiptAdmin(admin.ModelAdmin):
+class ErasureReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Search with the customer's verification code: it is hashed, then matched."""
 
     list_display = ("created_at", "language", "short_hash")
@@ -27,16 +30,7 @@ class ErasureReceiptAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(code_hash=erasure.code_hash(search_term)), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return queryset.filter(code_hash=code_hash(search_term)), False
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -59,8 +53,36 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PrivacyRequestAdminForm(forms.ModelForm):
+    """Checks an extension or a response against the request's rules before anything
+    is saved: a refusal is an error on the field, and nothing changes."""
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ("assigned_to", "extended_reason", "notes", "response")
+
+    def clean_extended_reason(self):
+        reason = self.cleaned_data.get("extended_reason", "")
+        if "extended_reason" in self.changed_data:
+            refusal = privacy_requests.extension_refusal(
+                privacy_request=self.instance, reason=reason
+            )
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return reason.strip()
+
+    def clean_response(self):
+        response = self.cleaned_data.get("response", "")
+        if "response" in self.changed_data and response.strip():
+            refusal = privacy_requests.answer_refusal(privacy_request=self.instance)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return response
+
+
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(SimpleHistoryAdmin):
+    form = PrivacyRequestAdminForm
     list_display = ("reference", "kind", "status", "received_at", "due_date", "assigned_to")
     list_filter = (OverdueFilter, "status", "kind")
     search_fields = ("reference",)
@@ -91,21 +113,24 @@ class PrivacyRequestAdmin(SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        """An extension goes through the service (two months, once, with a reason)."""
-        reason = form.cleaned_data.get("extended_reason", "")
-        if change and "extended_reason" in form.changed_data:
-            stored = PrivacyRequest.objects.get(pk=obj.pk)
-            obj.extended_reason = stored.extended_reason
-            if not stored.extended_reason and reason.strip():
-                extended = privacy_requests.privacy_request_extend(
-                    privacy_request=stored, reason=reason
-                )
-                obj.due_date, obj.extended_reason = extended.due_date, extended.extended_reason
-            else:
-                messages.warning(request, _("A deadline is extended only once, with a reason."))
-        if change and "response" in form.changed_data and obj.response.strip():
-            obj.status = PrivacyRequestStatus.ANSWERED
-        super().save_model(request, obj, form, change)
+        """Staff changes go through one service; status is never written here."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        try:
+            privacy_requests.privacy_request_staff_update(
+                privacy_request=obj,
+                assigned_to=data.get("assigned_to"),
+                notes=data.get("notes", ""),
+                response=data.get("response", ""),
+                extension_reason=data.get("extended_reason", ""),
+            )
+        except (
+            privacy_requests.RequestExtensionRefused,
+            privacy_requests.RequestAnswerRefused,
+        ) as refusal:  # changed by someone else since the form was checked
+            messages.error(request, str(refusal))
+        obj.refresh_from_db()
 
     @admin.action(description=_("Close the selected requests"))
     def close_requests(self, request, queryset):
@@ -119,30 +144,10 @@ class PrivacyRequestAdmin(SimpleHistoryAdmin):
         )
 
 
-@admin.register(Newsletter)
-class NewsletterAdmin(admin.ModelAdmin):
-    list_display = ("subject_en", "created_at", "sent_at", "recipients")
-    readonly_fields = ("sent_at", "recipients")
-    actions = ["send_newsletters"]
-
-    @admin.action(description=_("Send to every customer who agreed to marketing e-mail"))
-    def send_newsletters(self, request, queryset):
-        for newsletter in queryset:
-            if newsletter.sent_at is not None:
-                self.message_user(
-                    request,
-                    _("“%(subject)s” was already sent: not sent again.")
-                    % {"subject": newsletter.subject_en},
-                    messages.WARNING,
-                )
-                continue
-            count = marketing.newsletter_send(newsletter=newsletter)
-            self.message_user(
-                request,
-                ngettext(
-                    "“%(subject)s” is on its way to %(count)d customer.",
-                    "“%(subject)s” is on its way to %(count)d customers.",
-                    count,
-                )
-                % {"subject": newsletter.subject_en, "count": count},
-            )
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "user", "processor", "purpose", "reference")
+    list_filter = ("processor", "purpose")
+    search_fields = ("user__email", "reference")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"

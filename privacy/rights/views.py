@@ -1,5 +1,5 @@
-"""The customer's rights: details, export, closure with receipt, the Privacy Officer
-contact form, and one-click unsubscribe. Each view parses, calls one service, renders."""
+"""The customer's rights: export, closure with receipt, and the Privacy Officer
+contact form. Each view parses, calls one service, renders."""
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -9,40 +9,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
-from privacy import (
-    dashboard,
-    erasure,
-    export,
-    marketing,
-    policy,
-    privacy_requests,
-    registry,
-    services,
-)
-from privacy.forms import AccountCloseForm, ContactForm, ProfileForm
+from privacy import policy, registry
+from privacy.accounts.services import request_client
 from privacy.models import ErasureReceipt
+from privacy.rights import erasure, export, receipts
+from privacy.rights import requests as privacy_requests
+from privacy.rights.forms import AccountCloseForm, ContactForm
 
 RECEIPT_SESSION_KEY = "privacy_erasure_receipt"
-
-
-@login_required
-def account_detail(request):
-    return render(request, "privacy/account_detail.html", {"sections": dashboard.sections()})
-
-
-@login_required
-def profile_update(request):
-    user = request.user
-    initial = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changed = services.user_profile_update(user=request.user, **form.cleaned_data)
-        text = _("Your details are saved.") if changed else _("Nothing changed.")
-        messages.success(request, text)
-        return redirect("privacy:account-detail")
-    return render(request, "privacy/profile_update.html", {"form": form})
 
 
 def _export_or_refuse(request):
@@ -105,7 +80,7 @@ def account_closed(request):
     receipt = ErasureReceipt.objects.filter(pk=stored["id"]).first() if stored else None
     if receipt is None:
         return redirect("shop:home")
-    lines = erasure.receipt_lines(receipt=receipt)
+    lines = receipts.receipt_lines(receipt=receipt)
     context = {"receipt": receipt, "code": stored["code"], "lines": lines}
     return render(request, "privacy/account_closed.html", context)
 
@@ -121,7 +96,7 @@ def contact(request):
                 message=form.cleaned_data["message"],
                 language=get_language() or "en",
                 user=request.user,
-                ip=services.request_client(request)[0],
+                ip=request_client(request)[0],
             )
         except privacy_requests.RequestRateLimited:
             messages.error(
@@ -143,14 +118,3 @@ def contact_verify(request, token):
         messages.info(request, _("This request was already confirmed: nothing changed."))
     context = {"privacy_request": privacy_request, "verified": True}
     return render(request, "privacy/contact_sent.html", context)
-
-
-@csrf_exempt  # token-authenticated; RFC 8058 one-click POSTs come from mail clients
-def unsubscribe(request, token):
-    if request.method == "POST":
-        outcome = marketing.unsubscribe_apply(token=token)
-        status = 400 if outcome == marketing.UnsubscribeOutcome.INVALID else 200
-        return render(request, "privacy/unsubscribe.html", {"outcome": outcome}, status=status)
-    valid = marketing.unsubscribe_check(token=token) is not None
-    context = {"outcome": None if valid else marketing.UnsubscribeOutcome.INVALID}
-    return render(request, "privacy/unsubscribe.html", context, status=200 if valid else 400)

@@ -14,10 +14,10 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from privacy.consent.selectors import consent_needs_confirmation
+from privacy.consent.services import consents_record
 from privacy.emails import email_send
 from privacy.models import ConsentRecord, ConsentSource, Newsletter, User
-from privacy.selectors import consent_needs_confirmation
-from privacy.services import consents_record
 
 PURPOSE = "marketing-email"
 UNSUBSCRIBE_SALT = "privacy.unsubscribe"

@@ -5,10 +5,10 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from privacy.accounts.services import security_event_record
+from privacy.consent.selectors import consents_to_confirm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import SecurityEventKind, User
-from privacy.selectors import consents_to_confirm
-from privacy.services import security_event_record
 
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="privacy-log-login")

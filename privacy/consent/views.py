@@ -1,3 +1,6 @@
+"""Consent pages: the privacy and cookie pages, the cookie choice, marketing preferences,
+asking again after a policy change, and one-click unsubscribe."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
@@ -5,22 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
 
-from privacy import pages, policy, selectors, services
-from privacy.forms import CookieChoiceForm, PreferencesForm, ReconsentForm
+from privacy import policy
+from privacy.consent import marketing, pages, selectors, services
+from privacy.consent.forms import CookieChoiceForm, PreferencesForm, ReconsentForm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import ConsentSource
-
-
-@require_POST
-def language_set(request):
-    """Django's language switch, which also remembers the choice on the account."""
-    response = set_language(request)
-    if request.user.is_authenticated:
-        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
-    return response
 
 
 def policy_detail(request):
@@ -106,7 +101,12 @@ def reconsent_update(request):
     return render(request, "privacy/reconsent_update.html", {"form": form, "version": version})
 
 
-@login_required
-def security_log(request):
-    events = selectors.security_events_for(user=request.user)[:100]
-    return render(request, "privacy/security_log.html", {"events": events})
+@csrf_exempt  # token-authenticated; RFC 8058 one-click POSTs come from mail clients
+def unsubscribe(request, token):
+    if request.method == "POST":
+        outcome = marketing.unsubscribe_apply(token=token)
+        status = 400 if outcome == marketing.UnsubscribeOutcome.INVALID else 200
+        return render(request, "privacy/unsubscribe.html", {"outcome": outcome}, status=status)
+    valid = marketing.unsubscribe_check(token=token) is not None
+    context = {"outcome": None if valid else marketing.UnsubscribeOutcome.INVALID}
+    return render(request, "privacy/unsubscribe.html", context, status=200 if valid else 400)

@@ -16,8 +16,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
+from privacy.calendar import months_after
 from privacy.emails import email_send
+from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
 from privacy.models import PrivacyRequest, PrivacyRequestStatus, User
 
 VERIFY_SALT = "privacy.request-verify"
@@ -35,19 +38,25 @@ class RequestTokenInvalid(Exception):
 
 
 class RequestExtensionRefused(Exception):
-    pass
+    """The deadline may not be extended; the message says why, in the reader's language."""
 
 
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+class RequestAnswerRefused(Exception):
+    """The request may not be answered (not confirmed yet, or closed)."""
+
+
+S = PrivacyRequestStatus
+# The request's moves as data. A request is created UNVERIFIED (or OPEN when the sender
+# is signed in); every later change of status goes through lifecycle_move.
+PRIVACY_REQUEST_LIFECYCLE = Lifecycle(
+    moves={
+        S.UNVERIFIED: frozenset({S.OPEN, S.CLOSED}),
+        S.OPEN: frozenset({S.ANSWERED, S.CLOSED}),
+        S.ANSWERED: frozenset({S.CLOSED}),
+        S.CLOSED: frozenset(),
+    },
+    stamps={S.OPEN: "received_at", S.CLOSED: "closed_at"},
+)
 
 
 def email_digest(email: str) -> str:
@@ -103,11 +112,8 @@ def _acknowledge(privacy_request: PrivacyRequest) -> None:
     )
 
 
-def _start_clock(privacy_request: PrivacyRequest) -> None:
-    now = timezone.now()
-    privacy_request.status = PrivacyRequestStatus.OPEN
-    privacy_request.received_at = now
-    privacy_request.due_date = months_after(timezone.localdate(now), 1)
+def _due_date_from_today():
+    return months_after(timezone.localdate(), 1)
 
 
 @transaction.atomic
@@ -142,8 +148,10 @@ def privacy_request_submit(
         message=message,
         language=language,
     )
-    if user is not None:
-        _start_clock(privacy_request)
+    if user is not None:  # the sender is known: the request counts from now
+        privacy_request.status = PrivacyRequestStatus.OPEN
+        privacy_request.received_at = timezone.now()
+        privacy_request.due_date = _due_date_from_today()
         privacy_request.save()
         _acknowledge(privacy_request)
         return privacy_request
@@ -172,39 +180,109 @@ def privacy_request_verify(*, token: str) -> tuple[PrivacyRequest, bool]:
         pk = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.BadSignature as error:
         raise RequestTokenInvalid from error
-    privacy_request = PrivacyRequest.objects.select_for_update().filter(pk=pk).first()
+    privacy_request = PrivacyRequest.objects.filter(pk=pk).first()
     if privacy_request is None:
         raise RequestTokenInvalid
-    if privacy_request.status != PrivacyRequestStatus.UNVERIFIED:
-        return privacy_request, False
-    _start_clock(privacy_request)
-    privacy_request.save()
-    _acknowledge(privacy_request)
-    return privacy_request, True
+    try:
+        fresh = lifecycle_move(
+            lifecycle=PRIVACY_REQUEST_LIFECYCLE,
+            row=privacy_request,
+            to=PrivacyRequestStatus.OPEN,
+            reason="e-mail address confirmed",
+            before=_only_unverified,
+            extra_fields={"due_date": _due_date_from_today()},
+        )
+    except (IllegalTransition, _AlreadyVerified):
+        return privacy_request, False  # confirmed before, answered or closed since
+    if fresh:
+        _acknowledge(privacy_request)
+    return privacy_request, fresh
+
+
+class _AlreadyVerified(Exception):
+    pass
+
+
+def _only_unverified(locked: PrivacyRequest, from_status: str) -> None:
+    if from_status != PrivacyRequestStatus.UNVERIFIED:
+        raise _AlreadyVerified
+
+
+def extension_refusal(*, privacy_request: PrivacyRequest, reason: str) -> str | None:
+    """Why the deadline may not be extended with `reason` (None: it may)."""
+    if not reason.strip():
+        return _("An extension needs a reason.")
+    if privacy_request.status != PrivacyRequestStatus.OPEN or privacy_request.due_date is None:
+        return _("Only a confirmed, open request can have its deadline extended.")
+    if privacy_request.extended_reason:
+        return _("A deadline is extended only once.")
+    return None
 
 
 @transaction.atomic
 def privacy_request_extend(*, privacy_request: PrivacyRequest, reason: str) -> PrivacyRequest:
     """Extend the deadline by two months, once, with the reason (told to the sender)."""
     locked = PrivacyRequest.objects.select_for_update().get(pk=privacy_request.pk)
-    if not reason.strip():
-        raise RequestExtensionRefused("An extension needs a reason.")
-    if locked.extended_reason or locked.due_date is None:
-        raise RequestExtensionRefused("Only an open request, once, can be extended.")
+    refusal = extension_refusal(privacy_request=locked, reason=reason)
+    if refusal:
+        raise RequestExtensionRefused(refusal)
     locked.due_date = months_after(locked.due_date, 2)
     locked.extended_reason = reason.strip()
     locked.save(update_fields=["due_date", "extended_reason"])
     return locked
 
 
+def answer_refusal(*, privacy_request: PrivacyRequest) -> str | None:
+    """Why a response may not be recorded on the request now (None: it may)."""
+    status = privacy_request.status
+    if status == PrivacyRequestStatus.ANSWERED:
+        return None
+    if not PRIVACY_REQUEST_LIFECYCLE.allows(status, PrivacyRequestStatus.ANSWERED):
+        return _("Only a confirmed request that is not closed can be answered.")
+    return None
+
+
 @transaction.atomic
-def privacy_request_close(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
+def privacy_request_staff_update(
+    *,
+    privacy_request: PrivacyRequest,
+    assigned_to=None,
+    notes: str = "",
+    response: str = "",
+    extension_reason: str = "",
+) -> PrivacyRequest:
+    """What the Privacy Officer changes on a request from the admin, in one transaction:
+    who handles it, notes, the response (which makes it answered) and, when a reason is
+    given for the first time, the two-month extension. A refusal changes nothing."""
     locked = PrivacyRequest.objects.select_for_update().get(pk=privacy_request.pk)
-    if locked.status != PrivacyRequestStatus.CLOSED:
-        locked.status = PrivacyRequestStatus.CLOSED
-        locked.closed_at = timezone.now()
-        locked.save(update_fields=["status", "closed_at"])
+    answering = bool(response.strip()) and response != locked.response
+    if answering:
+        refusal = answer_refusal(privacy_request=locked)
+        if refusal:
+            raise RequestAnswerRefused(refusal)
+    locked.assigned_to, locked.notes, locked.response = assigned_to, notes, response
+    locked.save(update_fields=["assigned_to", "notes", "response"])
+    if extension_reason.strip() and extension_reason.strip() != locked.extended_reason:
+        privacy_request_extend(privacy_request=locked, reason=extension_reason)
+    if answering:
+        lifecycle_move(
+            lifecycle=PRIVACY_REQUEST_LIFECYCLE,
+            row=locked,
+            to=PrivacyRequestStatus.ANSWERED,
+            reason="response recorded",
+        )
+    locked.refresh_from_db()
     return locked
+
+
+def privacy_request_close(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
+    lifecycle_move(
+        lifecycle=PRIVACY_REQUEST_LIFECYCLE,
+        row=privacy_request,
+        to=PrivacyRequestStatus.CLOSED,
+        reason="closed by staff",
+    )
+    return privacy_request
 
 
 def privacy_requests_overdue(*, today: datetime.date | None = None):

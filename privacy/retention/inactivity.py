@@ -5,7 +5,7 @@ A customer's last activity is the latest of their sign-up, their last sign-in an
 dates other apps register with ``activity_register`` (the shop registers its orders:
 ``privacy`` never imports ``shop``). A notice counts only while no activity followed
 it: signing in or ordering after the e-mail cancels the closure, and the clock starts
-again. The closure is the customer's own closure (``privacy.erasure.account_close``),
+again. The closure is the customer's own closure (``privacy.rights.erasure.account_close``),
 receipt e-mailed; lifetime warranties are kept, as nobody chose to give them up. Staff
 accounts are never closed this way.
 """
@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from privacy import registry
 from privacy.emails import email_send
-from privacy.erasure import account_close
 from privacy.models import User
+from privacy.rights.erasure import account_close
 
 NOTICE_DAYS = 30
 

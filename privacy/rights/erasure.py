@@ -19,7 +19,6 @@ code that only the customer receives, the date, and one outcome per declared mod
 """
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -28,40 +27,28 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from privacy import policy, registry
+from privacy.accounts.services import security_event_record
+from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import ErasureReceipt, SecurityEventKind, User, erasure
-from privacy.services import security_event_record
+from privacy.rights.receipts import OPTION_ENDED, code_hash, receipt_lines
 
 ERASED_REPR = "[erased customer]"
 
 # Things the registry does not hold as rows, reported on every receipt.
 EXTRA_OUTCOMES = [
-    {"key": "sessions", "outcome": policy.Action.DELETE, "until": None, "retention": ""},
-    {"key": "history", "outcome": policy.Action.DELETE, "until": None, "retention": ""},
+    {"key": "sessions", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
+    {"key": "history", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
     {
         "key": "sent-emails",
-        "outcome": policy.Action.KEEP,
+        "outcome": policy.Outcome.KEEP,
         "until": None,
         "retention": "outgoing-email",
     },
 ]
-
-EXTRA_LABELS = {
-    "sessions": _("Your sign-in sessions"),
-    "history": _("Change history and staff log entries about you"),
-    "sent-emails": _("E-mails we sent you (no copy is kept beyond our sending queue)"),
-}
-
-OUTCOME_LABELS = {
-    policy.Action.DELETE: _("deleted"),
-    policy.Action.ANONYMISE: _("anonymised"),
-    policy.Action.KEEP: _("kept"),
-    "not-stored": _("never stored"),
-}
 
 
 class AccountAlreadyClosed(Exception):
@@ -74,27 +61,16 @@ class ClosureResult:
     code: str
 
 
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
-
-
 def _code_new() -> str:
     raw = secrets.token_hex(8).upper()
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
-
-
-def _years_after(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def hold_until(*, retention: str, closed: datetime.date) -> datetime.date | None:
     months = policy.RETENTION[retention].period_months
     if months is None:
         return None
-    return _years_after(closed, months // 12) + datetime.timedelta(days=30 * (months % 12))
+    return months_after(closed, months)
 
 
 def _historical_models():
@@ -115,16 +91,16 @@ def _history_owner_filter(declaration, user):
 def _erase_rows(declaration, rows) -> str:
     if declaration.erase == registry.Erase.DELETE:
         rows.delete()
-        return policy.Action.DELETE
+        return policy.Outcome.DELETE
     if declaration.erase == registry.Erase.ANONYMISE:
         for row in rows:  # encrypted values are written row by row
             for name, value in declaration.anonymise.items():
                 setattr(row, name, value)
             row.save(update_fields=list(declaration.anonymise))
-        return policy.Action.ANONYMISE
+        return policy.Outcome.ANONYMISE
     for row in rows:
         declaration.erase(row)
-    return policy.Action.DELETE
+    return policy.Outcome.DELETE
 
 
 def _sessions_delete(user) -> None:
@@ -164,7 +140,7 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
         outcomes.append(
             {
                 "key": f"option:{option.key}",
-                "outcome": policy.Action.KEEP if chosen else "ended",
+                "outcome": policy.Outcome.KEEP if chosen else OPTION_ENDED,
                 "until": None,
                 "retention": option.retention,
             }
@@ -195,7 +171,7 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
                 outcomes.append(
                     {
                         "key": declaration.label,
-                        "outcome": policy.Action.KEEP,
+                        "outcome": policy.Outcome.KEEP,
                         "until": until.isoformat() if until else None,
                         "retention": declaration.retention,
                     }
@@ -216,7 +192,12 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
         User.objects.filter(pk=locked.pk).delete()
         User.history.model.objects.filter(id=locked.pk).delete()
         outcomes.append(
-            {"key": "privacy.user", "outcome": policy.Action.DELETE, "until": None, "retention": ""}
+            {
+                "key": "privacy.user",
+                "outcome": policy.Outcome.DELETE,
+                "until": None,
+                "retention": "",
+            }
         )
     outcomes.extend(EXTRA_OUTCOMES)
 
@@ -236,48 +217,3 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
         )
     )
     return ClosureResult(receipt=receipt, code=code)
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    title: object
-    outcome: object
-    until: datetime.date | None
-    reason: object
-
-
-def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
-    """The receipt in words (in the active language): what, what happened, until when,
-    why."""
-    by_label = {d.label: d for d in registry.declarations()}
-    options = {f"option:{o.key}": o for o in registry.closure_options()}
-    lines = []
-    for item in receipt.outcomes:
-        key = item["key"]
-        if key in by_label:
-            title = by_label[key].model._meta.verbose_name_plural
-        elif key in options:
-            title = options[key].label
-        else:
-            title = EXTRA_LABELS.get(key, key)
-        if item["outcome"] == "ended":
-            outcome = _("not kept: future warranty claims can no longer be handled")
-        else:
-            outcome = OUTCOME_LABELS.get(item["outcome"], item["outcome"])
-        rule = policy.RETENTION.get(item["retention"]) if item["retention"] else None
-        until = datetime.date.fromisoformat(item["until"]) if item["until"] else None
-        reason = rule.label if rule else ""
-        if rule and not until and item["outcome"] == policy.Action.KEEP and rule.until:
-            reason = _("%(rule)s: %(period)s") % {"rule": rule.label, "period": rule.period_label}
-        elif rule and not until and item["outcome"] == policy.Action.KEEP:
-            reason = _("%(rule)s: %(period)s from %(trigger)s") % {
-                "rule": rule.label,
-                "period": rule.period_label,
-                "trigger": rule.trigger,
-            }
-        lines.append(ReceiptLine(title=title, outcome=outcome, until=until, reason=reason))
-    return lines
-
-
-def receipt_find(*, code: str) -> ErasureReceipt | None:
-    return ErasureReceipt.objects.filter(code_hash=code_hash(code)).first()

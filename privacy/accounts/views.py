@@ -1,0 +1,44 @@
+"""Account pages: the dashboard, the customer's details, language and security log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from privacy.accounts import dashboard, selectors, services
+from privacy.accounts.forms import ProfileForm
+
+
+@require_POST
+def language_set(request):
+    """Django's language switch, which also remembers the choice on the account."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
+
+
+@login_required
+def account_detail(request):
+    return render(request, "privacy/account_detail.html", {"sections": dashboard.sections()})
+
+
+@login_required
+def profile_update(request):
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = services.user_profile_update(user=request.user, **form.cleaned_data)
+        text = _("Your details are saved.") if changed else _("Nothing changed.")
+        messages.success(request, text)
+        return redirect("privacy:account-detail")
+    return render(request, "privacy/profile_update.html", {"form": form})
+
+
+@login_required
+def security_log(request):
+    events = selectors.security_events_for(user=request.user)[:100]
+    return render(request, "privacy/security_log.html", {"events": events})
