@@ -4,6 +4,7 @@ No test here runs a management command: the queue (django.tasks, database backen
 in production, its worker) or the shop's own pages give expired stock back."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -28,7 +29,15 @@ def customer_client(**headers):
 
 
 def worker_run_due_tasks():
-    """What `manage.py db_worker` does when it wakes (or starts after downtime)."""
+    """What `manage.py db_worker` does when it wakes (or starts after downtime). Its
+    housekeeping would close this test's connection (and transaction) on PostgreSQL."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        _worker_run()
+
+
+def _worker_run():
     Worker(
         queue_names=["default"],
         interval=0,
