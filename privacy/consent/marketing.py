@@ -67,17 +67,20 @@ def newsletter_send(*, newsletter: Newsletter) -> int:
         url = unsubscribe_url(consent=consent, language=language)
         subject = getattr(locked, f"subject_{language}")
         body = getattr(locked, f"body_{language}")
-        to = consent.user.email
+        to, user = consent.user.email, consent.user
         transaction.on_commit(
-            lambda to=to, url=url, subject=subject, body=body, language=language: email_send(
-                to=to,
-                template="privacy/emails/newsletter",
-                context={"subject": subject, "body": body, "unsubscribe_url": url},
-                language=language,
-                headers={
-                    "List-Unsubscribe": f"<{url}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
+            lambda to=to, user=user, url=url, subject=subject, body=body, language=language: (
+                email_send(
+                    to=to,
+                    user=user,
+                    template="privacy/emails/newsletter",
+                    context={"subject": subject, "body": body, "unsubscribe_url": url},
+                    language=language,
+                    headers={
+                        "List-Unsubscribe": f"<{url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                )
             )
         )
     locked.sent_at = timezone.now()

@@ -105,6 +105,7 @@ def _acknowledge(privacy_request: PrivacyRequest) -> None:
     transaction.on_commit(
         lambda: email_send(
             to=privacy_request.email,
+            user=privacy_request.user,
             template="privacy/emails/request_received",
             context={"privacy_request": privacy_request},
             language=privacy_request.language,

@@ -119,6 +119,7 @@ def order_dispatched_notify(*, order: Order) -> None:
     if order.user_id:
         email_send(
             to=order.user.email,
+            user=order.user,
             template="shop/emails/order_dispatched",
             context=context,
             language=language,
