@@ -103,6 +103,12 @@ MODELS: dict[str, dict[str, Grant]] = {
         PRIVACY_OFFICER: READ,
     },
     "shop.manufacturer": {SUPERUSER: EVERYTHING, SHOP_STAFF: EVERYTHING, PRIVACY_OFFICER: READ},
+    # One row saying whether the catalog is demo data (a banner on catalog pages).
+    "shop.catalogsource": {
+        SUPERUSER: grant("vc", ALL),
+        SHOP_STAFF: grant("vc", ALL),
+        PRIVACY_OFFICER: READ,
+    },
     # Orders and claims: no field is edited by hand; "change" is the right to move them
     # through their state machine (actions, dispatch, refund, review, claim steps).
     "shop.order": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
@@ -126,6 +132,7 @@ MODELS: dict[str, dict[str, Grant]] = {
 
 # Admin pages of their own (URL name -> roles that may open and submit them).
 ORDER_WORK = frozenset({SUPERUSER, SHOP_STAFF})
+CATALOG_WORK = frozenset({SUPERUSER, SHOP_STAFF})
 PRIVACY_WORK = frozenset({SUPERUSER, PRIVACY_OFFICER})
 PAGES: dict[str, frozenset] = {
     "auth_user_password_change": frozenset({SUPERUSER}),
@@ -136,6 +143,11 @@ PAGES: dict[str, frozenset] = {
     "shop_order_dispatch": ORDER_WORK,
     "shop_order_review": ORDER_WORK,
     "shop_warrantyclaim_step": ORDER_WORK,
+    # Importing a catalog file changes prices and stock in bulk.
+    "shop_module_import": CATALOG_WORK,
+    "shop_module_process_import": CATALOG_WORK,
+    "shop_system_import": CATALOG_WORK,
+    "shop_system_process_import": CATALOG_WORK,
     # The site's own pages: sign-in for anyone, the rest for staff (their own password).
     "login": frozenset(ROLES),
     "logout": frozenset(ROLES),

@@ -30,6 +30,7 @@ from privacy.role_matrix import (
 )
 from privacy.tests.factories import ConsentRecordFactory, SecurityEventFactory, UserFactory
 from shop.models import (
+    CatalogSource,
     PaymentEvent,
     Refund,
     ReviewInvitation,
@@ -92,6 +93,8 @@ def world_build():
         "shop.module": line.module,
         "shop.system": system,
         "shop.manufacturer": system.manufacturer,
+        "shop.catalogsource": CatalogSource.objects.first()
+        or CatalogSource.objects.create(is_demo=True),
         "shop.systemmoduleoverride": SystemModuleOverride.objects.create(
             system=system, module=line.module, kind="pin"
         ),
