@@ -4,7 +4,8 @@ background task so a slow mail server never holds up a page."""
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from privacy.tasks import email_deliver
+from privacy import policy
+from privacy.tasks import EMAIL_CATEGORIES, email_deliver
 
 
 def email_render(*, template: str, context: dict, language: str) -> dict:
@@ -21,8 +22,27 @@ def email_render(*, template: str, context: dict, language: str) -> dict:
 
 
 def email_send(
-    *, to: str, template: str, context: dict, language: str, headers: dict | None = None
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    headers: dict | None = None,
+    user=None,
+    purpose: str | None = None,
 ) -> None:
-    """Queue an e-mail to one recipient, written in `language`."""
+    """Queue an e-mail to one recipient, written in `language`. ``user``: the customer
+    it is for, if any, and ``purpose``, why we write to them (a key of
+    ``privacy.policy.PURPOSES`` that covers contact data): once the e-mail provider has
+    accepted the message, the disclosure ledger records that it received their address
+    and the message, for that purpose."""
+    disclose = None
+    if getattr(user, "pk", None):
+        declared = policy.PURPOSES.get(purpose or "")
+        if declared is None or not set(EMAIL_CATEGORIES) <= set(declared.categories):
+            raise ValueError(
+                f"An e-mail to a customer needs a purpose for contact data: {purpose!r}"
+            )
+        disclose = {"user": user.pk, "purpose": purpose}
     rendered = email_render(template=template, context=context, language=language)
-    email_deliver.enqueue(to=[to], headers=headers or {}, **rendered)
+    email_deliver.enqueue(to=[to], headers=headers or {}, disclose=disclose, **rendered)

@@ -6,6 +6,7 @@ from django_tasks_db.models import DBTaskResult
 
 from privacy import registry, retention
 from privacy.accounts.services import ip_network_part
+from privacy.disclosures import disclosure_labels
 from privacy.models import (
     ConsentRecord,
     Disclosure,
@@ -108,10 +109,16 @@ registry.declare(
 
 
 def _disclosure_export(row):
+    labels = disclosure_labels(row)  # in the customer's language, beside the keys
     return {
         "processor": row.processor,
+        "processor_name": labels["processor"],
         "purpose": row.purpose,
+        "purpose_name": labels["purpose"],
+        "categories": row.categories,
+        "categories_names": labels["categories"],
         "fields": row.fields,
+        "fields_names": labels["fields"],
         "reference": row.reference,
         "when": row.created_at.isoformat(),
     }
@@ -121,7 +128,7 @@ registry.declare(
     Disclosure,
     categories=["contact", "identity"],
     purpose="account",
-    fields=["processor", "purpose", "fields", "reference", "created_at"],
+    fields=["processor", "purpose", "categories", "fields", "reference", "created_at"],
     retention="consent-ledger",
     owner="user",
     export=_disclosure_export,

@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
+from privacy.tasks import email_disclosure_record
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Stores the language a customer signed up in, and writes e-mails in theirs."""
@@ -14,3 +16,6 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+        if getattr(user, "pk", None) and user.email == email:
+            # Sent (a failure raised above): the e-mail provider received the address.
+            email_disclosure_record(user_id=user.pk, purpose="account")

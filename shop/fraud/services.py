@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from privacy.consent.purposes import uses_personal_data
 from shop.fraud.rules import RULES, FraudRule
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from shop.orders.services import order_lock, order_stock_release, order_transition
@@ -35,6 +36,7 @@ def _failed_payments_network(*, order: Order, payment: Payment, params: dict, no
     return found >= params["at_least"]
 
 
+@uses_personal_data("fraud-prevention", categories=["contact", "financial"])
 def _countries_differ(*, order: Order, payment: Payment, params: dict, now) -> bool:
     return bool(payment.card_country) and payment.card_country.upper() != (
         order.delivery_country.upper()
@@ -65,6 +67,7 @@ def fraud_rules_tripped(
     ]
 
 
+@uses_personal_data("fraud-prevention", categories=["financial", "transaction", "technical"])
 @transaction.atomic
 def order_fraud_check(*, order: Order, payment: Payment) -> list[str]:
     """Run every rule on a paid order; hold it for review when any trips, recording

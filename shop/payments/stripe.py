@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from privacy.disclosures import disclosure_record
 from shop.models import Order, Payment, PaymentStatus
 from shop.payments.base import GatewayError, PaymentGateway, PaymentStart, WebhookResult
 from shop.payments.services import (
@@ -69,6 +70,19 @@ def _checks(intent) -> dict:
     return {key: str(value) for key, value in found.items() if value}
 
 
+def _intent_disclosure_record(*, order: Order) -> None:
+    """Stripe accepted the PaymentIntent: it holds the order number and the amount."""
+    if order.user_id:
+        disclosure_record(
+            user=order.user,
+            processor="payment",
+            purpose="orders",
+            categories=("transaction",),
+            fields=("order number", "amount"),
+            reference=order.number,
+        )
+
+
 class StripeGateway(PaymentGateway):
     name = "stripe"
 
@@ -92,6 +106,7 @@ class StripeGateway(PaymentGateway):
                     options={"idempotency_key": f"offtek-{order.number}-payment-intent"},
                 )
                 payment = payment_create(order=order, gateway=self.name, reference=intent["id"])
+                _intent_disclosure_record(order=order)
         except stripe.StripeError as error:
             logger.warning("Stripe refused to start %s: %s", order.number, error)
             raise GatewayError(_("The card payment could not be started; try again.")) from error
