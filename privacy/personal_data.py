@@ -128,7 +128,7 @@ registry.declare(
     Disclosure,
     categories=["contact", "identity"],
     purpose="account",
-    fields=["processor", "purpose", "categories", "fields", "reference", "created_at"],
+    fields=["processor", "purpose", "fields", "reference", "created_at"],
     retention="consent-ledger",
     owner="user",
     export=_disclosure_export,
