@@ -65,7 +65,11 @@ def empty_cache(settings):
     from django.core.cache import caches
 
     settings.CACHES = {
-        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        alias: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": alias,
+            "KEY_FUNCTION": settings.CACHE_KEY_FUNCTION,
+        }
         for alias in ("default", "layout")
     }
     for alias in settings.CACHES:

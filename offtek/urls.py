@@ -3,13 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from privacy.accounts.views import language_set
-from shop.checkout.views import stripe_webhook
 from shop.fulfilment.views import courier_update
+from shop.payments.urls import webhook_urlpatterns
 
 urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     # Stripe calls this without a language prefix.
-    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    *webhook_urlpatterns,
     # Couriers' signed delivery updates, also without a language prefix.
     path("couriers/updates/", courier_update, name="courier-update"),
 ]

@@ -9,7 +9,7 @@ KEY_SETTINGS = {"SECRET_KEY", "CRYPTOGRAPHY_KEY", "CRYPTOGRAPHY_SALT"}
 
 def _rebind_on_key_change(sender, setting, **kwargs):
     if setting in KEY_SETTINGS:
-        from privacy.encryption import encrypted_fields_rebind
+        from privacy.canary import encrypted_fields_rebind
 
         encrypted_fields_rebind()
 
@@ -22,6 +22,7 @@ class PrivacyConfig(AppConfig):
         from privacy import checks  # noqa: F401  (registers the checks)
         from privacy.accounts import receivers  # noqa: F401  (registers the receivers)
         from privacy.accounts.roles import on_post_migrate
+        from privacy.canary import encrypted_fields_rebind, post_migrate_canary
         from privacy.middleware import remember_key_error
 
         # Every app's personal_data.py declares its models (see privacy.registry).
@@ -29,3 +30,6 @@ class PrivacyConfig(AppConfig):
         setting_changed.connect(_rebind_on_key_change, dispatch_uid="privacy-key-rebind")
         got_request_exception.connect(remember_key_error, dispatch_uid="privacy-key-error")
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="privacy-staff-roles")
+        post_migrate.connect(post_migrate_canary, sender=self, dispatch_uid="privacy-key-canary")
+        # Every encrypted field encrypts behind the key canary (privacy.canary).
+        encrypted_fields_rebind()

@@ -1,24 +1,22 @@
 """Every e-mail the shop sends: HTML + text, in the recipient's language, delivered by a
-background task so a slow mail server never holds up a page."""
+background task so a slow mail server never holds up a page.
 
-from django.template.loader import render_to_string
+The task queue keeps each task's arguments in clear (``django_tasks_db``'s
+``args_kwargs``), so an e-mail is not rendered when it is queued: ``email_send`` stores
+the recipient and the template's context in an encrypted ``OutgoingEmail`` row (rows of
+the database by reference: model and primary key), and the task carries that row's id.
+The message is written when the task runs, and the row is deleted once it is sent."""
+
+import json
+
 from django.utils import translation
 
 from privacy import policy
+from privacy.email_messages import email_render, pack
+from privacy.models import OutgoingEmail
 from privacy.tasks import EMAIL_CATEGORIES, email_deliver
 
-
-def email_render(*, template: str, context: dict, language: str) -> dict:
-    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html`.
-
-    Text templates wrap their body in `{% autoescape off %}`, as allauth's do."""
-    with translation.override(language):
-        context = {**context, "language": language}
-        return {
-            "subject": " ".join(render_to_string(f"{template}_subject.txt", context).split()),
-            "text": render_to_string(f"{template}.txt", context),
-            "html": render_to_string(f"{template}.html", context),
-        }
+__all__ = ["email_render", "email_send"]
 
 
 def email_send(
@@ -30,19 +28,30 @@ def email_send(
     headers: dict | None = None,
     user=None,
     purpose: str | None = None,
-) -> None:
-    """Queue an e-mail to one recipient, written in `language`. ``user``: the customer
-    it is for, if any, and ``purpose``, why we write to them (a key of
-    ``privacy.policy.PURPOSES`` that covers contact data): once the e-mail provider has
-    accepted the message, the disclosure ledger records that it received their address
-    and the message, for that purpose."""
-    disclose = None
+) -> OutgoingEmail:
+    """Queue an e-mail to one recipient, written in `language` when it is sent.
+    ``user``: the customer it is for, if any (it is erased with their account), and
+    ``purpose``, why we write to them (a key of ``privacy.policy.PURPOSES`` that covers
+    contact data): once the e-mail provider has accepted the message, the disclosure
+    ledger records that it received their address and the message, for that purpose."""
     if getattr(user, "pk", None):
         declared = policy.PURPOSES.get(purpose or "")
         if declared is None or not set(EMAIL_CATEGORIES) <= set(declared.categories):
             raise ValueError(
                 f"An e-mail to a customer needs a purpose for contact data: {purpose!r}"
             )
-        disclose = {"user": user.pk, "purpose": purpose}
-    rendered = email_render(template=template, context=context, language=language)
-    email_deliver.enqueue(to=[to], headers=headers or {}, disclose=disclose, **rendered)
+    else:
+        purpose = None
+    with translation.override(language):
+        payload = json.dumps(
+            {"context": pack(context), "headers": headers or {}, "purpose": purpose}
+        )
+    email = OutgoingEmail.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        to=to,
+        template=template,
+        language=language,
+        payload=payload,
+    )
+    email_deliver.enqueue(email_id=email.pk)
+    return email

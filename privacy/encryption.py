@@ -111,16 +111,6 @@ def encrypted_tables() -> list[EncryptedTable]:
     return tables
 
 
-def encrypted_fields_rebind() -> None:
-    """Point every encrypted field at the key material now in the settings (fields
-    read their keys once, when models are imported)."""
-    cipher = key_material_current().cipher()
-    for model in apps.get_models(include_auto_created=True):
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, EncryptedMixin) and not model_field.key:
-                model_field._fernet = cipher
-
-
 @dataclass
 class RotationReport:
     dry_run: bool
@@ -200,19 +190,32 @@ def keys_rotate(
     return report
 
 
-def undecryptable_tables() -> list[str]:
-    """Tables whose first stored encrypted value the current keys cannot open."""
+def undecryptable_tables(*, batch_size: int = 1000) -> list[str]:
+    """Columns holding a value the current keys cannot open, with how many: every row
+    of every encrypted column, read in batches in primary-key order (not a sample)."""
     cipher = key_material_current().cipher()
     quote = connection.ops.quote_name
     failing = []
     for table in encrypted_tables():
-        for column in table.columns:
+        pk, columns = quote(table.pk_column), [quote(c) for c in table.columns]
+        select = f"SELECT {pk}, {', '.join(columns)} FROM {quote(table.table)}"  # noqa: S608
+        bad = dict.fromkeys(table.columns, 0)
+        last_pk = None
+        while True:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT {quote(column)} FROM {quote(table.table)} "  # noqa: S608
-                    f"WHERE {quote(column)} IS NOT NULL LIMIT 1"
-                )
-                row = cursor.fetchone()
-            if row and opens(cipher, bytes(row[0])) is None:
-                failing.append(f"{table.table}.{column}")
+                if last_pk is None:
+                    cursor.execute(f"{select} ORDER BY {pk} LIMIT %s", [batch_size])
+                else:
+                    cursor.execute(
+                        f"{select} WHERE {pk} > %s ORDER BY {pk} LIMIT %s", [last_pk, batch_size]
+                    )
+                rows = cursor.fetchall()
+            if not rows:
+                break
+            last_pk = rows[-1][0]
+            for row in rows:
+                for column, value in zip(table.columns, row[1:], strict=True):
+                    if value is not None and opens(cipher, bytes(value)) is None:
+                        bad[column] += 1
+        failing += [f"{table.table}.{column} ({n} values)" for column, n in bad.items() if n]
     return failing

@@ -23,7 +23,9 @@ KEY_ERROR_MESSAGE = (
 def is_key_error(exception) -> bool:
     """An InvalidToken, or any error raised while django_cryptography decrypts (a bad
     signature, or noise from a wrong AES key that fails to unpickle)."""
-    if isinstance(exception, InvalidToken):
+    from privacy.canary import KeyCanaryMismatch
+
+    if isinstance(exception, InvalidToken | KeyCanaryMismatch):
         return True
     traceback = exception.__traceback__
     while traceback is not None:

@@ -424,6 +424,64 @@ class Newsletter(models.Model):
         return self.subject_en
 
 
+class OutgoingEmail(models.Model):
+    """An e-mail waiting to be sent. The task queue carries only this row's id; the
+    recipient and what the message is about are encrypted here, and the message is
+    written when the task runs. The row goes once the e-mail is sent; one never sent
+    goes with the "outgoing-email" retention rule."""
+
+    # The customer it is for, when it is one: their pending e-mails go with the account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to = encrypt(models.EmailField(_("recipient")))
+    template = models.CharField(_("template"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    # JSON: the template's context (rows by reference) and the e-mail's headers.
+    payload = encrypt(models.TextField(_("context")))
+    created_at = models.DateTimeField(_("queued"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("e-mail waiting to be sent")
+        verbose_name_plural = _("e-mails waiting to be sent")
+
+    def __str__(self):
+        return f"{self.template} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class KeyCanary(models.Model):
+    """A known value encrypted when the database was migrated (see privacy.canary):
+    keys that cannot read it are the wrong keys, and nothing is written under them."""
+
+    value = encrypt(models.CharField(max_length=40))
+
+    class Meta:
+        verbose_name = _("encryption key canary")
+        verbose_name_plural = _("encryption key canaries")
+
+    def __str__(self):
+        return f"key canary {self.pk}"
+
+
+class CacheEntry(models.Model):
+    """The database cache's table (``createcachetable``), for retention only: expired
+    rows stay until Django culls them, so retention deletes them (see
+    privacy.personal_data). Keys are keyed hashes (privacy.cache_keys)."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "offtek_cache"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
+
+    def __str__(self):
+        return self.cache_key
+
+
 class BreachStatus(models.TextChoices):
     OPEN = "open", _("Being assessed")
     REPORTED = "reported", _("Reported to the regulator")

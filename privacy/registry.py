@@ -219,6 +219,51 @@ def exempt(model, *, reason: str) -> None:
     _exemptions[model._meta.label_lower] = reason
 
 
+@dataclass(frozen=True)
+class ClearColumn:
+    """A column that holds personal data in plain text, and why it must."""
+
+    model: type
+    field: str
+    reason: object
+
+    @property
+    def tables(self) -> list[tuple[str, str]]:
+        """(table, column) of the live model and of its history copy, if any."""
+        column = self.model._meta.get_field(self.field).column
+        found = [(self.model._meta.db_table, column)]
+        history = history_model(self.model)
+        if history is not None:
+            found.append((history._meta.db_table, column))
+        return found
+
+
+_clear_columns: dict[tuple[str, str], ClearColumn] = {}
+
+
+def stored_in_clear(model, field: str, *, reason) -> ClearColumn:
+    """Declare that ``model.field`` (and its history copy) is stored unencrypted, with
+    the reason. The privacy page lists these, and the raw-database scan
+    (``privacy.scan``) accepts personal data in clear in these columns and nowhere else."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if field not in names:
+        raise ImproperlyConfigured(f"{model._meta.label_lower} has no column {field!r}.")
+    if not str(reason).strip():
+        raise ImproperlyConfigured(f"{model._meta.label_lower}.{field}: a reason is required.")
+    entry = ClearColumn(model, field, reason)
+    _clear_columns[(model._meta.label_lower, field)] = entry
+    return entry
+
+
+def clear_columns() -> list[ClearColumn]:
+    return list(_clear_columns.values())
+
+
+def clear_column_reasons() -> dict[tuple[str, str], object]:
+    """{(table, column): reason} for every column declared stored in clear."""
+    return {table: entry.reason for entry in _clear_columns.values() for table in entry.tables}
+
+
 def declarations() -> list[Declaration]:
     return list(_declarations.values())
 
@@ -252,6 +297,18 @@ class ClosureOption:
     retention: str
     label: object
     warning: object
+    # Rows of other declared models kept with the kept rows: (model, path from it to
+    # the option's model, field detached from the login or None), e.g. the warranty
+    # claims of a kept order: (WarrantyClaim, "line__order", "user").
+    keeps: tuple = ()
+    # The URL name of the page where a former customer reaches what they kept.
+    page: str = ""
+
+    def mark_for(self, user) -> dict:
+        """``mark`` with its callables applied to the customer (e.g. their address)."""
+        return {
+            name: value(user) if callable(value) else value for name, value in self.mark.items()
+        }
 
     def rows_for(self, user):
         declaration = declaration_for(self.model)
@@ -264,14 +321,30 @@ _closure_options: dict[str, ClosureOption] = {}
 
 
 def closure_option(
-    *, key: str, model, rows: dict, mark: dict, retention: str, label, warning
+    *,
+    key: str,
+    model,
+    rows: dict,
+    mark: dict,
+    retention: str,
+    label,
+    warning,
+    keeps=(),
+    page: str = "",
 ) -> ClosureOption:
     """Offer a choice at account closure (see ``ClosureOption``)."""
     if declaration_for(model) is None:
         raise ImproperlyConfigured(f"Declare {model._meta.label_lower} before its closure option.")
     if retention not in policy.RETENTION:
         raise ImproperlyConfigured(f"Closure option {key}: unknown retention rule {retention!r}")
-    option = ClosureOption(key, model, dict(rows), dict(mark), retention, label, warning)
+    for kept_model, _path, detach in keeps:
+        if declaration_for(kept_model) is None:
+            raise ImproperlyConfigured(f"Declare {kept_model._meta.label_lower} before keeping it.")
+        if detach and not kept_model._meta.get_field(detach).null:
+            raise ImproperlyConfigured(f"Closure option {key}: {detach!r} must be nullable.")
+    option = ClosureOption(
+        key, model, dict(rows), dict(mark), retention, label, warning, tuple(keeps), page
+    )
     _closure_options[key] = option
     return option
 

@@ -48,6 +48,8 @@ def _order_export(order):
         "delivered": order.delivered_at.isoformat() if order.delivered_at else None,
         "courier": order.courier,
         "tracking_number": order.tracking_number,
+        # A keyed hash of the network the order came from (fraud checks), not the address.
+        "client_ip_hash": order.client_ip_hash,
         "lines": [
             {
                 "part_number": line.part_number,
@@ -72,14 +74,21 @@ def _basket_export(basket):
 
 
 def _payment_export(payment):
-    # No card number is ever stored; the brand says which card was used, nothing more.
+    # Everything stored about the payment (no full card number is ever stored).
     return {
         "order": payment.order.number,
         "gateway": payment.gateway,
+        "gateway_reference": payment.reference,
         "amount_pence": payment.amount_pence,
         "currency": payment.currency,
         "status": payment.status,
         "card_brand": payment.card_brand,
+        "card_last4": payment.card_last4,
+        "card_country": payment.card_country,
+        "cvc_check": payment.cvc_check,
+        "postcode_check": payment.postcode_check,
+        "risk_level": payment.risk_level,
+        "failure_message": payment.failure_message,
         "when": payment.created_at.isoformat(),
     }
 
@@ -102,6 +111,7 @@ registry.declare(
         *ORDER_ADDRESS,
         "delivery_country",
         "number",
+        "warranty_email",
         "total_pence",
         "created_at",
         "courier",
@@ -123,6 +133,7 @@ registry.declare(
         **{name: "" for name in ORDER_ADDRESS},
         "tracking_number": "",
         "client_ip_hash": "",
+        "warranty_email": "",
     },
 )
 
@@ -231,8 +242,15 @@ registry.closure_option(
     key="lifetime-warranty",
     model=Order,
     rows={"lines__warranty_years__isnull": True},
-    mark={"warranty_kept": True},
+    # The address a former customer proves the purchase with and is written to.
+    mark={"warranty_kept": True, "warranty_email": lambda user: user.email},
     retention="lifetime-warranty",
+    # Claims are kept with the warranty they belong to (detached from the login).
+    keeps=[
+        (WarrantyClaim, "line__order", "user"),
+        (WarrantyClaimEvent, "claim__line__order", None),
+    ],
+    page="shop:kept-warranty",
     label=_("Keep my lifetime warranties"),
     warning=_(
         "If you do not keep them, we can no longer handle a warranty claim for these "

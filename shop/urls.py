@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("shop.catalog.urls")),
     path("", include("shop.basket.urls")),
     path("", include("shop.checkout.urls")),
+    path("", include("shop.payments.urls")),  # the simulator's pages
     path("", include("shop.orders.urls")),
     path("", include("shop.fulfilment.urls")),
     path("", include("shop.addresses.urls")),

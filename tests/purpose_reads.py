@@ -44,6 +44,10 @@ MODULES_ALLOWED = {
     "privacy/accounts/views.py": "the customer's own account pages",
     "privacy/accounts/adapters.py": "sign-up, sign-in and password e-mails (allauth)",
     "shop/checkout/forms.py": "checkout: the customer picks one of their own addresses",
+    "privacy/email_messages.py": "the e-mail queue: writes what email_send queued, for "
+    "the purpose named when it was queued",
+    "privacy/tasks.py": "the e-mail queue: sends what email_send queued, for the purpose "
+    "named when it was queued (and records it in the disclosure ledger)",
 }
 
 

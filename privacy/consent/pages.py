@@ -1,5 +1,7 @@
 """What the privacy and cookie pages show, read from the policy registry."""
 
+from django.urls import reverse
+
 from privacy import policy, registry
 
 
@@ -11,6 +13,22 @@ def _purposes():
             "categories": [policy.CATEGORIES[key] for key in purpose.categories],
             "processors": [policy.PROCESSORS[key] for key in purpose.processors],
         }
+
+
+def stored_in_clear() -> list[dict]:
+    """The columns the registry declares stored unencrypted, with their reason: the
+    page lists exactly these (the raw-database scan accepts nothing else in clear)."""
+    rows = []
+    for entry in registry.clear_columns():
+        meta = entry.model._meta
+        rows.append(
+            {
+                "what": meta.verbose_name_plural,
+                "field": meta.get_field(entry.field).verbose_name,
+                "reason": entry.reason,
+            }
+        )
+    return rows
 
 
 def policy_page() -> dict:
@@ -30,6 +48,12 @@ def policy_page() -> dict:
         "version": policy.version_current(),
         "versions": list(reversed(policy.VERSIONS)),
         "declared_models": len(registry.declarations()),
+        "stored_in_clear": stored_in_clear(),
+        "kept_pages": [
+            {"label": option.label, "url": reverse(option.page)}
+            for option in registry.closure_options()
+            if option.page
+        ],
     }
 
 

@@ -106,6 +106,10 @@ FIELD_CATEGORIES = {
     "policy_version": "user.privacy_preferences",
     "source": "user.privacy_preferences",
     "gpc_honoured_at": "user.privacy_preferences",
+    "warranty_email": "user.contact.email",
+    "to": "user.contact.email",
+    "template": "system.operations",
+    "payload": "user.content.private",
 }
 
 FIELD_OVERRIDES = {

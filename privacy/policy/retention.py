@@ -178,6 +178,15 @@ RETENTION = {
             categories=("contact", "identity", "correspondence"),
         ),
         RetentionRule(
+            "expired-cache",
+            _("Counters that limit repeated attempts (by a keyed fingerprint of your address)"),
+            _("their expiry"),
+            Outcome.DELETE,
+            "security-audit",
+            days=0,
+            categories=("technical",),
+        ),
+        RetentionRule(
             "outgoing-email",
             _("E-mails in our sending queue, sent or waiting"),
             _("sending"),

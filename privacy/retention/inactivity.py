@@ -84,10 +84,10 @@ def inactivity_notices_send(customers) -> int:
             partial(
                 email_send,
                 to=customer.email,
+                user=customer,
                 template="privacy/emails/inactivity_notice",
                 context={"customer": customer, "closes_on": closes_on, "sign_in_url": sign_in_url},
                 language=customer.language,
-                user=customer,
                 purpose="account",
             )
         )

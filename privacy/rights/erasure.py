@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from privacy import policy, registry
@@ -34,7 +34,7 @@ from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import ErasureReceipt, SecurityEventKind, User, erasure
-from privacy.rights.receipts import OPTION_ENDED, code_hash, receipt_lines
+from privacy.rights.receipts import OPTION_ENDED, code_hash
 
 ERASED_REPR = "[erased customer]"
 
@@ -116,74 +116,223 @@ def _sessions_delete(user) -> None:
     Session.objects.filter(pk__in=doomed).delete()
 
 
+@dataclass
+class _Collected:
+    """The rows of one declared model that belong to the customer, found before any
+    row is changed (an order detached first would hide its text messages)."""
+
+    declaration: registry.Declaration
+    ids: list
+    history_ids: list
+
+
+def _collect(user) -> list[_Collected]:
+    collected = []
+    for declaration in registry.declarations():
+        if declaration.model is User:
+            continue
+        model = declaration.model
+        ids = list(
+            model._default_manager.filter(declaration.owner_filter(user))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        history_ids = []
+        history = declaration.history_model
+        if history is not None:
+            pk_name = model._meta.pk.attname
+            by_row = models.Q(**{f"{pk_name}__in": ids}) if ids else models.Q(pk__in=[])
+            history_ids = list(
+                history.objects.filter(
+                    by_row | models.Q(**_history_owner_filter(declaration, user))
+                )
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+        collected.append(_Collected(declaration, ids, history_ids))
+    return collected
+
+
+def _rows(model, ids):
+    return model._default_manager.filter(pk__in=ids)
+
+
+def _hold(item: _Collected, closed: datetime.date) -> datetime.date | None:
+    """Detach held rows from the login, dated where the rows carry the date."""
+    declaration = item.declaration
+    until = None
+    if declaration.hold_field or not declaration.detach:
+        until = hold_until(retention=declaration.retention, closed=closed)
+    if declaration.detach:
+        change = {declaration.detach: None}
+        if declaration.hold_field:
+            change[declaration.hold_field] = until
+        if declaration.history_model is not None and item.history_ids:
+            declaration.history_model.objects.filter(pk__in=item.history_ids).update(**change)
+        _rows(declaration.model, item.ids).update(**change)
+    return until
+
+
+def _remaining(item: _Collected) -> tuple[int, int]:
+    """(live rows, history rows) of the collected ones still in the database."""
+    declaration = item.declaration
+    live = _rows(declaration.model, item.ids).count() if item.ids else 0
+    history = 0
+    if declaration.history_model is not None and item.history_ids:
+        history = declaration.history_model.objects.filter(pk__in=item.history_ids).count()
+    return live, history
+
+
+def _outcome(item: _Collected, *, until, held: bool) -> dict:
+    """One receipt line, from what is left in the database, not from what was meant."""
+    declaration = item.declaration
+    live, history = _remaining(item)
+    if held:
+        outcome = policy.Outcome.KEEP
+    elif live == 0 and history == 0:
+        outcome = policy.Outcome.DELETE
+    elif declaration.erase == registry.Erase.ANONYMISE and not _anonymised_left(item):
+        outcome = policy.Outcome.ANONYMISE
+    else:
+        raise ErasureIncomplete(
+            f"{declaration.label}: {live} rows and {history} history rows are left after "
+            "erasing them"
+        )
+    return {
+        "key": declaration.label,
+        "outcome": outcome,
+        "until": until.isoformat() if until else None,
+        "retention": declaration.retention if held else "",
+        "rows": len(item.ids),
+        "history_rows": len(item.history_ids),
+        "remaining": live + history,
+    }
+
+
+def _anonymised_left(item: _Collected) -> int:
+    """Collected rows whose anonymised fields still hold something else."""
+    declaration = item.declaration
+    left = 0
+    for row in _rows(declaration.model, item.ids).only("pk", *declaration.anonymise):
+        if any(getattr(row, n) != v for n, v in declaration.anonymise.items()):
+            left += 1
+    return left
+
+
+def _keep_followers(option, kept_ids, collected: list[_Collected]) -> list[dict]:
+    """Rows kept with the option's kept rows (a kept order's warranty claims): taken
+    out of what is erased, detached from the login, history included."""
+    lines = []
+    by_model = {item.declaration.model: item for item in collected}
+    for model, path, detach in option.keeps:
+        item = by_model.get(model)
+        if item is None or not item.ids:
+            continue
+        kept = set(
+            model._default_manager.filter(pk__in=item.ids, **{f"{path}__in": kept_ids})
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if not kept:
+            continue
+        item.ids = [pk for pk in item.ids if pk not in kept]
+        history = item.declaration.history_model
+        if history is not None:
+            pk_name = model._meta.pk.attname
+            kept_history = history.objects.filter(**{f"{pk_name}__in": kept})
+            item.history_ids = list(
+                history.objects.filter(pk__in=item.history_ids)
+                .exclude(pk__in=kept_history.values("pk"))
+                .values_list("pk", flat=True)
+            )
+            if detach:
+                kept_history.update(**{detach: None})
+        if detach:
+            model._default_manager.filter(pk__in=kept).update(**{detach: None})
+        lines.append(
+            {
+                "key": item.declaration.label,
+                "outcome": policy.Outcome.KEEP,
+                "until": None,
+                "retention": option.retention,
+                "rows": len(kept),
+            }
+        )
+    return lines
+
+
+class ErasureIncomplete(Exception):
+    """Rows meant to be erased are still there: the closure is rolled back rather than
+    give the customer a receipt that says otherwise."""
+
+
 @transaction.atomic
 def account_close(*, user: User, keep: frozenset = frozenset(), request=None) -> ClosureResult:
     """Close ``user``'s account and erase their data as the declarations say.
 
-    ``keep`` holds the keys of closure options the customer chose (e.g.
-    ``"lifetime-warranty"``). Raises ``AccountAlreadyClosed`` when the account is gone
-    or inactive; then nothing changes."""
+    Every row to erase is collected first (through the customer, their orders, claims,
+    messages and history), then held rows are detached and the others erased, then
+    what remains is counted: the receipt says what the database shows. ``keep`` holds
+    the keys of closure options the customer chose (e.g. ``"lifetime-warranty"``).
+    Raises ``AccountAlreadyClosed`` when the account is gone or inactive; then nothing
+    changes."""
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
         raise AccountAlreadyClosed
     email, language = locked.email, locked.language
     closed = timezone.localdate()
+    collected = _collect(locked)
     outcomes = []
 
+    kept_lines = []
     for option in registry.closure_options():
         rows = option.rows_for(locked)
         if not rows.exists():
             continue
         chosen = option.key in keep
         if chosen:
-            rows.update(**option.mark)
+            kept = list(rows.values_list("pk", flat=True))
+            rows.update(**option.mark_for(locked))
+            kept_lines += _keep_followers(option, kept, collected)
         outcomes.append(
             {
                 "key": f"option:{option.key}",
                 "outcome": policy.Outcome.KEEP if chosen else OPTION_ENDED,
                 "until": None,
                 "retention": option.retention,
+                "rows": rows.count(),
             }
         )
 
-    # Deleted rows get no last history row: their history goes below, by owner.
+    # Deleted rows get no last history row: their history goes below, by the ids found.
     with erasure(), deletions_unrecorded():
-        for declaration in registry.declarations():
-            if declaration.model is User:
+        dates = {}
+        for item in collected:  # held rows first: they keep their path to nothing
+            if item.declaration.closure == registry.Closure.HOLD:
+                dates[item.declaration.label] = _hold(item, closed)
+        for item in reversed(collected):  # dependants (declared after) before parents
+            declaration = item.declaration
+            if (
+                declaration.closure == registry.Closure.HOLD
+                or not item.ids
+                and not (item.history_ids)
+            ):
                 continue
-            rows = declaration.model._default_manager.filter(declaration.owner_filter(locked))
-            history = declaration.history_model
-            if declaration.closure == registry.Closure.HOLD:
-                # Dated where the rows (or the parent they follow) carry the date;
-                # others run from their own trigger (a privacy request: its closure).
-                until = None
-                if declaration.hold_field or not declaration.detach:
-                    until = hold_until(retention=declaration.retention, closed=closed)
-                if declaration.detach:
-                    change = {declaration.detach: None}
-                    if declaration.hold_field:
-                        change[declaration.hold_field] = until
-                    if history is not None:
-                        history.objects.filter(**_history_owner_filter(declaration, locked)).update(
-                            **change
-                        )
-                    rows.update(**change)
-                outcomes.append(
-                    {
-                        "key": declaration.label,
-                        "outcome": policy.Outcome.KEEP,
-                        "until": until.isoformat() if until else None,
-                        "retention": declaration.retention,
-                    }
-                )
-                continue
-            outcome = _erase_rows(declaration, rows)
+            if item.ids:
+                _erase_rows(declaration, _rows(declaration.model, item.ids))
             # After the rows (an anonymised row's save writes one more history row).
+            history = declaration.history_model
             if history is not None:
-                history.objects.filter(**_history_owner_filter(declaration, locked)).delete()
-            outcomes.append(
-                {"key": declaration.label, "outcome": outcome, "until": None, "retention": ""}
-            )
+                pk_name = declaration.model._meta.pk.attname
+                history.objects.filter(
+                    models.Q(pk__in=item.history_ids) | models.Q(**{f"{pk_name}__in": item.ids})
+                ).delete()
+        for item in collected:
+            held = item.declaration.closure == registry.Closure.HOLD
+            until = dates.get(item.declaration.label)
+            outcomes.append(_outcome(item, until=until, held=held))
+
+        outcomes.extend(kept_lines)
 
         for model in _historical_models():
             model.objects.filter(history_user_id=locked.pk).update(history_user=None)
@@ -191,12 +340,19 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
         _sessions_delete(locked)
         User.objects.filter(pk=locked.pk).delete()
         User.history.model.objects.filter(id=locked.pk).delete()
+        left = User.objects.filter(pk=locked.pk).count() + (
+            User.history.model.objects.filter(id=locked.pk).count()
+        )
+        if left:
+            raise ErasureIncomplete(f"privacy.user: {left} rows left")
         outcomes.append(
             {
                 "key": "privacy.user",
                 "outcome": policy.Outcome.DELETE,
                 "until": None,
                 "retention": "",
+                "rows": 1,
+                "remaining": 0,
             }
         )
     outcomes.extend(EXTRA_OUTCOMES)
@@ -207,12 +363,11 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
     )
     # The log keeps that an account was closed, with no link to a person.
     security_event_record(kind=SecurityEventKind.ACCOUNT_CLOSED, detail=f"receipt {receipt.pk}")
-    lines = receipt_lines(receipt=receipt)
     transaction.on_commit(
         lambda: email_send(
             to=email,
             template="privacy/emails/erasure_receipt",
-            context={"receipt": receipt, "code": code, "lines": lines},
+            context={"receipt": receipt, "code": code},
             language=language,
         )
     )

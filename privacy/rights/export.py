@@ -14,7 +14,8 @@ new app's data appears in it as soon as it is declared. Its JSON structure::
           "categories": ["contact", "identity"],
           "purpose": "account",
           "retention": "account",
-          "rows": [{...}, ...]               # one object per row, by Declaration.export_row
+          "rows": [{...}, ...],              # one object per row, by Declaration.export_row
+          "history": [{...}, ...]            # earlier versions of those rows, if kept
         },
         ...
       ]
@@ -42,6 +43,28 @@ class ExportRefused(Exception):
     """The account is being closed (or is closed): there is nothing to export."""
 
 
+def history_rows(declaration, user) -> list[dict]:
+    """The customer's rows in the declared model's change history (one query): each
+    earlier version of a row, with when and how it changed."""
+    history = declaration.history_model
+    if history is None:
+        return []
+    names = {f.name for f in history._meta.concrete_fields}
+    fields = [name for name in declaration.fields if name in names]
+    owner = {"id": user.pk} if declaration.owner == "self" else {declaration.owner: user.pk}
+    pk_name = declaration.model._meta.pk.attname
+    rows = history.objects.filter(**owner).order_by(pk_name, "history_date")
+    return [
+        {
+            "record": getattr(row, pk_name),
+            "changed": row.history_date.isoformat(),
+            "change": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+            **registry.export_fields(row, fields),
+        }
+        for row in rows
+    ]
+
+
 def export_sections(*, user: User) -> list[dict]:
     sections = []
     for declaration in registry.declarations():
@@ -54,6 +77,7 @@ def export_sections(*, user: User) -> list[dict]:
                 "purpose": declaration.purpose,
                 "retention": declaration.retention,
                 "rows": rows,
+                "history": history_rows(declaration, user),
             }
         )
     return sections

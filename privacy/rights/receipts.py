@@ -30,6 +30,8 @@ class ReceiptLine:
     outcome: object
     until: datetime.date | None
     reason: object
+    # How many records the database showed after the erasure (None on older receipts).
+    records: int | None = None
 
 
 def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
@@ -61,5 +63,9 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
                 "period": rule.period_label,
                 "trigger": rule.trigger,
             }
-        lines.append(ReceiptLine(title=title, outcome=outcome, until=until, reason=reason))
+        lines.append(
+            ReceiptLine(
+                title=title, outcome=outcome, until=until, reason=reason, records=item.get("rows")
+            )
+        )
     return lines

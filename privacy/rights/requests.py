@@ -107,10 +107,10 @@ def _acknowledge(privacy_request: PrivacyRequest) -> None:
     transaction.on_commit(
         lambda: email_send(
             to=privacy_request.email,
+            user=privacy_request.user,
             template="privacy/emails/request_received",
             context={"privacy_request": privacy_request},
             language=privacy_request.language,
-            user=privacy_request.user,
             purpose="customer-care",
         )
     )

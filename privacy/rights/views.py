@@ -82,7 +82,11 @@ def account_closed(request):
     if receipt is None:
         return redirect("shop:home")
     lines = receipts.receipt_lines(receipt=receipt)
-    context = {"receipt": receipt, "code": stored["code"], "lines": lines}
+    # Shown once: the code leaves the session (stored in clear) as soon as it is shown.
+    code = stored.get("code", "")
+    if code:
+        request.session[RECEIPT_SESSION_KEY] = {"id": receipt.pk}
+    context = {"receipt": receipt, "code": code, "lines": lines}
     return render(request, "privacy/account_closed.html", context)
 
 

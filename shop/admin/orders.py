@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from shop.fraud.services import ReviewError, order_review_refund, order_review_release
 from shop.fulfilment.dispatch import (
     DispatchError,
     courier_choices,
@@ -16,6 +16,7 @@ from shop.fulfilment.dispatch import (
     order_dispatch,
     order_dispatch_refusal,
 )
+from shop.fulfilment.warranty.kept import kept_warranty_delete
 from shop.models import (
     Order,
     OrderEvent,
@@ -25,10 +26,20 @@ from shop.models import (
     PaymentEvent,
     PaymentStatus,
     Refund,
+    RefundStatus,
 )
 from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import GatewayError
-from shop.payments.services import RefundError, payment_refund
+from shop.payments.refunds import RefundError, payment_refund
+from shop.payments.review import ReviewError, order_review_refund, order_review_release
+
+REFUND_SENT = {
+    RefundStatus.SUCCEEDED: _("Refund made."),
+    RefundStatus.PENDING: _(
+        "Refund requested: it is pending at the payment provider and counts once it succeeds."
+    ),
+    RefundStatus.FAILED: _("The payment provider says this refund failed."),
+}
 
 
 class OrderLineInline(admin.TabularInline):
@@ -49,6 +60,17 @@ class PaymentInline(admin.TabularInline):
     fields = ["gateway", "reference", "status", "amount_pence", "card_brand", "card_last4"]
     readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["reference", "amount_pence", "status", "failure_reason", "reason", "created_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -144,6 +166,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         "deliver_action",
         "hold_action",
         "review_action",
+        "kept_warranty_delete_action",
     ]
 
     def has_add_permission(self, request):
@@ -151,6 +174,24 @@ class OrderAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        failed = Refund.objects.filter(payment__order_id=object_id, status=RefundStatus.FAILED)
+        for refund in failed.only("reference", "amount_pence", "failure_reason"):
+            self.message_user(
+                request,
+                _(
+                    "Refund %(reference)s of %(amount)s pence failed (%(why)s): "
+                    "the money was not given back."
+                )
+                % {
+                    "reference": refund.reference,
+                    "amount": refund.amount_pence,
+                    "why": refund.failure_reason or _("no reason given"),
+                },
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [
@@ -297,6 +338,21 @@ class OrderAdmin(SimpleHistoryAdmin):
         }
         return render(request, "shop/admin/order_review.html", context)
 
+    @admin.action(description=_("Delete the kept lifetime warranty (customer's request)"))
+    def kept_warranty_delete_action(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        deleted = 0
+        for order in queryset.filter(warranty_kept=True, user__isnull=True):
+            deleted += kept_warranty_delete(order=order, actor=request.user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d kept warranty deleted.", "%(count)d kept warranties deleted.", deleted
+            )
+            % {"count": deleted},
+        )
+
     @admin.action(description=_("Hold for review"))
     def hold_action(self, request, queryset):
         self._transition_all(request, queryset, OrderStatus.HELD_FOR_REVIEW)
@@ -310,7 +366,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid() and payment is not None:
             amount = form.cleaned_data["amount_pence"] or order.refundable_pence
             try:
-                payment_refund(
+                refund = payment_refund(
                     payment=payment,
                     amount_pence=amount,
                     reason=form.cleaned_data["reason"],
@@ -319,7 +375,7 @@ class OrderAdmin(SimpleHistoryAdmin):
             except (RefundError, GatewayError) as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, _("Refund sent."), messages.SUCCESS)
+                self.message_user(request, REFUND_SENT[refund.status], messages.SUCCESS)
                 return redirect(reverse("admin:shop_order_change", args=[order.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -338,6 +394,7 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["gateway", "status"]
     search_fields = ["reference", "order__number"]
     readonly_fields = [f.name for f in Payment._meta.concrete_fields]
+    inlines = [RefundInline]
 
     def has_add_permission(self, request):
         return False
@@ -359,7 +416,17 @@ class PaymentEventAdmin(admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ["payment", "amount_pence", "reference", "reason", "created_by", "created_at"]
+    list_display = [
+        "payment",
+        "amount_pence",
+        "status",
+        "reference",
+        "reason",
+        "failure_reason",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status"]
     readonly_fields = [f.name for f in Refund._meta.concrete_fields]
 
     def has_add_permission(self, request):

@@ -8,14 +8,4 @@ urlpatterns = [
     path("checkout/<str:number>/return/", views.checkout_return, name="checkout-return"),
     path("checkout/<str:number>/done/", views.checkout_done, name="checkout-done"),
     path("checkout/<str:number>/rebasket/", views.checkout_rebasket, name="checkout-rebasket"),
-    path(
-        "checkout/<str:number>/simulator/<int:payment_id>/",
-        views.simulator_card,
-        name="simulator-card",
-    ),
-    path(
-        "checkout/<str:number>/simulator/<int:payment_id>/3ds/",
-        views.simulator_challenge,
-        name="simulator-challenge",
-    ),
 ]

@@ -1,15 +1,8 @@
-from functools import wraps
-
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from privacy.accounts.services import request_client
@@ -18,30 +11,13 @@ from shop.basket.services import basket_get, basket_get_or_create, basket_refill
 from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.forms import CheckoutForm
 from shop.checkout.services import CheckoutError, order_place
-from shop.models import Order, OrderStatus, Payment, PaymentStatus
-from shop.orders.selectors import orders_for
+from shop.models import OrderStatus, PaymentStatus
+from shop.orders.access import own_order, verified_customer_required
 from shop.payments.base import GatewayError
-from shop.payments.forms import SimulatorCardForm
-from shop.payments.registry import gateway_get
+from shop.payments.services import payment_return, payment_start
 
-
-def verified_customer_required(view):
-    """Signed in, with a verified e-mail address: the policy's promise that order
-    data is reachable only after e-mail + password."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
-            messages.warning(request, _("Please verify your e-mail address before checking out."))
-            return redirect("account_email")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _own_order(request, number: str) -> Order:
-    return get_object_or_404(orders_for(user=request.user), number=number)
+# The outcomes Stripe.js reports on the return URL (?redirect_status=...).
+REDIRECT_STATUSES = ("succeeded", "processing", "requires_payment_method")
 
 
 @verified_customer_required
@@ -75,15 +51,16 @@ def checkout(request):
 
 @verified_customer_required
 def checkout_pay(request, number: str):
-    order = _own_order(request, number)
+    order = own_order(request, number)
     if order.status != OrderStatus.PENDING_PAYMENT:
         return redirect("shop:checkout-done", number=order.number)
-    gateway = gateway_get()
+    if order.payments.filter(status=PaymentStatus.PROCESSING).exists():
+        return redirect("shop:checkout-done", number=order.number)
     return_url = request.build_absolute_uri(
         reverse("shop:checkout-return", kwargs={"number": order.number})
     )
     try:
-        start = gateway.payment_start(order=order, return_url=return_url)
+        start = payment_start(order=order, return_url=return_url)
     except GatewayError as error:
         messages.error(request, str(error))
         return redirect("shop:order-detail", number=order.number)
@@ -96,6 +73,7 @@ def checkout_pay(request, number: str):
             "order": order,
             "client_secret": start.client_secret,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "stripe_js_url": settings.STRIPE_JS_URL,
             "return_url": return_url,
         },
     )
@@ -105,25 +83,35 @@ def checkout_pay(request, number: str):
 def checkout_return(request, number: str):
     """The customer is back from the card form. Only a server-side check changes
     anything; the query string is never trusted."""
-    order = _own_order(request, number)
+    order = own_order(request, number)
     payment = order.payments.filter(gateway=settings.PAYMENT_GATEWAY).first()
     if payment is not None:
-        gateway_get(payment.gateway).payment_return(payment=payment)
-    return redirect("shop:checkout-done", number=order.number)
+        payment_return(payment=payment)
+    done = reverse("shop:checkout-done", kwargs={"number": order.number})
+    said = request.GET.get("redirect_status", "")
+    # What Stripe.js said in the browser is passed on only as a hint for the page
+    # while the server has not heard the outcome; it changes nothing.
+    return redirect(f"{done}?redirect_status={said}" if said in REDIRECT_STATUSES else done)
 
 
 @verified_customer_required
 def checkout_done(request, number: str):
-    order = _own_order(request, number)
+    order = own_order(request, number)
     payment = order.payments.first()
-    return render(request, "shop/checkout_done.html", {"order": order, "payment": payment})
+    said = request.GET.get("redirect_status", "")
+    context = {
+        "order": order,
+        "payment": payment,
+        "redirect_status": said if said in REDIRECT_STATUSES else "",
+    }
+    return render(request, "shop/checkout_done.html", context)
 
 
 @require_POST
 @verified_customer_required
 def checkout_rebasket(request, number: str):
     """After a failed payment: the cancelled order's modules back into the basket."""
-    order = _own_order(request, number)
+    order = own_order(request, number)
     if order.status == OrderStatus.CANCELLED:
         basket = basket_get_or_create(user=request.user, session=request.session)
         if basket_refill_from_order(basket=basket, order=order):
@@ -131,55 +119,3 @@ def checkout_rebasket(request, number: str):
         else:
             messages.error(request, _("These modules are no longer in stock."))
     return redirect("shop:basket-detail")
-
-
-def _simulator_payment(request, number: str, payment_id: int) -> Payment:
-    if settings.PAYMENT_GATEWAY != "simulator":
-        raise Http404
-    order = _own_order(request, number)
-    return get_object_or_404(
-        order.payments.select_related("order"), pk=payment_id, gateway="simulator"
-    )
-
-
-@sensitive_post_parameters("number", "cvc", "expiry")
-@verified_customer_required
-def simulator_card(request, number: str, payment_id: int):
-    payment = _simulator_payment(request, number, payment_id)
-    awaiting = payment.order.status == OrderStatus.PENDING_PAYMENT
-    if awaiting and payment.status == PaymentStatus.REQUIRES_ACTION:
-        # The form came twice (a double click): the first one asked for 3-D Secure.
-        return redirect("shop:simulator-challenge", number=number, payment_id=payment.pk)
-    if payment.status != PaymentStatus.CREATED or not awaiting:
-        return redirect("shop:checkout-done", number=number)
-    form = SimulatorCardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        payment = gateway_get("simulator").card_submit(
-            payment=payment, number=form.cleaned_data["number"]
-        )
-        if payment.status == PaymentStatus.REQUIRES_ACTION:
-            return redirect("shop:simulator-challenge", number=number, payment_id=payment.pk)
-        return redirect("shop:checkout-done", number=number)
-    return render(request, "shop/simulator_card.html", {"form": form, "payment": payment})
-
-
-@verified_customer_required
-def simulator_challenge(request, number: str, payment_id: int):
-    payment = _simulator_payment(request, number, payment_id)
-    if payment.status != PaymentStatus.REQUIRES_ACTION:
-        return redirect("shop:checkout-done", number=number)
-    if request.method == "POST":
-        gateway_get("simulator").challenge_complete(
-            payment=payment, approved=request.POST.get("decision") == "approve"
-        )
-        return redirect("shop:checkout-done", number=number)
-    return render(request, "shop/simulator_challenge.html", {"payment": payment})
-
-
-@csrf_exempt
-@require_POST
-def stripe_webhook(request):
-    result = gateway_get("stripe").webhook_handle(
-        body=request.body, signature=request.headers.get("Stripe-Signature", "")
-    )
-    return HttpResponse(result.message, status=result.status, content_type="text/plain")

@@ -58,5 +58,3 @@ RULES: list[FraudRule] = [
         {"limit": 10},
     ),
 ]
-
-RULES_BY_CODE = {rule.code: rule for rule in RULES}

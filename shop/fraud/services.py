@@ -1,15 +1,15 @@
-"""Fraud checks on a newly paid order, and the staff decisions on held orders."""
+"""Fraud checks on a newly paid order. Fraud judges and returns a verdict; it changes
+nothing (see `shop.payments.services` for the hold, `shop.payments.review` for the
+staff decisions on held orders)."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from privacy.consent.purposes import uses_personal_data
 from shop.fraud.rules import RULES, FraudRule
-from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
-from shop.orders.services import order_lock, order_stock_release, order_transition
+from shop.models import Order, Payment, PaymentStatus
 
 
 def _payment_field_in(*, order: Order, payment: Payment, params: dict, now) -> bool:
@@ -67,56 +67,20 @@ def fraud_rules_tripped(
     ]
 
 
+@dataclass(frozen=True)
+class FraudVerdict:
+    """The rules' judgement on a paid order: the codes of the rules it tripped."""
+
+    tripped: tuple[str, ...]
+
+    @property
+    def hold(self) -> bool:
+        return bool(self.tripped)
+
+
 @uses_personal_data("fraud-prevention", categories=["financial", "transaction", "technical"])
-@transaction.atomic
-def order_fraud_check(*, order: Order, payment: Payment) -> list[str]:
-    """Run every rule on a paid order; hold it for review when any trips, recording
-    which. Returns the codes of the rules tripped."""
-    tripped = [rule.code for rule in fraud_rules_tripped(order=order, payment=payment)]
-    if tripped and order_lock(order=order).status == OrderStatus.PAID:
-        reason = "fraud rules: " + ", ".join(tripped)
-        OrderEvent.objects.create(order=order, kind="fraud_hold", reason=reason[:200])
-        order_transition(order=order, to=OrderStatus.HELD_FOR_REVIEW, reason=reason)
-    return tripped
-
-
-class ReviewError(Exception):
-    """A staff decision on a held order that cannot be applied; the text says why."""
-
-
-@transaction.atomic
-def order_review_release(*, order: Order, reason: str, by) -> bool:
-    """Staff checked a held order and let it go on to dispatch."""
-    if not reason.strip():
-        raise ReviewError(_("A reason is required."))
-    locked = order_lock(order=order)
-    if locked.status != OrderStatus.HELD_FOR_REVIEW:
-        raise ReviewError(_("%(number)s is not held for review.") % {"number": locked.number})
-    OrderEvent.objects.create(order=locked, kind="review_released", reason=reason[:200])
-    changed = order_transition(order=locked, to=OrderStatus.PAID, reason=f"staff #{by.pk}")
-    order.refresh_from_db()
-    return changed
-
-
-def order_review_refund(*, order: Order, reason: str, by) -> bool:
-    """Staff judged a held order fraudulent: refund it in full, which cancels it."""
-    from shop.payments.services import payment_refund
-
-    if not reason.strip():
-        raise ReviewError(_("A reason is required."))
-    order.refresh_from_db()
-    if order.status != OrderStatus.HELD_FOR_REVIEW:
-        raise ReviewError(_("%(number)s is not held for review.") % {"number": order.number})
-    payment = order.payments.filter(status=PaymentStatus.SUCCEEDED).first()
-    if payment is None:
-        raise ReviewError(
-            _("%(number)s has no successful payment to refund.") % {"number": order.number}
-        )
-    OrderEvent.objects.create(order=order, kind="review_refused", reason=reason[:200])
-    payment_refund(
-        payment=payment, amount_pence=order.refundable_pence, reason=f"review: {reason}", by=by
-    )
-    # The modules never left the warehouse: they go back to stock.
-    order_stock_release(order=order)
-    order.refresh_from_db()
-    return order.status == OrderStatus.REFUNDED
+def fraud_verdict(*, order: Order, payment: Payment, now=None) -> FraudVerdict:
+    """Judge a newly paid order and the payment that paid it. Fraud only judges: the
+    payment services hold the order, and staff decide in the review queue."""
+    rules = fraud_rules_tripped(order=order, payment=payment, now=now)
+    return FraudVerdict(tripped=tuple(rule.code for rule in rules))

@@ -54,6 +54,7 @@ def courier_choices() -> list[tuple[str, str]]:
     return [(c.code, c.label) for c in COURIERS.values()]
 
 
+@uses_personal_data("orders", categories=["transaction"])
 def tracking_url(order: Order) -> str:
     courier = COURIERS.get(order.courier)
     return courier.tracking_url.format(tracking=order.tracking_number) if courier else ""
@@ -125,10 +126,10 @@ def order_dispatched_notify(*, order: Order) -> None:
     if order.user_id:
         email_send(
             to=order.user.email,
+            user=order.user,
             template="shop/emails/order_dispatched",
             context=context,
             language=language,
-            user=order.user,
             purpose="orders",
         )
     sms_queue(
@@ -154,6 +155,7 @@ class CourierUpdateRefused(Exception):
     """The update is forged, malformed or does not match an order we dispatched."""
 
 
+@uses_personal_data("orders", categories=["transaction"])
 @transaction.atomic
 def courier_update_apply(*, body: bytes, signature: str, payload: dict) -> Order:
     """Apply a courier's signed delivery update: `{"order": number, "tracking_number":

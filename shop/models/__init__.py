@@ -29,7 +29,7 @@ from shop.models.orders import (
     OrderStatus,
     SalesStatistics,
 )
-from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund
+from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 
 __all__ = [
     "ClaimReason",
@@ -51,6 +51,7 @@ __all__ = [
     "PaymentEvent",
     "PaymentStatus",
     "Refund",
+    "RefundStatus",
     "SalesStatistics",
     "FormFactor",
     "Generation",

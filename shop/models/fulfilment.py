@@ -68,8 +68,13 @@ class WarrantyClaim(models.Model):
 
     number = models.CharField(_("claim number"), max_length=24, unique=True)
     line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="warranty_claims")
+    # None once the customer closed their account and kept the warranty.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="warranty_claims"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="warranty_claims",
     )
     reason = models.CharField(_("reason"), max_length=20, choices=ClaimReason.choices)
     symptoms = encrypt(models.TextField(_("what happens"), max_length=2000))

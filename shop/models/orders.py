@@ -74,6 +74,9 @@ class Order(models.Model):
         default=False,
         help_text=_("The customer closed their account but chose to keep a lifetime warranty."),
     )
+    # Where a former customer who kept a lifetime warranty is written to, and how they
+    # prove the purchase is theirs (with the order number). Encrypted.
+    warranty_email = encrypt(models.EmailField(_("e-mail address for the warranty"), blank=True))
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -106,9 +109,8 @@ class Order(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     courier = models.CharField(_("courier"), max_length=20, blank=True)
-    tracking_number = models.CharField(
-        _("tracking number"), max_length=40, blank=True, db_index=True
-    )
+    # Encrypted: it leads to the delivery address on the courier's site.
+    tracking_number = encrypt(models.CharField(_("tracking number"), max_length=40, blank=True))
     client_ip_hash = models.CharField(
         _("customer network (keyed hash)"),
         max_length=64,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_cryptography.fields import encrypt
 
 from shop.models.orders import Order
 
@@ -10,14 +11,16 @@ from shop.models.orders import Order
 class PaymentStatus(models.TextChoices):
     CREATED = "created", _("Created")
     REQUIRES_ACTION = "requires_action", _("Awaiting 3-D Secure")
+    PROCESSING = "processing", _("Processing")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Payment(models.Model):
-    """One attempt to pay for an order through a gateway. Holds no card number:
-    at most the brand and the last four digits."""
+    """One attempt to pay for an order through a gateway. Holds no card number: at
+    most the brand, the last four digits, the card's country, the issuer's checks and
+    the provider's risk level, all encrypted at rest. The status is changed only by
+    `shop.payments.services.payment_transition`."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     gateway = models.CharField(_("gateway"), max_length=20)
@@ -30,13 +33,13 @@ class Payment(models.Model):
     scenario = models.CharField(
         _("simulator scenario"), max_length=32, blank=True, help_text=_("Simulator only.")
     )
-    card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
-    card_last4 = models.CharField(_("card last four digits"), max_length=4, blank=True)
+    card_brand = encrypt(models.CharField(_("card brand"), max_length=20, blank=True))
+    card_last4 = encrypt(models.CharField(_("card last four digits"), max_length=4, blank=True))
     failure_message = models.CharField(_("failure message"), max_length=200, blank=True)
-    card_country = models.CharField(_("card country"), max_length=2, blank=True)
-    cvc_check = models.CharField(_("CVC check"), max_length=16, blank=True)
-    postcode_check = models.CharField(_("postcode check"), max_length=16, blank=True)
-    risk_level = models.CharField(_("risk level"), max_length=16, blank=True)
+    card_country = encrypt(models.CharField(_("card country"), max_length=2, blank=True))
+    cvc_check = encrypt(models.CharField(_("CVC check"), max_length=16, blank=True))
+    postcode_check = encrypt(models.CharField(_("postcode check"), max_length=16, blank=True))
+    risk_level = encrypt(models.CharField(_("risk level"), max_length=16, blank=True))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,12 +84,29 @@ class PaymentEvent(models.Model):
         return f"{self.kind} {self.event_id}"
 
 
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
 class Refund(models.Model):
-    """Money given back through the gateway, in full or in part."""
+    """Money given back through the gateway, in full or in part. Only a succeeded
+    refund counts towards the order's refunded total; card refunds can stay pending
+    for a while and can fail."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_pence = models.PositiveIntegerField(_("amount in pence"))
     reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.SUCCEEDED
+    )
+    failure_reason = models.CharField(_("failure reason"), max_length=100, blank=True)
+    counts_towards_order = models.BooleanField(
+        _("counts towards the order"),
+        default=True,
+        help_text=_("False for money given back on a payment that never paid the order."),
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -96,6 +116,7 @@ class Refund(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("refund")

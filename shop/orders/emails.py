@@ -36,6 +36,9 @@ def _send(*, order: Order, template: str, extra: dict | None = None) -> None:
 
 
 def order_paid_email_send(*, order: Order) -> None:
+    """Payment received: the order is confirmed, or (held for review) being checked;
+    the e-mail says which, so it never calls confirmed an order that is not."""
+    order.refresh_from_db(fields=["status"])
     _send(order=order, template="order_paid")
 
 

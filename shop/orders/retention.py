@@ -37,6 +37,7 @@ ORDER_CLEARED = {
     "delivery_phone": "",
     "tracking_number": "",
     "client_ip_hash": "",
+    "warranty_email": "",
 }
 ORDER_DATES = ["created_at", "paid_at", "dispatched_at", "delivered_at"]
 PAYMENT_CLEARED = {

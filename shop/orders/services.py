@@ -119,7 +119,10 @@ def orders_release_abandoned(*, now=None, older_than: timedelta = ABANDONED_AFTE
     """Cancel orders left awaiting payment for longer than `older_than`, which gives
     their stock back. Each order in its own transaction; safe to re-run."""
     cutoff = (now or timezone.now()) - older_than
-    pending = Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff)
+    # A payment the provider is still processing (e.g. a bank debit) is not abandoned.
+    pending = Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff).exclude(
+        payments__status="processing"
+    )
     released = 0
     for order in pending.only("pk").iterator():
         try:

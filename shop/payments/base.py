@@ -1,23 +1,27 @@
-"""The contract every payment gateway fulfils.
+"""The contract every payment gateway fulfils, and the plain results it returns.
 
-A gateway is one class with four operations. It never changes an order's status
-itself: it reports what the payment provider says to `shop.payments.services`
-(`payment_succeeded`, `payment_failed`, `refund_record`, `payment_disputed`), which
-check amounts, lock rows and call the order state machine.
+Payments flow one way. A gateway talks to its provider and turns what the provider
+said into a `GatewayResult` (or a `RefundResult`), a frozen dataclass of plain values;
+it never writes a payment, a refund or an order and never imports
+`shop.payments.services`. The services apply a result under the payment's row lock,
+through the one transition function that writes `Payment.status`.
 
-- `payment_start(order, return_url)`: create (or reuse) the provider's payment for the
-  order's server-side total; returns a PaymentStart telling the view to redirect the
-  customer (`redirect_url`) or to render the provider's card form (`client_secret`).
-- `payment_return(payment)`: the customer came back from the provider. Ask the
-  provider, server-side, what happened; the browser's word alone changes nothing.
-- `webhook_handle(body, signature)`: verify and apply a provider notification, at
-  most once per event id; returns the HTTP status to answer.
-- `refund_create(payment, amount_pence)`: give money back; returns the provider's
-  refund reference. The caller records it.
+- `payment_start(order, payment, return_url)`: create (or reuse) the provider's
+  payment for `payment` (a row the services made, carrying the server's amount);
+  returns a `PaymentStart` telling the view to redirect the customer (`redirect_url`)
+  or to render the provider's card form (`client_secret`).
+- `payment_check(payment)`: ask the provider, server-side, where the payment stands
+  (the customer came back from the card form; the browser's word alone changes
+  nothing).
+- `webhook_read(body, signature)`: verify a provider notification and say what it
+  reports (`WebhookNews`); raises `WebhookRejected` for anything not genuine.
+- `refund_create(payment, amount_pence, attempt)`: ask the provider to give money
+  back; returns what it answered (a refund may be pending, and may fail later).
 """
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from enum import StrEnum
 
 from shop.models import Order, Payment
 
@@ -26,17 +30,87 @@ class GatewayError(Exception):
     """The provider refused or could not be reached; the message is safe to show."""
 
 
+class WebhookRejected(Exception):
+    """A notification that is not genuine (bad signature, stale, malformed)."""
+
+
+class Happened(StrEnum):
+    """What the provider says happened to a payment."""
+
+    SUCCEEDED = "succeeded"  # the money was taken
+    PROCESSING = "processing"  # accepted, the outcome comes later
+    REQUIRES_ACTION = "requires_action"  # the customer must authenticate (3-D Secure)
+    FAILED = "failed"  # declined, authentication failed, or cancelled
+    WAITING = "waiting"  # nothing tried yet (no card given): nothing to do
+    DISPUTED = "disputed"  # a chargeback was opened
+    REFUNDS = "refunds"  # news about refunds only (see `refunds`)
+    IGNORED = "ignored"  # news we do not act on
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """One refund as the provider reports it."""
+
+    reference: str
+    amount_pence: int
+    currency: str
+    status: str  # a RefundStatus value: pending, succeeded or failed
+    failure_reason: str = ""
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    """What the provider said about one payment, in plain values."""
+
+    happened: Happened
+    reference: str = ""  # the provider's payment reference (e.g. a PaymentIntent id)
+    amount_pence: int = 0
+    currency: str = ""
+    card_brand: str = ""
+    card_last4: str = ""
+    card_country: str = ""
+    cvc_check: str = ""
+    postcode_check: str = ""
+    risk_level: str = ""
+    failure_message: str = ""
+    dispute_reason: str = ""
+    scenario: str = ""  # the simulator's test scenario; empty for real providers
+    refunds: tuple[RefundResult, ...] = ()
+
+    def card_details(self) -> dict[str, str]:
+        """The card fields the provider reported (empty ones left out)."""
+        found = {name: getattr(self, name) for name in CARD_FIELDS}
+        return {name: value for name, value in found.items() if value}
+
+
+# What a provider may report about the card and the payment's risk; the fraud rules
+# read these from the payment.
+CARD_FIELDS = (
+    "card_brand",
+    "card_last4",
+    "card_country",
+    "cvc_check",
+    "postcode_check",
+    "risk_level",
+)
+
+
+@dataclass(frozen=True)
+class WebhookNews:
+    """A verified provider notification: its id (for at-most-once processing), its
+    type, and what it reports (None when it is about nothing we keep)."""
+
+    event_id: str
+    kind: str
+    result: GatewayResult
+
+
 @dataclass
 class PaymentStart:
     payment: Payment
+    reference: str = ""
     redirect_url: str = ""
     client_secret: str = ""
-
-
-@dataclass
-class WebhookResult:
-    status: int
-    message: str = ""
 
 
 class PaymentGateway(ABC):
@@ -44,13 +118,15 @@ class PaymentGateway(ABC):
     is_test: bool = False
 
     @abstractmethod
-    def payment_start(self, *, order: Order, return_url: str) -> PaymentStart: ...
+    def payment_start(self, *, order: Order, payment: Payment, return_url: str) -> PaymentStart: ...
 
     @abstractmethod
-    def payment_return(self, *, payment: Payment) -> Payment: ...
+    def payment_check(self, *, payment: Payment) -> GatewayResult: ...
 
     @abstractmethod
-    def webhook_handle(self, *, body: bytes, signature: str) -> WebhookResult: ...
+    def webhook_read(self, *, body: bytes, signature: str) -> WebhookNews: ...
 
     @abstractmethod
-    def refund_create(self, *, payment: Payment, amount_pence: int) -> str: ...
+    def refund_create(
+        self, *, payment: Payment, amount_pence: int, attempt: int
+    ) -> RefundResult: ...

@@ -3,15 +3,15 @@
 from django.conf import settings
 
 from shop.payments.base import PaymentGateway
+from shop.payments.simulator import SimulatorGateway
+from shop.payments.stripe import StripeGateway
 
-
-def gateway_classes() -> dict[str, type[PaymentGateway]]:
-    from shop.payments.simulator import SimulatorGateway
-    from shop.payments.stripe import StripeGateway
-
-    return {"simulator": SimulatorGateway, "stripe": StripeGateway}
+GATEWAYS: dict[str, type[PaymentGateway]] = {
+    "simulator": SimulatorGateway,
+    "stripe": StripeGateway,
+}
 
 
 def gateway_get(name: str | None = None) -> PaymentGateway:
     """The gateway called `name`, or the active one."""
-    return gateway_classes()[name or settings.PAYMENT_GATEWAY]()
+    return GATEWAYS[name or settings.PAYMENT_GATEWAY]()

@@ -1,105 +1,185 @@
 """What gateways report, applied to payments and orders.
 
-An order becomes paid only here, from a payment the provider confirmed server-side
-(a verified webhook or a retrieve), for the order's exact amount and currency.
-Every function locks the payment row first, so concurrent deliveries of the same
-news serialise and the second one finds nothing left to do."""
+A gateway returns a plain `GatewayResult`; `payment_apply` applies it under the
+payment's row lock. `payment_transition` is the only code that writes
+`Payment.status`. An order becomes paid only here, from a payment the provider
+confirmed server-side (a verified webhook or a retrieve) as `succeeded`, for the
+server's amount (items + delivery) in the order's currency. Concurrent deliveries of
+the same news serialise on the lock and the second one finds nothing left to do."""
 
 import logging
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
-from shop.fraud.services import order_fraud_check
-from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentEvent, PaymentStatus, Refund
+from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from shop.fraud.services import fraud_verdict
+from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentEvent, PaymentStatus
 from shop.orders.emails import order_paid_email_send, order_refunded_out_of_stock_email_send
+from shop.orders.services import IllegalTransition as IllegalOrderTransition
 from shop.orders.services import (
-    IllegalTransition,
     StockUnavailable,
     order_lock,
     order_stock_reserve_again,
     order_transition,
 )
+from shop.payments.base import (
+    GatewayError,
+    GatewayResult,
+    Happened,
+    PaymentStart,
+    WebhookNews,
+    WebhookRejected,
+)
+from shop.payments.refunds import refund_quietly, refunds_apply
+from shop.payments.registry import gateway_get
 
 logger = logging.getLogger(__name__)
 S = OrderStatus
+P = PaymentStatus
 
-
-# What a provider may report about the card and the payment's risk.
-CHECK_FIELDS = ("card_country", "cvc_check", "postcode_check", "risk_level")
-
-
-class RefundError(Exception):
-    pass
+# The payment's moves, as data. A failed payment can still succeed late (the customer
+# retried at the provider after we gave up); a succeeded one never moves again.
+PAYMENT_LIFECYCLE = Lifecycle(
+    moves={
+        P.CREATED: frozenset({P.REQUIRES_ACTION, P.PROCESSING, P.SUCCEEDED, P.FAILED}),
+        P.REQUIRES_ACTION: frozenset({P.PROCESSING, P.SUCCEEDED, P.FAILED}),
+        P.PROCESSING: frozenset({P.SUCCEEDED, P.FAILED}),
+        P.FAILED: frozenset({P.SUCCEEDED}),
+        P.SUCCEEDED: frozenset(),
+    }
+)
+OPEN_STATUSES = [P.CREATED, P.REQUIRES_ACTION]
 
 
 def payment_lock(*, payment: Payment) -> Payment:
     return Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
 
 
-def _payment_status_set(payment: Payment, status: str, **fields) -> None:
-    for name, value in fields.items():
-        setattr(payment, name, value)
-    payment.status = status
-    payment.save(update_fields=["status", "updated_at", *fields])
+def payment_transition(
+    *, payment: Payment, to: str, reason: str = "", fields: dict | None = None
+) -> bool:
+    """Move the payment to `to` (saving `fields` in the same write). The only writer
+    of Payment.status. Returns False when already there; raises IllegalTransition
+    (privacy.lifecycle) for a move the table forbids."""
+    return lifecycle_move(
+        lifecycle=PAYMENT_LIFECYCLE, row=payment, to=to, reason=reason, extra_fields=fields
+    )
 
 
 @transaction.atomic
-def payment_create(*, order: Order, gateway: str, reference: str = "", status: str = "") -> Payment:
+def payment_create(*, order: Order, gateway: str, reference: str = "") -> Payment:
     return Payment.objects.create(
         order=order,
         gateway=gateway,
         reference=reference,
         amount_pence=order.total_pence,
         currency=order.currency,
-        status=status or PaymentStatus.CREATED,
     )
 
 
-@transaction.atomic
-def payment_requires_action(*, payment: Payment, **fields) -> None:
-    locked = payment_lock(payment=payment)
-    if locked.status in (PaymentStatus.CREATED, PaymentStatus.REQUIRES_ACTION):
-        _payment_status_set(locked, PaymentStatus.REQUIRES_ACTION, **fields)
-    payment.refresh_from_db()
+def payment_start(*, order: Order, return_url: str) -> PaymentStart:
+    """Start (or resume) paying for an order with the active gateway."""
+    if order.status != S.PENDING_PAYMENT:
+        raise GatewayError(_("This order is not awaiting payment."))
+    gateway = gateway_get()
+    payment = order.payments.filter(
+        gateway=gateway.name, status__in=OPEN_STATUSES
+    ).first() or payment_create(order=order, gateway=gateway.name)
+    start = gateway.payment_start(order=order, payment=payment, return_url=return_url)
+    if start.reference and start.reference != payment.reference:
+        Payment.objects.filter(pk=payment.pk).update(reference=start.reference)
+        payment.reference = start.reference
+    return start
+
+
+def payment_return(*, payment: Payment) -> str:
+    """The customer came back from the card form: ask the provider, apply the answer."""
+    try:
+        result = gateway_get(payment.gateway).payment_check(payment=payment)
+    except GatewayError:
+        return "provider unreachable"  # the webhook will tell us
+    return payment_apply(payment=payment, result=result)
+
+
+# The longest value each card field keeps (the provider's values are short; a longer
+# one is cut, never refused).
+CARD_FIELD_LENGTHS = {
+    "card_brand": 20,
+    "card_country": 2,
+    "cvc_check": 16,
+    "postcode_check": 16,
+    "risk_level": 16,
+}
+
+
+def _card_fields(result: GatewayResult) -> dict:
+    fields = {
+        name: value[-4:] if name == "card_last4" else value[: CARD_FIELD_LENGTHS[name]]
+        for name, value in result.card_details().items()
+    }
+    if result.scenario:
+        fields["scenario"] = result.scenario[:32]
+    return fields
+
+
+def _move(payment: Payment, to: str, result: GatewayResult, **fields) -> bool:
+    try:
+        return payment_transition(
+            payment=payment,
+            to=to,
+            reason=f"{result.happened} {result.reference}",
+            fields={**_card_fields(result), **fields},
+        )
+    except IllegalTransition:
+        return False  # late or out-of-order news: the payment is already beyond it
 
 
 @transaction.atomic
-def payment_succeeded(
-    *,
-    payment: Payment,
-    amount_pence: int,
-    currency: str,
-    card_brand: str = "",
-    card_last4: str = "",
-    checks: dict | None = None,
-) -> bool:
-    """The provider says the money was taken. Returns True when this made the order
-    paid (and only then is the confirmation e-mail queued). `checks` carries the
-    provider's card checks and risk outcome (keys of CHECK_FIELDS); the fraud rules
-    read them, and an order that trips one is held for review at once."""
+def payment_apply(*, payment: Payment, result: GatewayResult) -> str:
+    """Apply what the provider said about `payment`; returns a short outcome."""
+    happened = result.happened
+    if happened == Happened.SUCCEEDED:
+        return "paid" if _succeeded(payment, result) else "succeeded, no change"
+    if happened == Happened.FAILED:
+        return "failed" if _failed(payment, result) else "failed, no change"
+    if happened in (Happened.PROCESSING, Happened.REQUIRES_ACTION):
+        locked = payment_lock(payment=payment)
+        changed = _move(locked, P(happened.value), result)
+        payment.refresh_from_db()
+        return str(happened) if changed else f"{happened}, no change"
+    if happened == Happened.DISPUTED:
+        return "held for review" if _disputed(payment, result) else "dispute recorded"
+    if happened == Happened.REFUNDS:
+        return refunds_apply(payment=payment, refunds=result.refunds)
+    return f"no change ({happened})"
+
+
+def _succeeded(payment: Payment, result: GatewayResult) -> bool:
+    """The money was taken. True when this made the order paid (and only then is the
+    confirmation e-mail queued). The fraud rules judge the paid order at once and an
+    order that trips one is held for review."""
     locked = payment_lock(payment=payment)
     order = order_lock(order=locked.order)
-    if amount_pence != order.total_pence or currency.upper() != order.currency:
+    expected = order.subtotal_pence + order.delivery_pence
+    if result.amount_pence != expected or result.currency.upper() != order.currency:
         OrderEvent.objects.create(
             order=order,
             kind="payment_mismatch",
-            reason=f"{locked.reference}: {amount_pence} {currency} for {order.total_pence}",
+            reason=f"{locked.reference}: {result.amount_pence} {result.currency} for {expected}",
         )
         logger.warning("Payment %s amount/currency mismatch on %s", locked.pk, order.number)
         return False
-    if locked.status != PaymentStatus.SUCCEEDED:
-        card = {"card_brand": card_brand[:20], "card_last4": card_last4[-4:]}
-        card.update({k: str(v)[:16] for k, v in (checks or {}).items() if k in CHECK_FIELDS})
-        _payment_status_set(locked, PaymentStatus.SUCCEEDED, **{k: v for k, v in card.items() if v})
+    _move(locked, P.SUCCEEDED, result)
     payment.refresh_from_db()
-    other_success = (
-        order.payments.filter(status=PaymentStatus.SUCCEEDED).exclude(pk=locked.pk).exists()
-    )
+    locked.refresh_from_db()
+    other_success = order.payments.filter(status=P.SUCCEEDED).exclude(pk=locked.pk).exists()
     already_given_back = locked.refunds.exists()
     if other_success:
         # The order was already paid by another payment: give this one back (once).
         if not already_given_back:
-            _refund_quietly(payment=locked, reason="duplicate payment for a paid order")
+            refund_quietly(payment=locked, reason="duplicate payment for a paid order")
         return False
     if order.status == S.CANCELLED:
         if already_given_back:
@@ -107,35 +187,37 @@ def payment_succeeded(
         try:
             order_stock_reserve_again(order=order)
         except StockUnavailable:
-            _refund_quietly(payment=locked, reason="stock gone before the payment completed")
+            refund_quietly(payment=locked, reason="stock gone before the payment completed")
             transaction.on_commit(lambda: order_refunded_out_of_stock_email_send(order=order))
             return False
     try:
         changed = order_transition(order=order, to=S.PAID, reason=f"payment {locked.reference}")
-    except IllegalTransition:
+    except IllegalOrderTransition:
         return False  # already beyond paid (dispatched, refunded...): nothing to do
     if changed:
+        _fraud_hold(order, locked)
         transaction.on_commit(lambda: order_paid_email_send(order=order))
-        order_fraud_check(order=order, payment=locked)
     return changed
 
 
-@transaction.atomic
-def payment_failed(
-    *, payment: Payment, message: str, card_brand: str = "", card_last4: str = ""
-) -> bool:
-    """The provider says the payment failed. A late failure never undoes a success.
-    The order, if still awaiting payment, is cancelled and its stock released."""
+def _fraud_hold(order: Order, payment: Payment) -> None:
+    """Ask the fraud rules for a verdict on the newly paid order; hold it for staff
+    review, recording which rules tripped, when it says so."""
+    verdict = fraud_verdict(order=order, payment=payment)
+    if verdict.hold:
+        reason = "fraud rules: " + ", ".join(verdict.tripped)
+        OrderEvent.objects.create(order=order, kind="fraud_hold", reason=reason[:200])
+        order_transition(order=order, to=S.HELD_FOR_REVIEW, reason=reason)
+
+
+def _failed(payment: Payment, result: GatewayResult) -> bool:
+    """The payment failed. A late failure never undoes a success. The order, if still
+    awaiting payment, is cancelled and its stock released."""
     locked = payment_lock(payment=payment)
-    if locked.status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED):
+    message = result.failure_message or str(_("Your card was declined."))
+    if not _move(locked, P.FAILED, result, failure_message=message[:200]):
+        payment.refresh_from_db()
         return False
-    card = {"card_brand": card_brand[:20], "card_last4": card_last4[-4:]}
-    _payment_status_set(
-        locked,
-        PaymentStatus.FAILED,
-        failure_message=message[:200],
-        **{k: v for k, v in card.items() if v},
-    )
     payment.refresh_from_db()
     order = locked.order
     if order.status != S.PENDING_PAYMENT:
@@ -143,64 +225,10 @@ def payment_failed(
     return order_transition(order=order, to=S.CANCELLED, reason=f"payment failed: {message}")
 
 
-def _refund_quietly(*, payment: Payment, reason: str) -> None:
-    from shop.payments.registry import gateway_get
-
-    reference = gateway_get(payment.gateway).refund_create(
-        payment=payment, amount_pence=payment.amount_pence
-    )
-    Refund.objects.create(
-        payment=payment, amount_pence=payment.amount_pence, reference=reference, reason=reason
-    )
-    OrderEvent.objects.create(order=payment.order, kind="refund_automatic", reason=reason[:200])
-
-
-@transaction.atomic
-def refund_record(
-    *, payment: Payment, amount_pence: int, reference: str, reason: str = "", by=None
-) -> Refund | None:
-    """Record money given back on a payment, once per provider reference, and add it
-    to the order's refunded total. A refund of the whole total refunds the order."""
-    locked = payment_lock(payment=payment)
-    if reference and Refund.objects.filter(payment=locked, reference=reference).exists():
-        return None
-    order = order_lock(order=locked.order)
-    if amount_pence <= 0 or amount_pence > order.total_pence - order.refunded_pence:
-        raise RefundError(f"{amount_pence} exceeds what is refundable on {order.number}")
-    refund = Refund.objects.create(
-        payment=locked, amount_pence=amount_pence, reference=reference, reason=reason, created_by=by
-    )
-    order.refunded_pence += amount_pence
-    order.save(update_fields=["refunded_pence", "updated_at"])
-    OrderEvent.objects.create(order=order, kind="refund", reason=f"{amount_pence} {reason}"[:200])
-    if order.refunded_pence == order.total_pence and order.status != S.REFUNDED:
-        order_transition(order=order, to=S.REFUNDED, reason="refunded in full")
-    return refund
-
-
-def payment_refund(*, payment: Payment, amount_pence: int, reason: str = "", by=None) -> Refund:
-    """Staff refund, full or partial, through the payment's gateway."""
-    from shop.payments.registry import gateway_get
-
-    order = payment.order
-    order.refresh_from_db()
-    if payment.status != PaymentStatus.SUCCEEDED:
-        raise RefundError("Only a successful payment can be refunded.")
-    if amount_pence <= 0 or amount_pence > order.refundable_pence:
-        raise RefundError(f"Choose an amount between 1 and {order.refundable_pence} pence.")
-    reference = gateway_get(payment.gateway).refund_create(
-        payment=payment, amount_pence=amount_pence
-    )
-    refund = refund_record(
-        payment=payment, amount_pence=amount_pence, reference=reference, reason=reason, by=by
-    )
-    return refund or Refund.objects.get(payment=payment, reference=reference)
-
-
-@transaction.atomic
-def payment_disputed(*, payment: Payment, reason: str) -> bool:
+def _disputed(payment: Payment, result: GatewayResult) -> bool:
     """A chargeback was opened: hold a paid order for staff review."""
     order = order_lock(order=payment.order)
+    reason = f"dispute {result.dispute_reason}".strip()
     OrderEvent.objects.create(order=order, kind="dispute", reason=reason[:200])
     if order.status != S.PAID:
         return False
@@ -216,3 +244,42 @@ def payment_event_claim(*, gateway: str, event_id: str, kind: str) -> PaymentEve
             return PaymentEvent.objects.create(gateway=gateway, event_id=event_id, kind=kind)
     except IntegrityError:
         return None
+
+
+@dataclass(frozen=True)
+class WebhookReply:
+    status: int
+    message: str
+
+
+def webhook_receive(*, gateway: str, body: bytes, signature: str) -> WebhookReply:
+    """A provider's notification: verified and read by the gateway, then applied at
+    most once per event id. Anything not genuine is answered 400 and changes nothing;
+    when the provider cannot be asked for details, 503 so that it sends it again."""
+    try:
+        news = gateway_get(gateway).webhook_read(body=body, signature=signature)
+    except WebhookRejected as error:
+        return WebhookReply(status=400, message=str(error))
+    except GatewayError:
+        return WebhookReply(status=503, message="provider unreachable; send again later")
+    return _news_apply(gateway, news)
+
+
+@transaction.atomic
+def _news_apply(gateway: str, news: WebhookNews) -> WebhookReply:
+    claimed = payment_event_claim(gateway=gateway, event_id=news.event_id, kind=news.kind)
+    if claimed is None:
+        return WebhookReply(status=200, message="already processed")
+    payment = None
+    if news.result.happened == Happened.IGNORED:
+        claimed.outcome = "ignored"
+    else:
+        reference = news.result.reference
+        payment = Payment.objects.filter(gateway=gateway, reference=reference).first()
+        if not reference or payment is None:
+            claimed.outcome = "unknown payment"
+        else:
+            claimed.outcome = payment_apply(payment=payment, result=news.result)[:200]
+    claimed.payment = payment
+    claimed.save(update_fields=["payment", "outcome"])
+    return WebhookReply(status=200, message=claimed.outcome)

@@ -7,17 +7,18 @@ last four digits and the scenario; nothing here logs the number."""
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import Order, Payment, PaymentStatus
-from shop.payments.base import GatewayError, PaymentGateway, PaymentStart, WebhookResult
-from shop.payments.services import (
-    payment_create,
-    payment_failed,
-    payment_requires_action,
-    payment_succeeded,
+from shop.models import Order, Payment, PaymentStatus, RefundStatus
+from shop.payments.base import (
+    GatewayResult,
+    Happened,
+    PaymentGateway,
+    PaymentStart,
+    RefundResult,
+    WebhookNews,
+    WebhookRejected,
 )
 
 PASSED = {"cvc_check": "pass", "postcode_check": "pass", "risk_level": "normal"}
@@ -76,14 +77,7 @@ class SimulatorGateway(PaymentGateway):
     name = "simulator"
     is_test = True
 
-    def payment_start(self, *, order: Order, return_url: str) -> PaymentStart:
-        if order.status != "pending_payment":
-            raise GatewayError(_("This order is not awaiting payment."))
-        payment = order.payments.filter(
-            gateway=self.name, status__in=[PaymentStatus.CREATED, PaymentStatus.REQUIRES_ACTION]
-        ).first() or payment_create(
-            order=order, gateway=self.name, reference=f"sim_{secrets.token_hex(8)}"
-        )
+    def payment_start(self, *, order: Order, payment: Payment, return_url: str) -> PaymentStart:
         # A payment waiting for its 3-D Secure answer goes back to the challenge.
         page = (
             "shop:simulator-challenge"
@@ -91,65 +85,51 @@ class SimulatorGateway(PaymentGateway):
             else "shop:simulator-card"
         )
         url = reverse(page, kwargs={"number": order.number, "payment_id": payment.pk})
-        return PaymentStart(payment=payment, redirect_url=url)
+        reference = payment.reference or f"sim_{secrets.token_hex(8)}"
+        return PaymentStart(payment=payment, reference=reference, redirect_url=url)
 
-    @transaction.atomic
-    def card_submit(self, *, payment: Payment, number: str) -> Payment:
-        """The customer submitted the simulator's card form (already validated)."""
+    def card_submit(self, *, payment: Payment, number: str) -> GatewayResult:
+        """What the simulated provider answers to the card form (already validated)."""
         scenario = SCENARIOS_BY_CARD.get(number, UNKNOWN_CARD)
-        card = {
-            "card_brand": card_brand(number),
-            "card_last4": number[-4:],
-            "scenario": scenario.code,
-        }
+        card = {"card_brand": card_brand(number), "card_last4": number[-4:]}
         if scenario.challenge:
-            payment_requires_action(payment=payment, **card)
-        elif scenario.decline:
-            payment_failed(
-                payment=payment,
-                message=str(DECLINE_MESSAGES[scenario.decline]),
-                card_brand=card["card_brand"],
-                card_last4=card["card_last4"],
-            )
-        else:
-            payment_succeeded(
-                payment=payment,
-                amount_pence=payment.amount_pence,
-                currency=payment.currency,
-                card_brand=card["card_brand"],
-                card_last4=card["card_last4"],
-                checks=scenario.checks,
-            )
-        payment.refresh_from_db()
-        return payment
+            return self._result(payment, Happened.REQUIRES_ACTION, scenario=scenario.code, **card)
+        if scenario.decline:
+            message = str(DECLINE_MESSAGES[scenario.decline])
+            return self._result(payment, Happened.FAILED, failure_message=message, **card)
+        return self._result(payment, Happened.SUCCEEDED, **card, **scenario.checks)
 
-    @transaction.atomic
-    def challenge_complete(self, *, payment: Payment, approved: bool) -> Payment:
-        """The customer answered the simulated 3-D Secure challenge."""
-        if payment.status != PaymentStatus.REQUIRES_ACTION:
-            return payment
+    def challenge_complete(self, *, payment: Payment, approved: bool) -> GatewayResult:
+        """What the simulated issuer answers to the 3-D Secure challenge."""
         scenario = next(
             (s for s in SCENARIOS_BY_CARD.values() if s.code == payment.scenario), UNKNOWN_CARD
         )
-        if not approved:
-            payment_failed(payment=payment, message=str(DECLINE_MESSAGES["authentication_failed"]))
-        elif scenario.decline:
-            payment_failed(payment=payment, message=str(DECLINE_MESSAGES[scenario.decline]))
-        else:
-            payment_succeeded(
-                payment=payment,
-                amount_pence=payment.amount_pence,
-                currency=payment.currency,
-                checks=scenario.checks,
-            )
-        payment.refresh_from_db()
-        return payment
+        if not approved or scenario.decline:
+            decline = scenario.decline if approved else "authentication_failed"
+            message = str(DECLINE_MESSAGES[decline])
+            return self._result(payment, Happened.FAILED, failure_message=message)
+        return self._result(payment, Happened.SUCCEEDED, **scenario.checks)
 
-    def payment_return(self, *, payment: Payment) -> Payment:
-        return payment  # the simulator decides on our own server: nothing to ask
+    def _result(self, payment: Payment, happened: Happened, **fields) -> GatewayResult:
+        return GatewayResult(
+            happened=happened,
+            reference=payment.reference,
+            amount_pence=payment.amount_pence,
+            currency=payment.currency,
+            **fields,
+        )
 
-    def webhook_handle(self, *, body: bytes, signature: str) -> WebhookResult:
-        return WebhookResult(status=404, message="the simulator sends no webhooks")
+    def payment_check(self, *, payment: Payment) -> GatewayResult:
+        # The simulator decides on our own server: nothing to ask.
+        return GatewayResult(happened=Happened.IGNORED, reference=payment.reference)
 
-    def refund_create(self, *, payment: Payment, amount_pence: int) -> str:
-        return f"sim_re_{secrets.token_hex(8)}"
+    def webhook_read(self, *, body: bytes, signature: str) -> WebhookNews:
+        raise WebhookRejected("the simulator sends no webhooks")
+
+    def refund_create(self, *, payment: Payment, amount_pence: int, attempt: int) -> RefundResult:
+        return RefundResult(
+            reference=f"sim_re_{secrets.token_hex(8)}",
+            amount_pence=amount_pence,
+            currency=payment.currency,
+            status=RefundStatus.SUCCEEDED,
+        )

@@ -1,33 +1,51 @@
 """Stripe: PaymentIntents confirmed in the browser by the Payment Element (which
 runs the 3-D Secure challenge), checked server-side, and webhooks.
 
-The only module that imports `stripe`."""
+The only module that imports `stripe`. It reads what Stripe says and returns it as
+plain results (`shop.payments.base`); it writes nothing.
+
+Stripe sends ids, not objects: a PaymentIntent's `latest_charge` and
+`payment_method` are `ch_`/`pm_` ids unless a request asks to expand them, and since
+API version 2022-11-15 a Charge no longer carries its refunds. So the card's details
+and checks come from the charge (retrieved, or expanded on a retrieve), and a
+`charge.refunded` event is answered by listing the charge's refunds."""
 
 import logging
 
 import stripe
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from privacy.disclosures import disclosure_record
-from shop.models import Order, Payment, PaymentStatus
-from shop.payments.base import GatewayError, PaymentGateway, PaymentStart, WebhookResult
-from shop.payments.services import (
-    RefundError,
-    payment_create,
-    payment_disputed,
-    payment_event_claim,
-    payment_failed,
-    payment_requires_action,
-    payment_succeeded,
-    refund_record,
+from shop.models import Order, Payment
+from shop.payments.base import (
+    GatewayError,
+    GatewayResult,
+    Happened,
+    PaymentGateway,
+    PaymentStart,
+    RefundResult,
+    WebhookNews,
+    WebhookRejected,
 )
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_TOLERANCE_SECONDS = 300
-OPEN_STATUSES = [PaymentStatus.CREATED, PaymentStatus.REQUIRES_ACTION]
+EXPAND_ON_RETRIEVE = ["latest_charge", "payment_method"]
+
+# A PaymentIntent's status, as what happened to our payment. `requires_payment_method`
+# means "nothing tried yet" unless a last_payment_error says an attempt failed.
+INTENT_STATUSES = {
+    "succeeded": Happened.SUCCEEDED,
+    "processing": Happened.PROCESSING,
+    "requires_action": Happened.REQUIRES_ACTION,
+    "canceled": Happened.FAILED,
+    "requires_payment_method": Happened.WAITING,
+    "requires_confirmation": Happened.WAITING,
+    "requires_capture": Happened.WAITING,
+}
+REFUND_EVENTS = {"refund.created", "refund.updated", "refund.failed", "charge.refund.updated"}
 
 
 def _client() -> stripe.StripeClient:
@@ -37,37 +55,37 @@ def _client() -> stripe.StripeClient:
     )
 
 
-def _failure_message(intent) -> str:
-    error = intent.get("last_payment_error") or {}
-    return str(error.get("message") or _("Your card was declined."))
+def _plain(obj) -> dict:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj or {})
 
 
-def _card(intent) -> dict:
-    error = intent.get("last_payment_error") or {}
-    method = intent.get("payment_method") or error.get("payment_method") or {}
-    card = method.get("card") if isinstance(method, dict) else None
-    if not card:
-        return {}
-    return {"card_brand": str(card.get("brand", "")), "card_last4": str(card.get("last4", ""))}
-
-
-def _checks(intent) -> dict:
-    """Card checks and risk, from the payment method and (when the webhook or retrieve
-    expanded it) the latest charge's `outcome` and `payment_method_details`."""
-    method = intent.get("payment_method")
-    card = (method.get("card") if isinstance(method, dict) else None) or {}
-    charge = intent.get("latest_charge")
-    if isinstance(charge, dict):
-        card = ((charge.get("payment_method_details") or {}).get("card")) or card
-    card_checks = card.get("checks") or {}
+def _card_details(charge: dict | None, method: dict | None) -> dict[str, str]:
+    """Brand, last four, country and checks from the charge's payment_method_details
+    (or the payment method), and the risk level from the charge's outcome."""
+    charge = charge or {}
+    card = ((charge.get("payment_method_details") or {}).get("card")) or (
+        (method or {}).get("card") or {}
+    )
+    checks = card.get("checks") or {}
     found = {
-        "card_country": card.get("country") or "",
-        "cvc_check": card_checks.get("cvc_check") or "",
-        "postcode_check": card_checks.get("address_postal_code_check") or "",
+        "card_brand": card.get("brand"),
+        "card_last4": card.get("last4"),
+        "card_country": card.get("country"),
+        "cvc_check": checks.get("cvc_check"),
+        "postcode_check": checks.get("address_postal_code_check"),
+        "risk_level": (charge.get("outcome") or {}).get("risk_level"),
     }
-    if isinstance(charge, dict):
-        found["risk_level"] = (charge.get("outcome") or {}).get("risk_level") or ""
-    return {key: str(value) for key, value in found.items() if value}
+    return {name: str(value) for name, value in found.items() if value}
+
+
+def _refund_result(refund: dict) -> RefundResult:
+    return RefundResult(
+        reference=str(refund["id"]),
+        amount_pence=int(refund.get("amount") or 0),
+        currency=str(refund.get("currency") or "").upper(),
+        status=str(refund.get("status") or ""),
+        failure_reason=str(refund.get("failure_reason") or ""),
+    )
 
 
 def _intent_disclosure_record(*, order: Order) -> None:
@@ -86,13 +104,10 @@ def _intent_disclosure_record(*, order: Order) -> None:
 class StripeGateway(PaymentGateway):
     name = "stripe"
 
-    def payment_start(self, *, order: Order, return_url: str) -> PaymentStart:
-        if order.status != "pending_payment":
-            raise GatewayError(_("This order is not awaiting payment."))
+    def payment_start(self, *, order: Order, payment: Payment, return_url: str) -> PaymentStart:
         client = _client()
-        payment = order.payments.filter(gateway=self.name, status__in=OPEN_STATUSES).first()
         try:
-            if payment is not None:
+            if payment.reference:
                 intent = client.v1.payment_intents.retrieve(payment.reference)
             else:
                 intent = client.v1.payment_intents.create(
@@ -105,139 +120,113 @@ class StripeGateway(PaymentGateway):
                     },
                     options={"idempotency_key": f"offtek-{order.number}-payment-intent"},
                 )
-                payment = payment_create(order=order, gateway=self.name, reference=intent["id"])
                 _intent_disclosure_record(order=order)
         except stripe.StripeError as error:
             logger.warning("Stripe refused to start %s: %s", order.number, error)
             raise GatewayError(_("The card payment could not be started; try again.")) from error
-        return PaymentStart(payment=payment, client_secret=intent["client_secret"])
+        return PaymentStart(
+            payment=payment, reference=intent["id"], client_secret=intent["client_secret"]
+        )
 
-    def payment_return(self, *, payment: Payment) -> Payment:
+    def payment_check(self, *, payment: Payment) -> GatewayResult:
         try:
-            intent = _client().v1.payment_intents.retrieve(payment.reference)
+            intent = _client().v1.payment_intents.retrieve(
+                payment.reference, params={"expand": EXPAND_ON_RETRIEVE}
+            )
         except stripe.StripeError as error:
             logger.warning("Stripe retrieve failed for %s: %s", payment.reference, error)
-            return payment
-        self._apply_intent(payment=payment, intent=intent.to_dict())
-        payment.refresh_from_db()
-        return payment
+            raise GatewayError(_("We could not check the payment with Stripe.")) from error
+        return self._intent_result(_plain(intent))
 
-    def _apply_intent(self, *, payment: Payment, intent) -> str:
-        status = intent.get("status")
-        if status == "succeeded":
-            changed = payment_succeeded(
-                payment=payment,
-                amount_pence=int(intent.get("amount_received") or intent.get("amount") or 0),
-                currency=str(intent.get("currency", "")),
-                checks=_checks(intent),
-                **_card(intent),
-            )
-            return "paid" if changed else "succeeded, no change"
-        if status == "requires_action":
-            payment_requires_action(payment=payment)
-            return "requires action"
-        if status in ("requires_payment_method", "canceled") and (
-            intent.get("last_payment_error") or status == "canceled"
-        ):
-            changed = payment_failed(
-                payment=payment, message=_failure_message(intent), **_card(intent)
-            )
-            return "failed" if changed else "failed, no change"
-        return f"no change ({status})"
+    def _intent_result(self, intent: dict) -> GatewayResult:
+        """What a PaymentIntent says, with the card details from its charge (expanded,
+        or retrieved when the intent carries only the charge's id)."""
+        error = intent.get("last_payment_error") or {}
+        happened = INTENT_STATUSES.get(str(intent.get("status")), Happened.IGNORED)
+        if happened == Happened.WAITING and error:
+            happened = Happened.FAILED
+        charge = intent.get("latest_charge")
+        if isinstance(charge, str):
+            charge = _plain(_client().v1.charges.retrieve(charge))
+        method = intent.get("payment_method") or error.get("payment_method")
+        if isinstance(method, str) and not charge:
+            method = _plain(_client().v1.payment_methods.retrieve(method))
+        taken = intent.get("amount_received") if happened == Happened.SUCCEEDED else None
+        return GatewayResult(
+            happened=happened,
+            reference=str(intent.get("id") or ""),
+            amount_pence=int(taken if taken is not None else intent.get("amount") or 0),
+            currency=str(intent.get("currency") or "").upper(),
+            failure_message=str(error.get("message") or "")
+            or (str(_("The payment was cancelled.")) if intent.get("status") == "canceled" else ""),
+            **_card_details(charge if isinstance(charge, dict) else None, method),
+        )
 
-    def webhook_handle(self, *, body: bytes, signature: str) -> WebhookResult:
+    def webhook_read(self, *, body: bytes, signature: str) -> WebhookNews:
         try:
             event = stripe.Webhook.construct_event(
-                body,
-                signature,
-                settings.STRIPE_WEBHOOK_SECRET,
-                tolerance=WEBHOOK_TOLERANCE_SECONDS,
+                body, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=WEBHOOK_TOLERANCE_SECONDS
             )
-        except (ValueError, stripe.SignatureVerificationError) as error:
+            kind, obj = str(event.type), _plain(event.data.object)
+            event_id = str(event.id)
+        except (ValueError, KeyError, AttributeError, stripe.SignatureVerificationError) as error:
             logger.warning("Rejected a Stripe webhook: %s", type(error).__name__)
-            return WebhookResult(status=400, message="invalid signature or payload")
-        return self._event_apply(event)
+            raise WebhookRejected("invalid signature or payload") from error
+        try:
+            result = self._event_result(kind, obj)
+        except stripe.StripeError as error:
+            logger.warning("Stripe could not be asked about %s: %s", event_id, error)
+            raise GatewayError(_("Stripe could not be reached.")) from error
+        except (ValueError, TypeError, KeyError) as error:
+            logger.warning("Malformed Stripe %s %s: %s", kind, event_id, error)
+            raise WebhookRejected("malformed object") from error
+        return WebhookNews(event_id=event_id, kind=kind, result=result)
 
-    @transaction.atomic
-    def _event_apply(self, event) -> WebhookResult:
-        claimed = payment_event_claim(gateway=self.name, event_id=event.id, kind=event.type)
-        if claimed is None:
-            return WebhookResult(status=200, message="already processed")
-        handler = EVENT_HANDLERS.get(event.type)
-        obj = event.data.object.to_dict()
-        if handler is None:
-            claimed.outcome = "ignored"
-        else:
-            payment = _payment_for(obj, event.type)
-            if payment is None:
-                claimed.outcome = "unknown payment"
-            else:
-                claimed.payment = payment
-                claimed.outcome = handler(self, payment, obj)[:200]
-        claimed.save(update_fields=["payment", "outcome"])
-        return WebhookResult(status=200, message=claimed.outcome)
+    def _event_result(self, kind: str, obj: dict) -> GatewayResult:
+        if kind.startswith("payment_intent."):
+            return self._intent_result(obj)
+        if kind == "charge.refunded":
+            listed = _client().v1.refunds.list(params={"charge": obj["id"], "limit": 100})
+            return GatewayResult(
+                happened=Happened.REFUNDS,
+                reference=self._intent_of(obj),
+                refunds=tuple(_refund_result(_plain(r)) for r in listed.data),
+            )
+        if kind in REFUND_EVENTS:
+            return GatewayResult(
+                happened=Happened.REFUNDS,
+                reference=self._intent_of(obj),
+                refunds=(_refund_result(obj),),
+            )
+        if kind == "charge.dispute.created":
+            return GatewayResult(
+                happened=Happened.DISPUTED,
+                reference=self._intent_of(obj),
+                amount_pence=int(obj.get("amount") or 0),
+                currency=str(obj.get("currency") or "").upper(),
+                dispute_reason=str(obj.get("reason") or ""),
+            )
+        return GatewayResult(happened=Happened.IGNORED)
 
-    def refund_create(self, *, payment: Payment, amount_pence: int) -> str:
+    def _intent_of(self, obj: dict) -> str:
+        """The PaymentIntent a charge, refund or dispute belongs to (asking Stripe
+        for the charge when the object names only the charge)."""
+        if obj.get("payment_intent"):
+            return str(obj["payment_intent"])
+        charge = obj.get("charge") if obj.get("object") != "charge" else obj
+        if isinstance(charge, str):
+            charge = _plain(_client().v1.charges.retrieve(charge))
+        return str((charge or {}).get("payment_intent") or "")
+
+    def refund_create(self, *, payment: Payment, amount_pence: int, attempt: int) -> RefundResult:
         try:
             refund = _client().v1.refunds.create(
                 params={"payment_intent": payment.reference, "amount": amount_pence},
                 options={
-                    "idempotency_key": f"offtek-{payment.reference}-refund-"
-                    f"{payment.refunds.count()}-{amount_pence}"
+                    "idempotency_key": f"offtek-{payment.reference}-refund-{attempt}-{amount_pence}"
                 },
             )
         except stripe.StripeError as error:
             logger.warning("Stripe refund failed for %s: %s", payment.reference, error)
             raise GatewayError(_("Stripe refused the refund.")) from error
-        return refund["id"]
-
-
-def _payment_for(obj, kind: str) -> Payment | None:
-    # Charges and disputes point at their PaymentIntent.
-    reference = obj.get("id") if kind.startswith("payment_intent.") else obj.get("payment_intent")
-    if not reference:
-        return None
-    return Payment.objects.filter(gateway="stripe", reference=reference).first()
-
-
-def _on_succeeded(gateway: StripeGateway, payment: Payment, intent) -> str:
-    return gateway._apply_intent(payment=payment, intent=intent)
-
-
-def _on_failed(gateway: StripeGateway, payment: Payment, intent) -> str:
-    changed = payment_failed(payment=payment, message=_failure_message(intent), **_card(intent))
-    return "failed" if changed else "failed, no change"
-
-
-def _on_refunded(gateway: StripeGateway, payment: Payment, charge) -> str:
-    refunds = (charge.get("refunds") or {}).get("data") or []
-    recorded = 0
-    for refund in refunds:
-        if refund.get("status", "succeeded") not in ("succeeded", "pending"):
-            continue
-        try:
-            if refund_record(
-                payment=payment,
-                amount_pence=int(refund["amount"]),
-                reference=str(refund["id"]),
-                reason="refunded at Stripe",
-            ):
-                recorded += 1
-        except RefundError:
-            # e.g. a refund of a duplicate payment, which never counted towards the
-            # order: nothing to add to the order's refunded total.
-            logger.info("Stripe refund %s not counted towards its order", refund.get("id"))
-    return f"{recorded} refund(s) recorded"
-
-
-def _on_dispute(gateway: StripeGateway, payment: Payment, dispute) -> str:
-    changed = payment_disputed(payment=payment, reason=f"dispute {dispute.get('reason', '')}")
-    return "held for review" if changed else "dispute recorded"
-
-
-EVENT_HANDLERS = {
-    "payment_intent.succeeded": _on_succeeded,
-    "payment_intent.payment_failed": _on_failed,
-    "charge.refunded": _on_refunded,
-    "charge.dispute.created": _on_dispute,
-}
+        return _refund_result(_plain(refund))

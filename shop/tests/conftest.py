@@ -1,5 +1,6 @@
 import pytest
 
+from offtek.csp import STRIPE_HOSTS, csp_policy
 from shop.tests.stripe_fake import FakeStripe
 
 
@@ -24,6 +25,9 @@ def fake_stripe(settings):
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_offtek"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_offtek"
     settings.STRIPE_API_BASE = server.url
+    # The policy the shop runs with when Stripe is the gateway (settings compute it
+    # once, at start, from PAYMENT_GATEWAY).
+    settings.SECURE_CSP = csp_policy(stripe=STRIPE_HOSTS)
     yield server
     server.stop()
 
@@ -55,3 +59,23 @@ def staff_client(client):
     client.force_login(staff)
     client.staff = staff
     return client
+
+
+@pytest.fixture
+def started(client, fake_stripe):
+    """An order for 2 x £20.00 (below free delivery, so £3.99 delivery is charged)
+    with its PaymentIntent created (stock 5 -> 3)."""
+    from django.urls import reverse
+
+    from privacy.tests.factories import UserFactory
+    from shop.tests.factories import ModuleFactory
+    from shop.tests.helpers import basket_add, checkout_place
+
+    client.force_login(UserFactory())
+    module = ModuleFactory(stock=5, price_pence=2000)
+    basket_add(client, module, 2)
+    order = checkout_place(client)
+    assert order.delivery_pence > 0 and order.total_pence == 4399
+    page = client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
+    payment = order.payments.get()
+    return order, module, payment, page

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from privacy.tests.factories import UserFactory
 from shop.checkout.services import client_ip_hash
-from shop.fraud.rules import RULES_BY_CODE
+from shop.fraud.rules import RULES
 from shop.fraud.services import fraud_rules_tripped
 from shop.models import OrderEvent, OrderStatus, Payment, PaymentStatus
 from shop.orders.services import order_transition
@@ -27,7 +27,7 @@ NOW = datetime.datetime(2026, 11, 2, 12, 0, tzinfo=datetime.UTC)
 
 
 def tripped(order, payment, code):
-    rule = RULES_BY_CODE[code]
+    rule = next(rule for rule in RULES if rule.code == code)
     return bool(fraud_rules_tripped(order=order, payment=payment, rules=[rule], now=NOW))
 
 
@@ -191,30 +191,35 @@ def test_a_review_decision_on_an_order_not_held_is_refused(staff_client):
     assert (order.status, order.refunded_pence) == (S.PAID, 0)
 
 
-def test_stripe_card_checks_and_risk_are_read_from_the_intent_and_its_charge():
-    from shop.payments.stripe import _checks
+def test_stripe_card_checks_and_risk_are_read_from_the_charge_or_the_payment_method():
+    from shop.payments.stripe import _card_details
 
-    intent = {
-        "payment_method": {"card": {"country": "FR", "checks": {"cvc_check": "pass"}}},
-        "latest_charge": {
-            "outcome": {"risk_level": "elevated"},
-            "payment_method_details": {
-                "card": {
-                    "country": "FR",
-                    "checks": {"cvc_check": "fail", "address_postal_code_check": "pass"},
-                }
-            },
+    method = {"card": {"brand": "visa", "country": "GB", "checks": {"cvc_check": "pass"}}}
+    charge = {
+        "outcome": {"risk_level": "elevated"},
+        "payment_method_details": {
+            "card": {
+                "brand": "visa",
+                "last4": "3184",
+                "country": "FR",
+                "checks": {"cvc_check": "fail", "address_postal_code_check": "pass"},
+            }
         },
     }
-    assert _checks(intent) == {
+    assert _card_details(charge, method) == {
+        "card_brand": "visa",
+        "card_last4": "3184",
         "card_country": "FR",
         "cvc_check": "fail",
         "postcode_check": "pass",
         "risk_level": "elevated",
     }
-    # A webhook's intent names its charge by id only: the card's own checks still count.
-    intent["latest_charge"] = "ch_123"
-    assert _checks(intent) == {"card_country": "FR", "cvc_check": "pass"}
+    # Without a charge (e.g. a failed attempt), the payment method's own card counts.
+    assert _card_details(None, method) == {
+        "card_brand": "visa",
+        "card_country": "GB",
+        "cvc_check": "pass",
+    }
 
 
 def test_review_queue_query_count_is_pinned(staff_client, django_assert_max_num_queries):

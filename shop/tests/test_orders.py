@@ -11,7 +11,8 @@ from privacy.tests.factories import UserFactory
 from shop.checkout.services import DeliveryAddress, order_place
 from shop.models import Order, OrderEvent, OrderStatus, PaymentStatus, Refund
 from shop.orders.services import TRANSITIONS, IllegalTransition, order_transition
-from shop.payments.services import payment_succeeded
+from shop.payments.base import GatewayResult, Happened
+from shop.payments.services import payment_apply
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import (
     BasketFactory,
@@ -129,12 +130,21 @@ def test_release_abandoned_task():
     assert order.status == S.CANCELLED
 
 
+def paid(payment, order) -> bool:
+    """The provider says `payment` succeeded for the order's amount: True when this
+    made the order paid."""
+    result = GatewayResult(
+        happened=Happened.SUCCEEDED, amount_pence=order.total_pence, currency="GBP"
+    )
+    return payment_apply(payment=payment, result=result) == "paid"
+
+
 def test_late_success_on_an_abandoned_order_reserves_stock_again_and_pays():
     order, module = placed_order(stock=5, quantity=2)
     payment = PaymentFactory(order=order)
     order_transition(order=order, to=S.CANCELLED, reason="abandoned")
 
-    assert payment_succeeded(payment=payment, amount_pence=order.total_pence, currency="GBP")
+    assert paid(payment, order)
 
     order.refresh_from_db()
     module.refresh_from_db()
@@ -158,7 +168,7 @@ def test_late_success_when_stock_is_gone_refunds_and_tells_the_customer(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        changed = payment_succeeded(payment=payment, amount_pence=order.total_pence, currency="GBP")
+        changed = paid(payment, order)
 
     order.refresh_from_db()
     module.refresh_from_db()
@@ -173,7 +183,7 @@ def test_late_success_when_stock_is_gone_refunds_and_tells_the_customer(
     module.stock = 10
     module.save()
     with django_capture_on_commit_callbacks(execute=True):
-        again = payment_succeeded(payment=payment, amount_pence=order.total_pence, currency="GBP")
+        again = paid(payment, order)
     order.refresh_from_db()
     assert again is False
     assert order.status == S.CANCELLED
@@ -185,9 +195,9 @@ def test_a_second_successful_payment_for_a_paid_order_is_refunded():
     order, module = placed_order()
     first = PaymentFactory(order=order)
     second = PaymentFactory(order=order)
-    payment_succeeded(payment=first, amount_pence=order.total_pence, currency="GBP")
+    paid(first, order)
 
-    changed = payment_succeeded(payment=second, amount_pence=order.total_pence, currency="GBP")
+    changed = paid(second, order)
 
     order.refresh_from_db()
     module.refresh_from_db()
@@ -195,7 +205,7 @@ def test_a_second_successful_payment_for_a_paid_order_is_refunded():
     assert order.status == S.PAID and order.refunded_pence == 0
     assert Refund.objects.get().payment == second
     assert module.stock == 3
-    payment_succeeded(payment=second, amount_pence=order.total_pence, currency="GBP")
+    paid(second, order)
     assert Refund.objects.count() == 1
     assert order.events.filter(kind="status", to_status="paid").count() == 1
 
@@ -254,7 +264,7 @@ def test_admin_lists_and_filters_orders(staff_client, django_assert_max_num_quer
 def test_admin_partial_then_full_refund_through_the_simulator(staff_client):
     order, _module = placed_order()
     payment = PaymentFactory(order=order)
-    payment_succeeded(payment=payment, amount_pence=order.total_pence, currency="GBP")
+    paid(payment, order)
     url = reverse("admin:shop_order_refund", args=[order.pk])
 
     response = staff_client.post(url, {"amount_pence": 1500, "reason": "one returned"})

@@ -4,7 +4,7 @@ invitations: test_reviews.py; newsletters: privacy/tests/test_disclosure_ledger.
 
 import pytest
 
-from shop.fraud.services import order_fraud_check
+from shop.fraud.services import fraud_verdict
 from shop.fulfilment.dispatch import order_dispatch, order_dispatched_notify
 from shop.fulfilment.sms.services import sms_attempt, sms_queue
 from shop.orders.emails import _send as order_email_send
@@ -16,7 +16,7 @@ from shop.orders.statistics import sales_by_generation, sales_by_month
     [
         (sales_by_month, "statistics"),
         (sales_by_generation, "statistics"),
-        (order_fraud_check, "fraud-prevention"),
+        (fraud_verdict, "fraud-prevention"),
         (order_dispatch, "orders"),
         (order_dispatched_notify, "orders"),
         (sms_queue, "orders"),

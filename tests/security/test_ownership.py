@@ -38,7 +38,7 @@ OWNED = {
     "shop:warranty-claim-open",
 }
 # Signed links: the token is the only key, checked below with a forged one.
-TOKEN_LINKS = {"privacy:contact-verify", "privacy:unsubscribe"}
+TOKEN_LINKS = {"privacy:contact-verify", "privacy:unsubscribe", "shop:kept-warranty-detail"}
 # Not one customer's object, each for the reason given.
 NOT_OWNED = {
     "shop:module-detail": "public catalog page",
@@ -173,6 +173,20 @@ def test_forged_unsubscribe_link_is_refused(owner, intruder_client):
     assert list(ConsentRecord.objects.filter(user=owner).values_list("granted", flat=True)) == [
         True
     ]
+
+
+def test_forged_kept_warranty_link_is_refused(owner, intruder_client):
+    order = paid_order(user=None, warranty_kept=True, warranty_email="former@example.com")
+    forged = signing.dumps({"o": order.pk}, salt="not-the-shop-salt")
+    url = reverse("shop:kept-warranty-detail", kwargs={"token": forged})
+    for response in (
+        intruder_client.get(url),
+        intruder_client.post(url, {"delete": "1", "confirm": "on"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("shop:kept-warranty")
+    order.refresh_from_db()
+    assert (order.warranty_kept, order.warranty_email) == (True, "former@example.com")
 
 
 def test_data_export_holds_only_the_askers_data(owner, intruder_client):

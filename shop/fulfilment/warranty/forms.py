@@ -15,3 +15,25 @@ class WarrantyClaimForm(forms.Form):
             "We use this only to handle your claim."
         ),
     )
+
+
+class KeptWarrantyFindForm(forms.Form):
+    """A former customer finds the lifetime warranty they kept when closing their
+    account."""
+
+    number = forms.CharField(label=_("Order number"), max_length=32)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "The address of your closed account: we send the link to it, to be sure the "
+            "purchase is yours. We use it for nothing else."
+        ),
+    )
+
+
+class KeptWarrantyDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that once deleted, no warranty claim can be handled for these purchases."
+        )
+    )

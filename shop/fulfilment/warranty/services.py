@@ -53,12 +53,17 @@ def line_warranty_ends(*, line: OrderLine) -> datetime.datetime | None:
 
 
 @uses_personal_data("warranty", categories=["identity", "transaction"])
-def line_claim_refusal(*, line: OrderLine, user, now=None) -> str:
-    """Why `user` cannot claim on `line` now, or "" when they can."""
+def line_claim_refusal(*, line: OrderLine, user, now=None, former: bool = False) -> str:
+    """Why `user` cannot claim on `line` now, or "" when they can. ``former``: a former
+    customer claiming on a warranty they kept at closure (proven by a link sent to
+    their address, see shop.warranty.kept)."""
     order = line.order
+    if former:
+        if not (order.warranty_kept and order.user_id is None) or line.warranty_years is not None:
+            return _("This purchase is not a lifetime warranty kept after an account closure.")
     # The purchase record must still be the customer's: an order detached from its
     # account (or anonymised) by erasure can no longer take claims.
-    if user is None or not user.is_authenticated or order.user_id != user.pk:
+    elif user is None or not user.is_authenticated or order.user_id != user.pk:
         return _("This order line is not one of your purchases.")
     if not order.delivery_name:
         return _("This purchase record was erased at your request; it cannot take claims.")
@@ -73,12 +78,15 @@ def line_claim_refusal(*, line: OrderLine, user, now=None) -> str:
 
 
 @transaction.atomic
-def claim_open(*, user, line: OrderLine, reason: str, symptoms: str) -> WarrantyClaim:
-    """Open a claim on one of the customer's order lines. Raises ClaimRefused
-    (changing nothing) for another customer's line, an ended warranty, or a claim
-    already in progress on the line (a double submission)."""
+def claim_open(
+    *, user, line: OrderLine, reason: str, symptoms: str, former: bool = False
+) -> WarrantyClaim:
+    """Open a claim on one of the customer's order lines (``former``: on a kept
+    warranty, with no account, ``user`` None). Raises ClaimRefused (changing nothing)
+    for another customer's line, an ended warranty, or a claim already in progress on
+    the line (a double submission)."""
     line = OrderLine.objects.select_for_update().select_related("order").get(pk=line.pk)
-    refusal = line_claim_refusal(line=line, user=user)
+    refusal = line_claim_refusal(line=line, user=user, former=former)
     if refusal:
         raise ClaimRefused(refusal)
     try:
@@ -86,7 +94,7 @@ def claim_open(*, user, line: OrderLine, reason: str, symptoms: str) -> Warranty
             claim = WarrantyClaim.objects.create(
                 number=f"RMA-{timezone.now():%Y}-{secrets.token_hex(4).upper()}",
                 line=line,
-                user=user,
+                user=None if former else user,
                 reason=reason,
                 symptoms=symptoms.strip(),
                 language=order_language(line.order),
@@ -118,13 +126,20 @@ def claim_transition(*, claim: WarrantyClaim, to: str, note: str = "") -> bool:
 def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
     claim.refresh_from_db()
     order = claim.line.order
+    # A former customer (kept warranty) is written to at the address kept with it.
     language = order_language(claim.line.order)
     with translation.override(language):
-        order_url = settings.SITE_URL.rstrip("/") + reverse(
-            "shop:order-detail", kwargs={"number": order.number}
-        )
+        if claim.user_id:
+            page = reverse("shop:order-detail", kwargs={"number": order.number})
+        else:
+            page = reverse("shop:kept-warranty")
+        order_url = settings.SITE_URL.rstrip("/") + page
+    to = claim.user.email if claim.user_id else order.warranty_email
+    if not to:
+        return
     email_send(
-        to=claim.user.email,
+        to=to,
+        user=claim.user,
         template="shop/emails/warranty_claim",
         context={
             "claim": claim,
@@ -134,6 +149,5 @@ def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
             "order_url": order_url,
         },
         language=language,
-        user=claim.user,
         purpose="warranty",
     )

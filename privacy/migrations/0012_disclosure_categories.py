@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0010_gpc'),
+        ('privacy', '0011_outgoing_email_key_canary_cache'),
     ]
 
     operations = [

@@ -1,0 +1,94 @@
+"""Pages for a former customer's kept lifetime warranty (see shop.warranty.kept)."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from shop.fulfilment.warranty.forms import (
+    KeptWarrantyDeleteForm,
+    KeptWarrantyFindForm,
+    WarrantyClaimForm,
+)
+from shop.fulfilment.warranty.kept import (
+    kept_order_from_link,
+    kept_warranty_delete,
+    kept_warranty_link_send,
+)
+from shop.fulfilment.warranty.services import ClaimRefused, claim_open
+from shop.models import ClaimStatus
+
+
+def kept_warranty(request):
+    form = KeptWarrantyFindForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        kept_warranty_link_send(
+            number=form.cleaned_data["number"],
+            email=form.cleaned_data["email"],
+            language=get_language() or "en",
+        )
+        return render(request, "shop/kept_warranty_sent.html")
+    return render(request, "shop/kept_warranty_find.html", {"form": form})
+
+
+def _detail_context(order, *, claim_form=None, claim_line_id=None, delete_form=None):
+    lines = []
+    for line in order.lines.filter(warranty_years__isnull=True):
+        in_progress = line.warranty_claims.exclude(
+            status__in=[ClaimStatus.REJECTED, ClaimStatus.CLOSED]
+        ).exists()
+        bound = claim_form if claim_line_id == line.pk else None
+        form = bound or WarrantyClaimForm(auto_id=f"line{line.pk}_%s")
+        lines.append({"line": line, "form": None if in_progress else form})
+    return {
+        "order": order,
+        "lines": lines,
+        "claims": order_claims(order),
+        "delete_form": delete_form or KeptWarrantyDeleteForm(),
+    }
+
+
+def order_claims(order):
+    from shop.models import WarrantyClaim
+
+    return WarrantyClaim.objects.filter(line__order=order).select_related("line")
+
+
+def kept_warranty_detail(request, token: str):
+    order = kept_order_from_link(token=token)
+    if order is None:
+        messages.error(request, _("This link is not valid or has expired: ask for a new one."))
+        return redirect("shop:kept-warranty")
+    if request.method == "POST" and "delete" in request.POST:
+        form = KeptWarrantyDeleteForm(request.POST)
+        if form.is_valid():
+            kept_warranty_delete(order=order)
+            return render(request, "shop/kept_warranty_deleted.html")
+        context = _detail_context(order, delete_form=form)
+        return render(request, "shop/kept_warranty_detail.html", context, status=400)
+    if request.method == "POST":
+        line = get_object_or_404(
+            order.lines.filter(warranty_years__isnull=True), pk=request.POST.get("line")
+        )
+        form = WarrantyClaimForm(request.POST, auto_id=f"line{line.pk}_%s")
+        if form.is_valid():
+            try:
+                claim = claim_open(
+                    user=None,
+                    line=line,
+                    reason=form.cleaned_data["reason"],
+                    symptoms=form.cleaned_data["symptoms"],
+                    former=True,
+                )
+            except ClaimRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(
+                    request,
+                    _("Your claim %(number)s is open. We will e-mail you about each step.")
+                    % {"number": claim.number},
+                )
+            return redirect("shop:kept-warranty-detail", token=token)
+        context = _detail_context(order, claim_form=form, claim_line_id=line.pk)
+        return render(request, "shop/kept_warranty_detail.html", context, status=400)
+    return render(request, "shop/kept_warranty_detail.html", _detail_context(order))
