@@ -167,3 +167,37 @@ def test_the_ledgers_processors_are_the_privacy_pages_in_both_languages(client):
             for key in written:
                 assert f'id="processor-{key}"' in page
                 assert str(policy.PROCESSORS[key].label) in page
+
+
+class RefusingEmailBackend:
+    """An e-mail provider that takes nothing (a server that is down)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the e-mail provider is down")
+
+
+def test_a_queued_email_the_provider_refused_discloses_nothing(settings):
+    from privacy.emails import email_send
+
+    user = UserFactory()
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingEmailBackend"}}
+
+    def send():
+        email_send(
+            to=user.email,
+            template="privacy/emails/request_verify",
+            context={"verify_url": "https://shop.test/x"},
+            language="en",
+            user=user,
+            purpose="customer-care",
+        )
+
+    send()  # the task fails (the immediate backend records the failure)
+    assert not Disclosure.objects.exists()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    send()
+    [row] = Disclosure.objects.all()
+    assert (row.user, row.processor, row.purpose) == (user, "email", "customer-care")
