@@ -149,7 +149,7 @@ def pages_to_measure(env):
     django.setup()
     from shop.models import Module, System
 
-    system = System.objects.filter(slots__gt=0, model_line="Latitude 5000").order_by("pk").first()
+    system = System.objects.filter(slots__gt=0, model_line="Roadbook").order_by("pk").first()
     system = system or System.objects.filter(slots__gt=0).order_by("pk").first()
     module = Module.objects.filter(is_active=True, form_factor="SODIMM").order_by("pk").first()
     in_stock = Module.objects.filter(is_active=True, stock__gt=0).order_by("pk").first()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "import_export",
     "django_tasks_db",
 ]
 
@@ -298,3 +299,7 @@ if not SITE_URL and not DEBUG:
         "SITE_URL is not set. Production mode needs the shop's public address "
         "(https://shop.example) for links in e-mails."
     )
+
+# Catalog imports (django-import-export): every import runs in a transaction, so a dry
+# run or a file with a bad row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True

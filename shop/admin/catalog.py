@@ -1,5 +1,7 @@
 """Admin for the catalog: modules (with history and bulk price/stock actions),
-systems (with compatibility overrides inline) and manufacturers."""
+systems (with compatibility overrides inline) and manufacturers. Modules and systems can
+be imported from CSV or XLSX files (shop/catalog/imports.py), by staff who may add and
+change them."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,8 +9,10 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shop.catalog.imports import IMPORT_FORMATS, ModuleResource, SystemResource
 from shop.catalog.services import (
     MAX_PERCENT,
     MIN_PERCENT,
@@ -16,7 +20,7 @@ from shop.catalog.services import (
     modules_reprice,
     modules_stock_set,
 )
-from shop.models import Manufacturer, Module, System, SystemModuleOverride
+from shop.models import CatalogSource, Manufacturer, Module, System, SystemModuleOverride
 
 
 class RepriceForm(forms.Form):
@@ -65,8 +69,18 @@ def _action_with_form(modeladmin, request, queryset, *, form_class, title, apply
     return TemplateResponse(request, "admin/shop/module/action_form.html", context)
 
 
+class CatalogImportMixin(ImportMixin):
+    """The import page, for staff who may both add and change the model's rows."""
+
+    import_formats = IMPORT_FORMATS
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+
 @admin.register(Module)
-class ModuleAdmin(SimpleHistoryAdmin):
+class ModuleAdmin(CatalogImportMixin, SimpleHistoryAdmin):
+    resource_classes = [ModuleResource]
     list_display = [
         "part_number",
         "brand",
@@ -135,7 +149,8 @@ class SystemModuleOverrideInline(admin.TabularInline):
 
 
 @admin.register(System)
-class SystemAdmin(admin.ModelAdmin):
+class SystemAdmin(CatalogImportMixin, SimpleHistoryAdmin):
+    resource_classes = [SystemResource]
     list_display = [
         "__str__",
         "kind",
@@ -160,3 +175,16 @@ class ManufacturerAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CatalogSource)
+class CatalogSourceAdmin(admin.ModelAdmin):
+    """Staff clear the "demo data" flag here once the catalog is real."""
+
+    list_display = ["__str__", "is_demo", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

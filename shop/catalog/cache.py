@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from shop.models import Manufacturer, Module, System, SystemModuleOverride
+from shop.models import CatalogSource, Manufacturer, Module, System, SystemModuleOverride
 
 CATALOG_VERSION_KEY = "catalog:version"
 RESULTS_TTL_SECONDS = 60
@@ -46,7 +46,7 @@ def _on_catalog_change(sender, **kwargs):
     catalog_version_bump()
 
 
-for _model in (Module, System, Manufacturer, SystemModuleOverride):
+for _model in (Module, System, Manufacturer, SystemModuleOverride, CatalogSource):
     post_save.connect(_on_catalog_change, sender=_model, dispatch_uid=f"catalog-save-{_model}")
     post_delete.connect(_on_catalog_change, sender=_model, dispatch_uid=f"catalog-del-{_model}")
 
@@ -82,6 +82,11 @@ def catalog_fragment(*, key, template, context):
         if values is None:
             return None
         html = render_to_string(template, values)
-        return {"title": str(values["title"]), "html": html, "buy": values.get("buy")}
+        return {
+            "title": str(values["title"]),
+            "description": str(values.get("description", "")),
+            "html": html,
+            "buy": values.get("buy"),
+        }
 
     return catalog_cached(("fragment", get_language(), template, key), render) or None

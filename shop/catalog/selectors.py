@@ -10,9 +10,17 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from shop.models import Manufacturer, Module, OverrideKind, System, SystemModuleOverride
+from shop.models import (
+    CatalogSource,
+    Manufacturer,
+    Module,
+    OverrideKind,
+    System,
+    SystemModuleOverride,
+)
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 6
@@ -22,19 +30,29 @@ STANDARD_CAPACITIES_GB = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 DDR5_CAPACITIES_GB = sorted({*STANDARD_CAPACITIES_GB, 24, 48, 96})
 
 
-def _generation_in_system_list(generation):
-    """Systems whose comma-separated generation list holds exactly `generation`
-    (DDR3 must not match a list that holds only DDR3L)."""
+def _in_system_list(field, value):
+    """Systems whose comma-separated list in `field` holds exactly `value` (DDR3 must
+    not match a list that holds only DDR3L)."""
     return (
-        Q(generations=generation)
-        | Q(generations__startswith=f"{generation},")
-        | Q(generations__endswith=f",{generation}")
-        | Q(generations__contains=f",{generation},")
+        Q(**{field: value})
+        | Q(**{f"{field}__startswith": f"{value},"})
+        | Q(**{f"{field}__endswith": f",{value}"})
+        | Q(**{f"{field}__contains": f",{value},"})
     )
 
 
 def _upgradeable_gb(system):
-    return max(system.max_total_gb - system.soldered_gb, 0)
+    """The memory that modules can bring: the maximum less the soldered memory (unknown
+    soldered memory only happens in systems without slots)."""
+    return max(system.max_total_gb - (system.soldered_gb or 0), 0)
+
+
+def _per_slot_gb(system):
+    """The largest module a slot takes; when the source does not say, the maximum is the
+    only bound."""
+    if system.max_per_slot_gb is None:
+        return _upgradeable_gb(system)
+    return system.max_per_slot_gb
 
 
 @dataclass(frozen=True)
@@ -50,19 +68,19 @@ COMPATIBILITY_RULES = [
         "generation",
         _("The system takes this memory generation."),
         lambda system: Q(generation__in=system.generation_list),
-        lambda module: _generation_in_system_list(module.generation),
+        lambda module: _in_system_list("generations", module.generation),
     ),
     CompatibilityRule(
         "form_factor",
-        _("The module has the system's form factor."),
-        lambda system: Q(form_factor=system.form_factor),
-        lambda module: Q(form_factor=module.form_factor),
+        _("The module has one of the system's form factors."),
+        lambda system: Q(form_factor__in=system.form_factor_list),
+        lambda module: _in_system_list("form_factor", module.form_factor),
     ),
     CompatibilityRule(
         "per_slot",
         _("Each module is no larger than the system's maximum per slot."),
-        lambda system: Q(capacity_gb__lte=system.max_per_slot_gb),
-        lambda module: Q(max_per_slot_gb__gte=module.capacity_gb),
+        lambda system: Q(capacity_gb__lte=_per_slot_gb(system)),
+        lambda module: Q(max_per_slot_gb__gte=module.capacity_gb) | Q(max_per_slot_gb=None),
     ),
     CompatibilityRule(
         "slots",
@@ -74,7 +92,9 @@ COMPATIBILITY_RULES = [
         "total",
         _("The kit fits within the system's maximum, after its soldered memory."),
         lambda system: Q(total_gb__lte=_upgradeable_gb(system)),
-        lambda module: Q(max_total_gb__gte=F("soldered_gb") + module.total_capacity_gb),
+        lambda module: Q(
+            max_total_gb__gte=Coalesce(F("soldered_gb"), 0) + module.total_capacity_gb
+        ),
     ),
     CompatibilityRule(
         "ecc",
@@ -181,6 +201,11 @@ def module_for_page(*, slug: str) -> Module | None:
     return modules_on_sale().filter(slug=slug).first()
 
 
+def catalog_is_demo() -> bool:
+    """True while the catalog is the generated demo data (load_demo_catalog)."""
+    return CatalogSource.objects.filter(is_demo=True).exists()
+
+
 def manufacturers_with_systems() -> QuerySet:
     return (
         Manufacturer.objects.annotate(system_count=Count("systems"))
@@ -282,8 +307,8 @@ class UpgradePath:
 class UpgradeAdvice:
     takes_upgrade: bool
     slots: int
-    soldered_gb: int
-    max_per_slot_gb: int
+    soldered_gb: int | None  # None: depends on the configuration bought
+    max_per_slot_gb: int | None  # None: not stated by the source
     max_total_gb: int
     maximum_gb: int  # the most memory the system can have
     paths: list
@@ -293,25 +318,23 @@ def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) ->
     """How far the system can be upgraded and the best ways there: every slot filled
     with modules of one size, largest first. One query."""
     upgradeable = _upgradeable_gb(system)
-    takes_upgrade = system.slots > 0 and system.max_per_slot_gb > 0 and upgradeable > 0
-    reachable = min(system.slots * system.max_per_slot_gb, upgradeable) if takes_upgrade else 0
+    per_slot = _per_slot_gb(system)
+    soldered = system.soldered_gb or 0
+    takes_upgrade = system.slots > 0 and per_slot > 0 and upgradeable > 0
+    reachable = min(system.slots * per_slot, upgradeable) if takes_upgrade else 0
     paths = []
     if takes_upgrade:
         compatible = modules_compatible_with(system) if compatible is None else compatible
         sold_sizes = set(compatible.order_by().values_list("capacity_gb", flat=True).distinct())
         made = DDR5_CAPACITIES_GB if "DDR5" in system.generation_list else STANDARD_CAPACITIES_GB
-        sizes = [
-            size
-            for size in made
-            if size <= system.max_per_slot_gb and size * system.slots <= upgradeable
-        ]
+        sizes = [size for size in made if size <= per_slot and size * system.slots <= upgradeable]
         for size in sorted(sizes, reverse=True)[:3]:
             added = size * system.slots
             paths.append(
                 UpgradePath(
                     count=system.slots,
                     capacity_gb=size,
-                    total_gb=system.soldered_gb + added,
+                    total_gb=soldered + added,
                     is_maximum=added == reachable,
                     in_catalog=size in sold_sizes,
                 )
@@ -322,6 +345,6 @@ def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) ->
         soldered_gb=system.soldered_gb,
         max_per_slot_gb=system.max_per_slot_gb,
         max_total_gb=system.max_total_gb,
-        maximum_gb=system.soldered_gb + reachable,
+        maximum_gb=soldered + reachable,
         paths=paths,
     )

@@ -8,7 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from shop.catalog.cache import catalog_version_bump
-from shop.models import Module
+from shop.models import CatalogSource, Module
 
 MIN_PERCENT = Decimal("-90")
 MAX_PERCENT = Decimal("100")
@@ -56,3 +56,14 @@ def modules_stock_set(*, modules, stock: int, user=None) -> int:
         module.stock = stock
     modules_update(modules=rows, fields=["stock"], reason=f"stock set to {stock}", user=user)
     return len(rows)
+
+
+@transaction.atomic
+def catalog_source_set(*, is_demo: bool) -> CatalogSource:
+    """Record whether the catalog is the generated demo data (a banner says so on every
+    catalog page while it is). Saving retires the cached pages."""
+    source, _created = CatalogSource.objects.select_for_update().get_or_create(pk=1)
+    if source.is_demo != is_demo or _created:
+        source.is_demo = is_demo
+        source.save()
+    return source

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
@@ -25,6 +26,15 @@ SYSTEMS_PER_PAGE = 30
 FITTING_SYSTEMS_PER_PAGE = 20
 SEARCH_RESULTS_SHOWN = 20
 REMEMBERED_QUERY_LENGTH = 500
+# The finder's examples: real machines of the demo catalog (the first rows of
+# shop/catalog/demo/real_systems.csv), so trying one finds it.
+FINDER_EXAMPLES = ("T460p", "OptiPlex 7040")
+
+
+def demo_catalog_shown():
+    """Whether pages carry the "demo data" banner; cached per catalog version, which
+    changes with the flag."""
+    return catalog_cached(("demo-catalog",), selectors.catalog_is_demo)
 
 
 def _page(queryset, number, per_page):
@@ -54,6 +64,8 @@ def _catalog_page(request, *, key, template, context, extra=None):
         "shop/catalog_page.html",
         {
             "title": fragment["title"],
+            "description": fragment.get("description", ""),
+            "demo_catalog": demo_catalog_shown(),
             "fragment": before,
             "fragment_after": after,
             "buy_module": {"pk": buy} if buy else None,
@@ -87,7 +99,16 @@ def module_list(request):
         form = ModuleFilterForm(request.GET)
         modules = selectors.modules_filtered(**form.filters())
         page = _page(modules, form.page_number(), MODULES_PER_PAGE)
-        return {"title": _("Memory modules"), "form": form, "page": page, "query": request.GET}
+        return {
+            "title": _("Memory modules"),
+            "description": _(
+                "Memory modules for laptops, desktops and servers: filter by generation, "
+                "form factor, capacity, speed and price."
+            ),
+            "form": form,
+            "page": page,
+            "query": request.GET,
+        }
 
     return _catalog_page(
         request,
@@ -109,6 +130,8 @@ def module_detail(request, slug):
         systems = _page(selectors.systems_compatible_with(module), number, FITTING_SYSTEMS_PER_PAGE)
         return {
             "title": module,
+            "description": _("%(module)s: specifications, price, stock and the computers it fits.")
+            % {"module": module},
             "module": module,
             "systems": systems,
             "query": {"page": number},
@@ -141,6 +164,11 @@ def finder(request):
         query = {"manufacturer": getattr(manufacturer, "slug", ""), "q": criteria["query"]}
         return {
             "title": _("Memory finder"),
+            "description": _(
+                "Find the memory that fits your computer: choose its manufacturer and model, "
+                "see its maximum and the modules that fit."
+            ),
+            "examples": FINDER_EXAMPLES,
             "form": form,
             "manufacturer": manufacturer,
             "query": {key: value for key, value in query.items() if value},
@@ -163,7 +191,13 @@ def finder_suggestions(request):
     """Type-ahead for the finder: at most ten systems, as JSON."""
     criteria = FinderForm(request.GET).criteria()
     suggestions = catalog_cached(
-        ("suggestions", getattr(criteria["manufacturer"], "pk", None), criteria["query"]),
+        # The suggestions hold page addresses, which carry the language.
+        (
+            "suggestions",
+            get_language(),
+            getattr(criteria["manufacturer"], "pk", None),
+            criteria["query"],
+        ),
         lambda: selectors.system_suggestions(**criteria),
     )
     return JsonResponse({"systems": suggestions})
@@ -183,6 +217,11 @@ def system_detail(request, slug):
         )
         return {
             "title": _("Memory for %(system)s") % {"system": system},
+            "description": _(
+                "Memory upgrades for %(system)s: its slots, its maximum and the modules "
+                "that fit it."
+            )
+            % {"system": system},
             "system": system,
             "advice": selectors.upgrade_advice_for(system, compatible=compatible),
             "modules": _page(compatible, number, MODULES_PER_PAGE),
@@ -206,6 +245,7 @@ def search(request):
         systems = selectors.systems_searched(query=query)
         return {
             "title": _("Search"),
+            "description": _("Search memory modules and computer models."),
             "query": query,
             "finder_url_query": urlencode({"q": query}),
             "modules": list(modules[:SEARCH_RESULTS_SHOWN]),
@@ -225,4 +265,8 @@ def search(request):
 @require_safe
 @shared_page
 def home(request):
-    return render(request, "shop/home.html", {"manufacturers": manufacturers_listed()})
+    return render(
+        request,
+        "shop/home.html",
+        {"manufacturers": manufacturers_listed(), "demo_catalog": demo_catalog_shown()},
+    )

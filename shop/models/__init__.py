@@ -2,6 +2,7 @@
 
 from shop.models.basket import Basket, BasketLine
 from shop.models.catalog import (
+    CatalogSource,
     FormFactor,
     Generation,
     Manufacturer,
@@ -53,6 +54,7 @@ __all__ = [
     "Refund",
     "RefundStatus",
     "SalesStatistics",
+    "CatalogSource",
     "FormFactor",
     "Generation",
     "Manufacturer",

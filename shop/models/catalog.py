@@ -1,5 +1,6 @@
 """The catalog: memory modules, the computer systems they go in, and staff overrides."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -25,6 +26,34 @@ class FormFactor(models.TextChoices):
     SODIMM = "SODIMM", "SO-DIMM"
     RDIMM = "RDIMM", "RDIMM"
     LRDIMM = "LRDIMM", "LRDIMM"
+
+
+# What a computer's memory can be: the generations we sell modules of, and the soldered
+# low-power ones a system may have instead.
+SYSTEM_GENERATIONS = [*Generation.values, "LPDDR3", "LPDDR4", "LPDDR4X", "LPDDR5", "LPDDR5X"]
+
+
+def _listed_values(value):
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def validate_generation_list(value):
+    unknown = [item for item in _listed_values(value) if item not in SYSTEM_GENERATIONS]
+    if unknown or not _listed_values(value):
+        raise ValidationError(
+            _("Give one or more memory generations, separated by commas, from: %(known)s."),
+            code="unknown_generation",
+            params={"known": ", ".join(SYSTEM_GENERATIONS)},
+        )
+
+
+def validate_form_factor_list(value):
+    if any(item not in FormFactor.values for item in _listed_values(value)):
+        raise ValidationError(
+            _("Give the form factors separated by commas, from: %(known)s (or leave it empty)."),
+            code="unknown_form_factor",
+            params={"known": ", ".join(FormFactor.values)},
+        )
 
 
 class SystemKind(models.TextChoices):
@@ -130,26 +159,53 @@ class Manufacturer(models.Model):
 
 
 class System(models.Model):
-    """A computer model and the memory it takes."""
+    """A computer model and the memory it takes. An empty number means the source of the
+    facts does not say (never "none" or "any")."""
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="systems")
     model_line = models.CharField(_("model line"), max_length=64)
     model = models.CharField(_("model"), max_length=96)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=SystemKind.choices)
+    year = models.PositiveSmallIntegerField(_("year of release"), null=True, blank=True)
     slots = models.PositiveSmallIntegerField(_("memory slots"))
-    soldered_gb = models.PositiveSmallIntegerField(_("soldered memory (GB)"), default=0)
-    max_per_slot_gb = models.PositiveSmallIntegerField(_("maximum per slot (GB)"))
+    soldered_gb = models.PositiveSmallIntegerField(
+        _("soldered memory (GB)"),
+        null=True,
+        blank=True,
+        default=0,
+        help_text=_("0 for none; empty when it depends on the configuration bought."),
+    )
+    max_per_slot_gb = models.PositiveSmallIntegerField(
+        _("maximum per slot (GB)"), null=True, blank=True, help_text=_("Empty if not stated.")
+    )
     max_total_gb = models.PositiveIntegerField(_("maximum in total (GB)"))
     generations = models.CharField(
         _("supported generations"),
         max_length=32,
+        validators=[validate_generation_list],
         help_text=_("Comma-separated, e.g. DDR4 or DDR3,DDR3L."),
     )
-    form_factor = models.CharField(_("form factor"), max_length=8, choices=FormFactor.choices)
-    max_speed_mts = models.PositiveIntegerField(_("maximum speed (MT/s)"))
+    form_factor = models.CharField(
+        _("form factors"),
+        max_length=32,
+        blank=True,
+        validators=[validate_form_factor_list],
+        help_text=_("Comma-separated, e.g. SODIMM or RDIMM,LRDIMM; empty if none or not stated."),
+    )
+    max_speed_mts = models.PositiveIntegerField(
+        _("maximum speed (MT/s)"), null=True, blank=True, help_text=_("Empty if not stated.")
+    )
     supports_ecc = models.BooleanField(_("supports ECC"), default=False)
     supports_registered = models.BooleanField(_("supports registered"), default=False)
+    source_url = models.URLField(
+        _("source of the memory facts"),
+        max_length=500,
+        blank=True,
+        help_text=_("The manufacturer's manual or specification page the facts come from."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("computer system")
@@ -178,7 +234,30 @@ class System(models.Model):
 
     @property
     def generation_list(self):
-        return [code for code in self.generations.split(",") if code]
+        return _listed_values(self.generations)
+
+    @property
+    def form_factor_list(self):
+        return _listed_values(self.form_factor)
+
+    @property
+    def form_factor_labels(self):
+        return [FormFactor(code).label for code in self.form_factor_list]
+
+
+class CatalogSource(models.Model):
+    """Where the catalog comes from: one row, saying whether it is the generated demo
+    catalog (a banner then says so on every catalog page)."""
+
+    is_demo = models.BooleanField(_("the catalog is demo data"), default=False)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalog source")
+        verbose_name_plural = _("catalog source")
+
+    def __str__(self):
+        return str(_("Demo catalog") if self.is_demo else _("Real catalog"))
 
 
 class OverrideKind(models.TextChoices):

@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shop.catalog.demo.services import demo_catalog_load
 from shop.models import Module
-from shop.services.demo_catalog import demo_catalog_load
 
 
 def positive_count(value):

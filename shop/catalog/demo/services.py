@@ -1,10 +1,15 @@
 """A realistic, deterministic demo catalog at any scale (`manage.py load_demo_catalog`).
 
-Everything the generator knows is data, in shop/services/demo_ranges.py: memory
-platforms, the manufacturers' model lines that use them, and the module families we sell
-for them. The same seed always gives the same catalog. Modules get their first history
-row through simple-history's bulk helper, so stock changes made later are audited from
-a known starting point.
+Systems are first the real machines of real_systems.csv, with exactly the facts their
+sources give; past those, made-up machines of made-up makers whose names say "(demo)",
+built from the platforms in ranges.py, which follow the history of memory generations
+in generations.py. A real model name never gets invented specifications.
+
+Everything the generator knows is data (ranges.py): memory platforms, the model lines
+that use them, and the module families we sell for them. The same seed always gives the
+same catalog. Modules get their first history row through simple-history's bulk helper,
+so stock changes made later are audited from a known starting point. Loading marks the
+catalog as demo data, which a banner tells shoppers until staff load a real catalog.
 """
 
 import random
@@ -14,8 +19,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from shop.catalog.cache import catalog_version_bump
-from shop.models import Generation, Manufacturer, Module, System, SystemModuleOverride
-from shop.services.demo_ranges import (
+from shop.catalog.demo.ranges import (
     FORM_FACTOR_CODES,
     LIFETIME_BRANDS,
     MODEL_LINES,
@@ -23,14 +27,23 @@ from shop.services.demo_ranges import (
     PART_PREFIXES,
     PLATFORMS,
 )
+from shop.catalog.demo.real_systems import real_system_rows, system_facts
+from shop.catalog.services import catalog_source_set
+from shop.models import Generation, Manufacturer, Module, System, SystemModuleOverride
 
 BATCH_SIZE = 1000
 
 
-def _system_rows(*, count, rng, manufacturers):
-    """`count` systems, spread over the model lines, newest platforms last in each."""
+def _real_systems(*, count, manufacturers):
+    """The first `count` machines of real_systems.csv, with their facts only."""
+    for row in real_system_rows()[:count]:
+        yield System(manufacturer=manufacturers[row["manufacturer"]], **system_facts(row))
+
+
+def _made_up_systems(*, count, rng, manufacturers, seen_slugs):
+    """`count` made-up systems, spread over the model lines, each line's platforms in
+    turn, each in a year its platform was sold."""
     numbers = [0] * len(MODEL_LINES)
-    seen_slugs = set()
     for index in range(count):
         line_index = (
             index % len(MODEL_LINES)
@@ -42,11 +55,10 @@ def _system_rows(*, count, rng, manufacturers):
         numbers[line_index] += 1
         number = line.first_number + (k // len(line.suffixes)) * line.step
         model = line.model_name(number, line.suffixes[k % len(line.suffixes)])
-        platform_key = line.platforms[k % len(line.platforms)]
-        platform = PLATFORMS[platform_key]
-        slug = slugify(f"{line.manufacturer} {System(model_line=line.name, model=model).name}")[
-            :150
-        ]
+        platform = PLATFORMS[line.platforms[k % len(line.platforms)]]
+        first_year, last_year = platform.years
+        year = first_year + (k // len(line.platforms)) % (last_year - first_year + 1)
+        slug = slugify(f"{line.manufacturer} {model}")[:150]
         while slug in seen_slugs:
             slug = f"{slug}-{k}"
         seen_slugs.add(slug)
@@ -56,6 +68,7 @@ def _system_rows(*, count, rng, manufacturers):
             model=model,
             slug=slug,
             kind=line.kind,
+            year=year,
             slots=platform.slots,
             soldered_gb=platform.soldered_gb,
             max_per_slot_gb=platform.max_per_slot_gb,
@@ -66,6 +79,17 @@ def _system_rows(*, count, rng, manufacturers):
             supports_ecc=platform.ecc,
             supports_registered=platform.registered,
         )
+
+
+def _system_rows(*, count, rng, manufacturers):
+    real = list(_real_systems(count=count, manufacturers=manufacturers))
+    yield from real
+    yield from _made_up_systems(
+        count=count - len(real),
+        rng=rng,
+        manufacturers=manufacturers,
+        seen_slugs={system.slug for system in real},
+    )
 
 
 def _module_rows(*, count, rng):
@@ -117,15 +141,20 @@ def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = 
         Manufacturer.objects.all().delete()
         Module.objects.all().delete()
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    names = sorted({line.manufacturer for line in MODEL_LINES})
+    names = sorted(
+        {line.manufacturer for line in MODEL_LINES}
+        | {row["manufacturer"] for row in real_system_rows()}
+    )
     Manufacturer.objects.bulk_create(
         [Manufacturer(name=name, slug=slugify(name)) for name in names],
         ignore_conflicts=True,
     )
     manufacturers = {m.name: m for m in Manufacturer.objects.filter(name__in=names)}
-    System.objects.bulk_create(
+    bulk_create_with_history(
         list(_system_rows(count=systems, rng=rng, manufacturers=manufacturers)),
+        System,
         batch_size=BATCH_SIZE,
+        default_change_reason="demo catalog",
     )
     bulk_create_with_history(
         list(_module_rows(count=modules, rng=rng)),
@@ -133,5 +162,6 @@ def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = 
         batch_size=BATCH_SIZE,
         default_change_reason="demo catalog",
     )
+    catalog_source_set(is_demo=True)
     catalog_version_bump()
     return {"manufacturers": len(names), "systems": systems, "modules": modules}

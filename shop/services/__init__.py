@@ -1,1 +1,0 @@
-"""Writes with business rules, one module per part of the shop."""
