@@ -57,11 +57,18 @@ def english_by_default():
         yield
 
 
+def redis_url() -> str:
+    """The Redis server the tests may use: CACHE_URL when it says redis://."""
+    url = os.environ.get("CACHE_URL", "")
+    return url if url.startswith(("redis://", "rediss://")) else ""
+
+
 @pytest.fixture(autouse=True)
 def empty_cache(settings):
-    """Each test starts with an empty in-memory cache: catalog pages are cached, and rate
-    limits count in the cache. In memory whatever CACHE_URL says, so pinned query counts
-    count the pages' own queries, not a database cache backend's."""
+    """Each test starts with an empty cache: catalog pages are cached, and rate limits
+    and sessions live in the cache. In memory, so pinned query counts count the pages'
+    own queries, not a database cache backend's; in Redis when CACHE_URL says redis://
+    (CI runs the tests marked `redis` that way, against a real server)."""
     from django.core.cache import caches
 
     settings.CACHES = {
@@ -72,11 +79,45 @@ def empty_cache(settings):
         }
         for alias in ("default", "layout")
     }
+    if redis_url():
+        settings.CACHES["default"] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url(),
+            "KEY_FUNCTION": settings.CACHE_KEY_FUNCTION,
+        }
     for alias in settings.CACHES:
         caches[alias].clear()
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
+
+
+@pytest.fixture
+def shared_redis(settings, empty_cache):
+    """The default cache in a real Redis server (REDIS_URL, else a redis:// CACHE_URL),
+    and a plain client to look into it. Without a server: a skip on a developer's
+    machine, a failure in CI (.ci/run starts one), so these tests always run there."""
+    url = os.environ.get("REDIS_URL", "") or redis_url()
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must give the Redis-backed tests a server: set REDIS_URL")
+        pytest.skip("set REDIS_URL=redis://... to run the tests against Redis")
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_FUNCTION": settings.CACHE_KEY_FUNCTION,
+        },
+    }
+    caches["default"].clear()
+    client = redis.Redis.from_url(url)
+    yield client
+    caches["default"].clear()
+    client.close()
 
 
 @pytest.fixture

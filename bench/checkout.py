@@ -8,7 +8,6 @@ database, the simulator gateway, and a frictionless test card. Bounded in time.
 """
 
 import argparse
-import http.cookiejar
 import os
 import re
 import subprocess
@@ -16,12 +15,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-from bench.server import free_port
+from bench.client import Browser, ConnectionLost
+from bench.server import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -55,32 +52,16 @@ print("MODULE_IDS", ",".join(str(pk) for pk in Module.objects.values_list("pk", 
 
 
 class Customer:
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
+    """A signed-in customer buying through the simulator (plain HTTP, development mode)."""
 
-    def get(self, path: str) -> tuple[str, str]:
-        with self.opener.open(self.base + path, timeout=30) as response:  # noqa: S310
-            return response.geturl(), response.read().decode()
-
-    def post(self, path: str, data: dict, token: str) -> tuple[str, str]:
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
-            self.base + path, data=body, headers={"Referer": self.base + path}
-        )
-        with self.opener.open(request, timeout=30) as response:
-            return response.geturl(), response.read().decode()
-
-    def login(self, email: str):
-        _url, page = self.get("/en/accounts/login/")
-        self.post("/en/accounts/login/", {"login": email, "password": PASSWORD}, token(page))
+    def __init__(self, port: int):
+        self.browser = Browser(port, proxied=False, timeout=60)
 
     def purchase(self, module_id: str) -> bool:
-        _url, page = self.get("/en/basket/")
-        self.post("/en/basket/add/", {"module": module_id, "quantity": 1}, token(page))
-        _url, page = self.get("/en/checkout/")
+        browser = self.browser
+        browser.get("/en/basket/", "basket")
+        browser.post("/en/basket/add/", {"module": module_id, "quantity": 1}, "basket add")
+        browser.get("/en/checkout/", "checkout")
         address = {
             "name": "Bench Customer",
             "line1": "1 Test Street",
@@ -89,19 +70,10 @@ class Customer:
             "country": "GB",
             "delivery": "standard",
         }
-        card_url, page = self.post("/en/checkout/", address, token(page))  # -> pay -> card form
-        path = urllib.parse.urlparse(card_url).path
-        done_url, page = self.post(
-            path, {"number": "4242 4242 4242 4242", "expiry": "12/39", "cvc": "123"}, token(page)
-        )
-        return done_url.endswith("/done/") and 'data-status="paid"' in page
-
-
-def token(page: str) -> str:
-    match = CSRF.search(page)
-    if not match:
-        raise RuntimeError("no CSRF token in the page")
-    return match[1]
+        card_path, _status, _page = browser.post("/en/checkout/", address, "place")  # -> card form
+        card = {"number": "4242 4242 4242 4242", "expiry": "12/39", "cvc": "123"}
+        done_path, _status, page = browser.post(card_path, card, "pay")
+        return done_path.endswith("/done/") and 'data-status="paid"' in page
 
 
 def run_clients(clients: int, seconds: float, work) -> tuple[int, int]:
@@ -114,7 +86,7 @@ def run_clients(clients: int, seconds: float, work) -> tuple[int, int]:
         while time.monotonic() < stop:
             try:
                 counts[i][0 if work(i) else 1] += 1
-            except (urllib.error.URLError, RuntimeError, TimeoutError):
+            except (ConnectionLost, RuntimeError):
                 counts[i][1] += 1
 
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
@@ -125,13 +97,31 @@ def run_clients(clients: int, seconds: float, work) -> tuple[int, int]:
     return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
+def report(args, baseline_label, module_url, pages, page_errors, purchases, purchase_errors):
+    page_rate = pages / args.seconds
+    purchase_rate = purchases / args.seconds
+    print(f"gunicorn 2 workers, SQLite, {args.clients} clients, {args.seconds:.0f} s each")
+    print(f"{baseline_label} {module_url}: {page_rate:.1f} requests/s ({page_errors} errors)")
+    print(
+        f"full purchases (basket -> paid, 8 requests each): {purchase_rate:.2f} /s "
+        f"({purchase_errors} failed)"
+    )
+    if purchase_rate and page_rate:
+        print(
+            f"ratio purchases/s : {baseline_label} requests/s = 1 : {page_rate / purchase_rate:.1f}"
+        )
+        print(
+            f"(checkout requests/s = {purchase_rate * 8:.1f}, {purchase_rate * 8 / page_rate:.2f}x)"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="offtek-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="offtek-bench-", ignore_cleanup_errors=True) as tmp:
         env = {
             **os.environ,
             "DJANGO_DEBUG": "true",
@@ -160,64 +150,28 @@ def main():
         if not module_url:
             module_url, baseline_label = "/en/", "home page (no module page on this branch)"
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "offtek.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "--no-control-socket",  # its default path is shared by every gunicorn here
-                "--timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server = Gunicorn(env, probe="/en/").start()
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/en/", timeout=10).read()  # noqa: S310
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit("gunicorn did not start") from None
-                    time.sleep(0.2)
-
-            customers = [Customer(base) for _ in range(args.clients)]
+            customers = [Customer(server.port) for _ in range(args.clients)]
             for i, customer in enumerate(customers):
-                customer.login(f"bench{i}@example.com")
+                customer.browser.sign_in(f"bench{i}@example.com", PASSWORD)
             assert customers[0].purchase(module_ids[0]), "a warm-up purchase did not end paid"
 
-            anonymous = [Customer(base) for _ in range(args.clients)]
+            anonymous = [Browser(server.port, proxied=False) for _ in range(args.clients)]
             pages, page_errors = run_clients(
-                args.clients, args.seconds, lambda i: bool(anonymous[i].get(module_url)[1])
+                args.clients, args.seconds, lambda i: anonymous[i].get(module_url)[1] == 200
             )
             purchases, purchase_errors = run_clients(
                 args.clients,
                 args.seconds,
                 lambda i: customers[i].purchase(module_ids[i % len(module_ids)]),
             )
+            # Printed before the server stops, so a slow stop cannot lose them.
+            report(args, baseline_label, module_url, pages, page_errors, purchases, purchase_errors)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-    page_rate = pages / args.seconds
-    purchase_rate = purchases / args.seconds
-    print(f"gunicorn 2 workers, SQLite, {args.clients} clients, {args.seconds:.0f} s each")
-    print(f"{baseline_label} {module_url}: {page_rate:.1f} requests/s ({page_errors} errors)")
-    print(
-        f"full purchases (basket -> paid, 8 requests each): {purchase_rate:.2f} /s "
-        f"({purchase_errors} failed)"
-    )
-    print(f"ratio purchases/s : {baseline_label} requests/s = 1 : {page_rate / purchase_rate:.1f}")
-    print(f"(checkout requests/s = {purchase_rate * 8:.1f}, {purchase_rate * 8 / page_rate:.2f}x)")
+            # Waits as long as a busy machine needs (SIGKILL only after two minutes)
+            # and never raises.
+            server.stop()
 
 
 if __name__ == "__main__":

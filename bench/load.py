@@ -1,10 +1,16 @@
-"""Load and fault benchmark: many concurrent shoppers against gunicorn on PostgreSQL,
-then the shop's invariants checked in the database. A script run by hand, not a test.
+"""Load and fault benchmark: many concurrent shoppers against gunicorn on PostgreSQL or
+SQLite, then the shop's invariants checked in the database. A script run by hand, not
+a test.
 
     .venv/bin/python -m bench.load [--duration 60] [--shoppers 50] [--workers 2] [--fault]
+                                   [--sqlite | --server postgres://...] [--cache-url ...]
 
-Needs a PostgreSQL server: --server, or the server of DATABASE_URL (for example
-postgres://postgres@127.0.0.1:5432). What it does, in order:
+The database: --sqlite (a file in a temporary folder, the embedded default), or a
+PostgreSQL server: --server, or the server of DATABASE_URL (for example
+postgres://postgres@127.0.0.1:5432); without either, SQLite. --fault needs PostgreSQL
+(it finds the worker inside a checkout through pg_stat_activity). The shared cache is
+the production default (the database cache) unless --cache-url says (redis://...).
+Target: p95 of every request < 500 ms for 50 shoppers on 2 workers. What it does:
 
 1. Creates a fresh database (--database, dropped at the end), migrates, creates the
    cache table, loads the demo catalog and leaves only 3 to 5 units of --scarce
@@ -36,7 +42,6 @@ import argparse
 import os
 import random
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,11 +51,13 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.client import Browser, ConnectionLost, Record, TimeUp
 from bench.load_fault import kill_workers, release_while_paying
-from bench.load_shopper import Browser, ConnectionLost, Record, Shopper, TimeUp
-from bench.server import free_port
+from bench.load_shopper import Shopper
+from bench.server import Gunicorn, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+P95_TARGET_MS = 500
 PASSWORD = "load-bench-password-4242"  # noqa: S105 - throwaway accounts in a temporary DB
 
 
@@ -61,13 +68,15 @@ def database_admin(server: str, sql: str) -> None:
         connection.execute(sql)
 
 
-def environment(database_url: str, static_root: str) -> dict:
-    """Production mode: no DEBUG, fresh secrets, the database cache and task queue (the
-    defaults, so any CACHE_URL or TASKS_BACKEND of the caller is left out)."""
+def environment(database_url: str, static_root: str, cache_url: str = "") -> dict:
+    """Production mode: no DEBUG, fresh secrets, the database task queue and the
+    database cache unless `cache_url` says otherwise (so any CACHE_URL or TASKS_BACKEND
+    of the caller is left out)."""
     inherited = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "TASKS_BACKEND")}
     return {
         **inherited,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_load",
+        **({"CACHE_URL": cache_url} if cache_url else {}),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BENCH_STATIC_ROOT": static_root,
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -128,10 +137,12 @@ def prepare(options) -> dict:
 def signed_in_session(user) -> str:
     """A session key as the sign-in form would leave it (signing 50 shoppers in
     through PBKDF2 takes minutes on two busy cores, and is not what is measured)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -139,53 +150,28 @@ def signed_in_session(user) -> str:
     return session.session_key
 
 
-def gunicorn_start(options, env, port: int, log_path: Path) -> subprocess.Popen:
+def gunicorn_start(options, env, port: int, log_path: Path) -> Gunicorn:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "offtek.wsgi:application",
-            "--workers",
-            str(options.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--backlog",
-            "2048",
-            "--no-control-socket",  # its default path is shared by every gunicorn here
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    probe = Browser(port, Record())
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited; see {log_path}")
-        try:
-            if probe.request("GET", "/en/", "probe")[0] == 200:
-                return server
-        except ConnectionLost:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer in time")
+    return Gunicorn(env, workers=options.workers, port=port, log=log_path).start()
 
 
-def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], float, list]:
+def drive(options, servers, catalog: dict, server) -> tuple[list[Record], float, list]:
+    """Run the shoppers for --duration seconds against `servers` (a port, or a
+    RoundRobin of the ports of several app servers)."""
     records = [Record() for _ in range(options.shoppers)]
     shoppers = [
         Shopper(
-            Browser(port, records[i], address=f"203.0.113.{i % 250 + 1}"),
+            Browser(
+                servers,
+                records[i],
+                address=f"203.0.113.{i % 250 + 1}",
+                think=getattr(options, "think", 0.0),
+            ),
             catalog,
             random.Random(options.seed * 1000 + i),
             double_clicks=options.double_clicks,
@@ -218,7 +204,7 @@ def drive(options, port: int, catalog: dict, server) -> tuple[list[Record], floa
     if options.fault:
         killer = threading.Thread(
             target=kill_workers,
-            args=(server, os.environ["DATABASE_URL"], stop_at, options.kill_every, killed),
+            args=(server.process, os.environ["DATABASE_URL"], stop_at, options.kill_every, killed),
         )
         killer.start()
     released: list[int] = []
@@ -296,6 +282,11 @@ def report_traffic(records, elapsed: float) -> int:
             f"{label:28} {len(values):6} "
             + " ".join(f"{percentile(values, q) * 1000:8.0f}" for q in (0.5, 0.95, 0.99))
         )
+    p95 = percentile(groups["(all)"], 0.95) * 1000
+    print(
+        f"p95 of every request: {p95:.0f} ms, target < {P95_TARGET_MS} ms: "
+        + ("ok" if p95 < P95_TARGET_MS else "ABOVE TARGET")
+    )
     return sum(v for k, v in statuses.items() if k >= 500)
 
 
@@ -343,25 +334,40 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--server", default="", help="postgres://user@host:port")
     parser.add_argument("--database", default="offtek_load_bench")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite database")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds each shopper pauses before a page or form (0: none)",
+    )
+    parser.add_argument("--cache-url", default="", help="the shared cache (redis://...)")
     parser.add_argument("--keep-log", action="store_true", help="keep gunicorn's log")
     options = parser.parse_args()
 
-    server_url = options.server or os.environ.get("DATABASE_URL", "")
-    if not server_url.startswith(("postgres://", "postgresql://")):
-        parser.error("give --server postgres://... (or a PostgreSQL DATABASE_URL)")
-    parts = urlsplit(server_url)
-    server_url = f"{parts.scheme}://{parts.netloc}"
+    server_url = "" if options.sqlite else options.server or os.environ.get("DATABASE_URL", "")
+    postgres = server_url.startswith(("postgres://", "postgresql://"))
+    if options.fault and not postgres:
+        parser.error("--fault needs PostgreSQL: give --server postgres://...")
     workdir = Path(tempfile.mkdtemp(prefix="offtek-load-"))
     log_path = workdir / "gunicorn.log"
-    env = environment(f"{server_url}/{options.database}", str(workdir / "static"))
+    if postgres:
+        parts = urlsplit(server_url)
+        server_url = f"{parts.scheme}://{parts.netloc}"
+        database_url = f"{server_url}/{options.database}"
+        database_admin(server_url, f'CREATE DATABASE "{options.database}"')
+    else:
+        database_url = f"sqlite:///{workdir / 'load.sqlite3'}"
+    env = environment(database_url, str(workdir / "static"), options.cache_url)
     os.environ.update(env)
-    database_admin(server_url, f'CREATE DATABASE "{options.database}"')
+    engine = "PostgreSQL" if postgres else "SQLite"
     server = None
     try:
         started = time.monotonic()
         catalog = prepare(options)
         print(
-            f"Database {options.database}: {options.modules} modules "
+            f"Database: {engine} ({options.database if postgres else 'a temporary file'}), "
+            f"cache: {options.cache_url or 'the database cache'}; {options.modules} modules "
             f"({options.scarce} with 3-5 units), {options.shoppers} customers, "
             f"ready in {time.monotonic() - started:.1f} s"
         )
@@ -370,7 +376,7 @@ def main() -> int:
         print(
             f"gunicorn: {options.workers} sync workers on 127.0.0.1:{port}, production "
             f"settings, simulator gateway; {options.shoppers} shoppers for "
-            f"{options.duration:.0f} s"
+            f"{options.duration:.0f} s, pausing {options.think:g} s on average before each page"
             + (f", killing a worker every {options.kill_every:.0f} s" if options.fault else "")
         )
         records, elapsed, killed = drive(options, port, catalog, server)
@@ -380,21 +386,17 @@ def main() -> int:
                 f"Killed {len(killed)} worker(s) with SIGKILL, {targeted} of them inside an "
                 "order, payment or stock transaction"
             )
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.stop()
         server = None
         return results(options, records, elapsed, catalog, log_path, killed)
     finally:
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop()
         from django.db import connections
 
         connections.close_all()
-        database_admin(server_url, f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)')
+        if postgres:
+            database_admin(server_url, f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)')
         if options.keep_log and log_path.exists():
             kept = ROOT / "var" / "load-gunicorn.log"
             kept.parent.mkdir(exist_ok=True)

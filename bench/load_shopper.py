@@ -1,21 +1,13 @@
-"""The shoppers of bench/load.py: a small HTTP client that keeps its own cookies and
-CSRF token, and the behaviour of one shopper (browse, basket, checkout, pay).
+"""The shoppers of bench/load.py (and bench/cluster.py): the behaviour of one signed-in
+shopper (browse, basket, checkout, pay) on top of the benchmarks' one HTTP client
+(bench/client.py)."""
 
-The shop runs in production mode behind an imagined TLS proxy: every request says
-`X-Forwarded-Proto: https` and `X-Forwarded-For: <the shopper's address>` (as the proxy
-would) and, for forms, an `Origin` that matches, so the
-secure cookies and the CSRF origin check work as they do in production. The client
-keeps cookies itself, ignoring their Secure flag, because the socket is plain HTTP."""
-
-import http.client
 import random
 import re
-import threading
-import time
-import urllib.parse
 from dataclasses import dataclass, field
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+from bench.client import Browser, ConnectionLost
+
 LINE_FORM = re.compile(r'action="(/en/basket/lines/(\d+)/)"')
 OUTCOME = re.compile(r'data-testid="outcome" data-status="([a-z_]+)"')
 ORDER_IN_PATH = re.compile(r"/en/checkout/([A-Z0-9-]+)/")
@@ -46,22 +38,6 @@ ADDRESS = {
 }
 
 
-class ConnectionLost(Exception):
-    """The server closed the connection without an answer (a killed worker)."""
-
-
-class TimeUp(Exception):
-    """The run's time is over: the shopper leaves wherever they are (a checkout left
-    half-way is an abandoned order, which the reconciliation must clean up)."""
-
-
-@dataclass
-class Sample:
-    label: str
-    status: int  # 0: no answer (connection reset, refused, timed out)
-    seconds: float
-
-
 @dataclass
 class Attempt:
     """One checkout as the shopper saw it."""
@@ -73,105 +49,6 @@ class Attempt:
     note: str = ""
     # Orders a double click on "Place order" made beside order_number (should be none).
     extra_orders: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Record:
-    samples: list[Sample] = field(default_factory=list)
-    attempts: list[Attempt] = field(default_factory=list)
-
-
-class Browser:
-    def __init__(
-        self, port: int, record: Record, timeout: float = 60, stop_at: float = 0, address=""
-    ):
-        self.port = port
-        # The shopper's address as the proxy would append it to X-Forwarded-For (the
-        # documentation range 203.0.113.0/24: a header value only, never connected to).
-        self.address = address
-        self.stop_at = stop_at  # time.monotonic() after which no request starts
-        self.record = record
-        self.timeout = timeout
-        self.cookies: dict[str, str] = {}
-        self.token = ""
-        self.origin = f"https://127.0.0.1:{port}"
-
-    def request(self, method: str, path: str, label: str, form: dict | None = None):
-        """One request, no redirect followed. Returns (status, location, body)."""
-        if self.stop_at and time.monotonic() > self.stop_at:
-            raise TimeUp
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "Accept-Language": "en",
-        }
-        if self.address:
-            headers["X-Forwarded-For"] = self.address
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.token})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        started = time.perf_counter()
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as error:
-            self.record.samples.append(Sample(label, 0, time.perf_counter() - started))
-            raise ConnectionLost(f"{method} {path}: {error!r}") from error
-        finally:
-            connection.close()
-        self.record.samples.append(Sample(label, response.status, time.perf_counter() - started))
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _sep, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        match = CSRF.search(text)
-        if match:
-            self.token = match[1]
-        location = urllib.parse.urlparse(response.getheader("Location") or "")
-        target = location.path + (f"?{location.query}" if location.query else "")
-        return response.status, target, text
-
-    def get(self, path: str, label: str):
-        return self.follow(*self.request("GET", path, label), label)
-
-    def post(self, path: str, form: dict, label: str):
-        return self.follow(*self.request("POST", path, label, form), label)
-
-    def post_twice(self, path: str, form: dict, label: str):
-        """A double click: the same form posted twice at once with the same cookies.
-        Follows the first answer; returns it and the redirect target of the second."""
-        second: list = []
-
-        def click():
-            try:
-                second.append(self.request("POST", path, label + " (double click)", form)[1])
-            except (ConnectionLost, TimeUp):
-                second.append("")
-
-        thread = threading.Thread(target=click)
-        thread.start()
-        try:
-            first = self.follow(*self.request("POST", path, label, form), label)
-        finally:
-            thread.join()
-        return first, second[0]
-
-    def follow(self, status, location, text, label):
-        """Follow redirects with GET; returns (final path, status, body)."""
-        path = ""
-        hops = 0
-        while status in (301, 302, 303) and location and hops < 5:
-            path = location
-            status, location, text = self.request("GET", path, label + " (redirect)")
-            hops += 1
-        return path, status, text
 
 
 class Shopper:
@@ -187,11 +64,7 @@ class Shopper:
         self.double_clicks = double_clicks  # share of forms posted twice at once
 
     def sign_in(self, email: str, password: str) -> bool:
-        self.browser.get("/en/accounts/login/", "sign in")
-        path, _status, _text = self.browser.post(
-            "/en/accounts/login/", {"login": email, "password": password}, "sign in"
-        )
-        return "/accounts/login/" not in path
+        return self.browser.sign_in(email, password)
 
     def browse(self) -> None:
         rng, catalog, get = self.rng, self.catalog, self.browser.get

@@ -159,7 +159,7 @@ def time_retention() -> dict:
     resident pages): time `retention --apply`, its only child besides an untimed dry
     run (warm-up: imports, bytecode, page cache), so RUSAGE_CHILDREN is its peak."""
     command = [sys.executable, "manage.py", "retention", "--json"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings_retention"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_QUERY_LOG": "off"}
     subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
     started = time.perf_counter()
     result = subprocess.run(

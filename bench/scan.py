@@ -31,15 +31,13 @@ import os
 import secrets
 import shutil
 import signal
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from bench.server import free_port
+from bench.server import Gunicorn, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "test-artifacts" / "wapiti"
@@ -118,21 +116,6 @@ def wapiti_python():
     """The Python that runs the installed wapiti (the one on its first line)."""
     first_line = Path(shutil.which("wapiti")).read_text().splitlines()[0]
     return first_line.removeprefix("#!").strip()
-
-
-def wait_until_serving(base_url, server, timeout=60):
-    context = ssl._create_unverified_context()  # noqa: S323 - our own self-signed certificate
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before serving")
-        try:
-            with urllib.request.urlopen(f"{base_url}/en/", context=context, timeout=5) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def wapiti_run(name, base_url, workdir, options, extra):
@@ -245,7 +228,7 @@ def main():
     base_url = f"https://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_scan",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CRYPTOGRAPHY_KEY": secrets.token_urlsafe(50),
@@ -254,7 +237,7 @@ def main():
         "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite3'}",
         "EMAIL_URL": "dummymail://",
         "PAYMENT_GATEWAY": "simulator",
-        "SCAN_STATIC_ROOT": str(workdir / "static"),
+        "BENCH_STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",  # refused requests and errors, in server.log
     }
     for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
@@ -273,17 +256,8 @@ def main():
         customer_create(env)
         cert, key = certificate_make(workdir)
         REPORTS.mkdir(parents=True, exist_ok=True)
-        server_log = (REPORTS / "server.log").open("w")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "offtek.wsgi:application", "--workers", "2"]
-            + ["--bind", f"127.0.0.1:{port}", "--certfile", str(cert), "--keyfile", str(key)]
-            + ["--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_until_serving(base_url, server)
+        server = Gunicorn(env, port=port, log=REPORTS / "server.log", https=(cert, key))
+        server.start()
         print(f"Shop served at {base_url} (production settings, self-signed certificate)")
         reports["anonymous"] = wapiti_run("anonymous", base_url, workdir, options, [])
         if not options.skip_customer:
@@ -304,9 +278,7 @@ def main():
             reports["customer"] = wapiti_run("customer", base_url, workdir, options, customer)
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-            server_log.close()
+            server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     vulnerabilities = 0

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
                 "privacy.consent.context_processors.cookie_consent",
+                "shop.layout.personal_parts",
             ],
         },
     },
@@ -121,17 +122,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits and sessions must be shared by every worker in production: the database
-# cache needs no extra service; set CACHE_URL=redis://... for Redis.
+# Rate limits, sessions, the catalog version and TOTP replay guards must be shared by
+# every worker and every app server: the database cache needs no extra service;
+# CACHE_URL=redis://host:6379/1 uses Redis through Django's own RedisCache backend (the
+# `redis` client is in requirements.txt).
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://offtek_cache"
     ),
     # The layout's fixed text (footer links, the cookie banner's wording) per language, in
     # each process's memory: it depends on nothing but the code and the language, so no
-    # worker needs to share it, and a deploy (new processes) renews it.
+    # worker needs to share it, and a deploy (new processes) renews it. Whole catalog
+    # pages are kept here too, under the shared catalog version (shop/catalog/page_cache.py).
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+
+# Sessions are read from the shared cache (one Redis GET) and written through to the
+# database, so they survive a cache restart and any app server can read them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Keys name no one: rate limits count per IP address, stored as a keyed hash.
 CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"
 CACHES["default"]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION

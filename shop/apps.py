@@ -7,7 +7,10 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop")
 
     def ready(self):
-        from shop import account_sections  # noqa: F401  (dashboard links)
+        from shop import (
+            account_sections,  # noqa: F401  (dashboard links)
+            layout,  # noqa: F401 - fills the page cache's personal parts
+        )
         from shop.basket import signals  # noqa: F401
         from shop.catalog import cache  # noqa: F401 - connects the catalog's cache signals
         from shop.fulfilment import views as fulfilment_views  # noqa: F401 - order page part

@@ -6,6 +6,7 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
 from privacy.accounts.services import security_event_record
+from privacy.accounts.session_name import display_name_remember
 from privacy.consent.selectors import consents_to_confirm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import SecurityEventKind, User
@@ -16,6 +17,12 @@ def log_login(sender, request, user, **kwargs):
     security_event_record(kind=SecurityEventKind.LOGIN, user=user, request=request)
     if request is not None and hasattr(request, "session") and consents_to_confirm(user=user):
         request.session[RECONSENT_SESSION_KEY] = True
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="privacy-display-name")
+def remember_display_name(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        display_name_remember(session=request.session, user=user)
 
 
 @receiver(auth_signals.user_logged_out, dispatch_uid="privacy-log-logout")

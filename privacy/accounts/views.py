@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from privacy.accounts import dashboard, selectors, services
 from privacy.accounts.forms import ProfileForm
+from privacy.accounts.session_name import display_name_remember
 
 
 @require_POST
@@ -32,6 +33,7 @@ def profile_update(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.user_profile_update(user=request.user, **form.cleaned_data)
+        display_name_remember(session=request.session, user=request.user)
         text = _("Your details are saved.") if changed else _("Nothing changed.")
         messages.success(request, text)
         return redirect("privacy:account-detail")

@@ -21,6 +21,7 @@ code that only the customer receives, the date, and one outcome per declared mod
 import datetime
 import secrets
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -104,16 +105,20 @@ def _erase_rows(declaration, rows) -> str:
 
 
 def _sessions_delete(user) -> None:
+    """End every session of `user`: through the session engine, so a session kept in
+    the shared cache too (cached_db) goes from the cache as well as from the table."""
     engine = settings.SESSION_ENGINE
-    if engine not in ("django.contrib.sessions.backends.db",):
+    if engine not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
         return  # signed-cookie or cache sessions die with the user row (auth hash)
     from django.contrib.sessions.models import Session
 
-    doomed = []
+    store = import_module(engine).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            doomed.append(session.pk)
-    Session.objects.filter(pk__in=doomed).delete()
+            store(session_key=session.session_key).delete()
 
 
 @dataclass

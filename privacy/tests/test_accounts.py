@@ -23,7 +23,7 @@ from django.urls import reverse
 from privacy.models import User
 from privacy.tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 NEW_PASSWORD = "another-long-passphrase-77"
 

@@ -10,7 +10,7 @@ from privacy.models import User
 from privacy.rights.erasure import account_close
 from privacy.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 def test_dashboard_links_every_right_in_french(client):

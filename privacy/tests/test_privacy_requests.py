@@ -22,7 +22,7 @@ from privacy.rights.requests import (
 )
 from privacy.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 FORM = {"kind": "access", "name": "Ada", "message": "Please send me my data."}
 

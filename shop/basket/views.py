@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.basket.forms import BasketAddByPartNumberForm, BasketAddForm, BasketLineForm
+from shop.basket.header import basket_count_remember
 from shop.basket.selectors import basket_summary
 from shop.basket.services import (
     BasketError,
@@ -26,10 +27,12 @@ def _errors(request, form) -> None:
 
 def basket_detail(request):
     basket = basket_get(user=request.user, session=request.session)
+    summary = basket_summary(basket=basket)
+    basket_count_remember(session=request.session, count=summary.item_count)
     return render(
         request,
         "shop/basket_detail.html",
-        {"summary": basket_summary(basket=basket), "add_form": BasketAddByPartNumberForm()},
+        {"summary": summary, "add_form": BasketAddByPartNumberForm()},
     )
 
 
@@ -49,6 +52,7 @@ def basket_add(request):
     except BasketError as error:
         messages.error(request, str(error))
     else:
+        basket_count_remember(session=request.session, basket=basket)
         messages.success(request, _("%(module)s is in your basket.") % {"module": line.module})
     return redirect("shop:basket-detail")
 
@@ -71,6 +75,7 @@ def basket_add_by_part_number(request):
     except BasketError as error:
         messages.error(request, str(error))
     else:
+        basket_count_remember(session=request.session, basket=basket)
         messages.success(request, _("%(module)s is in your basket.") % {"module": line.module})
     return redirect("shop:basket-detail")
 
@@ -93,6 +98,7 @@ def basket_line_update(request, line_id: int):
     except BasketError as error:
         messages.error(request, str(error))
     else:
+        basket_count_remember(session=request.session, basket=basket)
         messages.success(request, _("Your basket was updated."))
     return redirect("shop:basket-detail")
 
@@ -107,5 +113,6 @@ def basket_line_delete(request, line_id: int):
     except BasketLineMissing as error:
         raise Http404 from error
     else:
+        basket_count_remember(session=request.session, basket=basket)
         messages.success(request, _("The module was removed from your basket."))
     return redirect("shop:basket-detail")

@@ -1,17 +1,29 @@
-"""Whole-page cache for catalog pages seen by visitors who carry nothing personal.
+"""Whole-page cache for catalog pages, for every visitor, signed in or not.
 
-A visitor without a session cookie has no account, no basket and no stored messages, so
-the page they get depends only on the URL, the language, their cookie choice and the
-catalog. Such pages are kept in each process's memory (the "layout" cache) under the
-catalog version, and served again to the next such visitor.
+A catalog page is rendered once without anything personal in it and stored; every
+visitor then gets that page with their own parts filled in. What is personal in a page
+is exactly what the layout's personal parts (shop/layout.py) fill in per request, and
+each has a hole in the stored page:
 
-Two values in a page belong to one response only: the CSRF token of its forms and the
-CSP nonce of its scripts. They are cut out before the page is stored and a fresh one is
-put in for every visitor, so no token or nonce is ever shared.
+- the header's account part: the basket count, "My account"/"Sign out" or "Sign in",
+  and the customer's display name, all read from the session (shop/basket/header.py,
+  privacy/accounts/session_name.py), so a signed-in page costs no query beyond the session;
+- flash messages ("... is in your basket"), read and used up as on any page;
+- the CSRF token of its forms and the CSP nonce of its scripts.
 
-Whoever sends any cookie other than the CSRF, language and cookie-choice cookies (a
-session, flash messages, anything new) gets a page rendered for them alone, and such a
-page is never stored.
+While a page is rendered for the cache, the request says so (`rendering_for_cache`)
+and the layout's `personal` context processor hands the templates the holes instead of
+the values, so the stored page cannot hold one visitor's name, basket, messages, token
+or nonce. A page that still changed the session, set a cookie or did not answer 200
+is not stored (and is rendered again, normally, if it was a 200).
+
+The page depends otherwise only on the URL, the language, the payment gateway and the
+visitor's cookie choice, which make up its key, and on the catalog, whose *shared*
+version (shop/catalog_cache.py, in the shared cache) is part of the key too. The pages
+themselves are kept in each process's memory (the "layout" cache): a copy per worker
+is safe because a change on any app server moves the shared version, which every
+worker reads on every request, so no worker serves a page of an older catalog; and it
+is cheap (no page travels over the network).
 """
 
 import hashlib
@@ -22,29 +34,37 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import LazyNonce
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from privacy import policy
 from privacy.consent.cookies import cookie_choice_for
 from shop.catalog.cache import RESULTS_TTL_SECONDS, catalog_version
 
-# Stand-ins for the per-response values; random per process, so no page text can
-# contain them by chance (the cache is per process too).
+# Stand-ins for the per-request parts; random per process, so no page text can contain
+# them by chance (the pages are kept per process too).
 CSRF_HOLE = f"csrf-{secrets.token_hex(16)}"
 NONCE_HOLE = f"nonce-{secrets.token_hex(16)}"
+HEADER_HOLE = f"<!--header-{secrets.token_hex(16)}-->"
+MESSAGES_HOLE = f"<!--messages-{secrets.token_hex(16)}-->"
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RENDERING_FOR_CACHE = "_page_cache_rendering"
+
+HOLES = {"header": mark_safe(HEADER_HOLE), "messages": mark_safe(MESSAGES_HOLE)}  # noqa: S308
+
+# What fills the holes: a callable(request) with .header, .messages and .csrf_token,
+# provided by the layout (shop/layout.py) when the app is ready.
+_personal_parts = None
 
 
-def _cookies_allowed():
-    return {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, policy.CONSENT_COOKIE_NAME}
+def personal_parts_provide(factory) -> None:
+    global _personal_parts
+    _personal_parts = factory
 
 
-def shareable(request):
-    """True when nothing in the request can make the page personal."""
-    return request.method == "GET" and set(request.COOKIES) <= _cookies_allowed()
+def rendering_for_cache(request) -> bool:
+    return getattr(request, RENDERING_FOR_CACHE, False)
 
 
 def _key(request):
@@ -68,19 +88,20 @@ def _nonce(request, *, create):
     return str(nonce)
 
 
-def _store(request, response):
+def _store(request, response, session_was_modified):
     """The page with its token and nonce cut out, or None if it cannot be shared."""
     session = getattr(request, "session", None)
     if (
         response.status_code != 200
         or response.cookies
-        or (session is not None and session.modified)
+        or (session is not None and session.modified and not session_was_modified)
         or response.streaming
     ):
         return None
     html = response.content.decode(response.charset)
-    tokens = set(CSRF_VALUE.findall(html))
-    for token in tokens:
+    if HEADER_HOLE not in html:
+        return None  # a layout without the holes: nothing shows it is impersonal
+    for token in set(CSRF_VALUE.findall(html)):
         html = html.replace(token, CSRF_HOLE)
     nonce = _nonce(request, create=False)
     if nonce and nonce in html:
@@ -90,33 +111,44 @@ def _store(request, response):
 
 def _rebuild(request, page):
     html = page["html"]
+    personal = _personal_parts(request)
+    html = html.replace(HEADER_HOLE, personal.header, 1)
+    html = html.replace(MESSAGES_HOLE, personal.messages, 1)
     if CSRF_HOLE in html:
-        html = html.replace(CSRF_HOLE, get_token(request))
+        html = html.replace(CSRF_HOLE, personal.csrf_token)
     if NONCE_HOLE in html:
         html = html.replace(NONCE_HOLE, _nonce(request, create=True))
     response = HttpResponse(html, content_type=page["content_type"])
-    # The same Vary as a freshly rendered page: a shared HTTP cache must still tell a
-    # signed-in visitor's page from this one.
+    # The same Vary as a freshly rendered page: a shared HTTP cache must still tell one
+    # visitor's page from another's.
     patch_vary_headers(response, ("Cookie",))
     return response
 
 
 def shared_page(view):
-    """Serve `view`'s page from the cache to visitors who carry nothing personal."""
+    """Serve `view`'s page from the cache, with the visitor's own parts filled in."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not shareable(request):
+        if request.method != "GET":
             return view(request, *args, **kwargs)
         cache = caches["layout"]
         key = _key(request)
         page = cache.get(key)
-        if page is not None:
-            return _rebuild(request, page)
-        response = view(request, *args, **kwargs)
-        page = _store(request, response)
-        if page is not None:
+        if page is None:
+            session = getattr(request, "session", None)
+            session_was_modified = session is not None and session.modified
+            setattr(request, RENDERING_FOR_CACHE, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                delattr(request, RENDERING_FOR_CACHE)
+            page = _store(request, response, session_was_modified)
+            if page is None:
+                if response.status_code == 200:
+                    return view(request, *args, **kwargs)  # rendered for this visitor alone
+                return response
             cache.set(key, page, RESULTS_TTL_SECONDS)
-        return response
+        return _rebuild(request, page)
 
     return wrapper

@@ -237,6 +237,7 @@ def system_detail(request, slug):
 
 
 @require_GET
+@shared_page
 def search(request):
     query = SearchForm(request.GET).query()
 

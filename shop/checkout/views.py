@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from privacy.accounts.services import request_client
+from shop.basket.header import basket_count_remember
 from shop.basket.selectors import basket_summary
 from shop.basket.services import basket_get, basket_get_or_create, basket_refill_from_order
 from shop.checkout.delivery import DELIVERY_OPTIONS
@@ -24,6 +25,7 @@ REDIRECT_STATUSES = ("succeeded", "processing", "requires_payment_method")
 def checkout(request):
     basket = basket_get(user=request.user, session=request.session)
     summary = basket_summary(basket=basket)
+    basket_count_remember(session=request.session, count=summary.item_count)
     if summary.is_empty:
         messages.info(request, _("Your basket is empty."))
         return redirect("shop:basket-detail")
@@ -41,6 +43,7 @@ def checkout(request):
         except CheckoutError as error:
             messages.error(request, str(error))
             return redirect("shop:basket-detail")
+        basket_count_remember(session=request.session, count=0)  # the basket became the order
         return redirect("shop:checkout-pay", number=order.number)
     return render(
         request,
@@ -114,7 +117,9 @@ def checkout_rebasket(request, number: str):
     order = own_order(request, number)
     if order.status == OrderStatus.CANCELLED:
         basket = basket_get_or_create(user=request.user, session=request.session)
-        if basket_refill_from_order(basket=basket, order=order):
+        refilled = basket_refill_from_order(basket=basket, order=order)
+        basket_count_remember(session=request.session, basket=basket)
+        if refilled:
             messages.success(request, _("The modules are back in your basket."))
         else:
             messages.error(request, _("These modules are no longer in stock."))

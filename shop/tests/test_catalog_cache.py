@@ -17,7 +17,7 @@ ADDRESS = DeliveryAddress(
     country="GB",
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 def test_a_saved_change_shows_at_once(client, django_capture_on_commit_callbacks):
