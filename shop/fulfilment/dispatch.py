@@ -1,8 +1,6 @@
 """Dispatch and delivery: the courier and tracking number, the customer's e-mail and
 text message, and couriers' delivery updates."""
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -145,34 +143,6 @@ def order_deliver(*, order: Order, source: str) -> bool:
     """The parcel arrived (a staff action or the courier's update)."""
     changed = order_transition(order=order, to=OrderStatus.DELIVERED, reason=source)
     return changed
-
-
-def courier_signature(*, body: bytes) -> str:
-    return hmac.new(settings.COURIER_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-
-
-class CourierUpdateRefused(Exception):
-    """The update is forged, malformed or does not match an order we dispatched."""
-
-
-@uses_personal_data("orders", categories=["transaction"])
-@transaction.atomic
-def courier_update_apply(*, body: bytes, signature: str, payload: dict) -> Order:
-    """Apply a courier's signed delivery update: `{"order": number, "tracking_number":
-    ..., "event": "delivered"}`, signed with HMAC-SHA256 of the body."""
-    secret = settings.COURIER_WEBHOOK_SECRET
-    if not secret or not hmac.compare_digest(courier_signature(body=body), signature or ""):
-        raise CourierUpdateRefused(_("The update's signature is not valid."))
-    if payload.get("event") != "delivered":
-        raise CourierUpdateRefused(_("Only delivery updates are accepted."))
-    order = Order.objects.filter(number=str(payload.get("order", ""))).first()
-    tracking = str(payload.get("tracking_number", ""))
-    if order is None or not tracking or order.tracking_number != tracking:
-        raise CourierUpdateRefused(_("No dispatched order has this number and tracking number."))
-    if order.status not in (OrderStatus.DISPATCHED, OrderStatus.DELIVERED):
-        raise CourierUpdateRefused(_("This order is not on its way."))
-    order_deliver(order=order, source=f"courier {order.courier}")
-    return order
 
 
 def _by(user) -> str:

@@ -172,6 +172,11 @@ class StripeGateway(PaymentGateway):
         except (ValueError, KeyError, AttributeError, stripe.SignatureVerificationError) as error:
             logger.warning("Rejected a Stripe webhook: %s", type(error).__name__)
             raise WebhookRejected("invalid signature or payload") from error
+        live_keys = settings.STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+        if bool(getattr(event, "livemode", False)) != live_keys:
+            # A test-mode event must never pay a live order (nor the reverse).
+            logger.warning("Rejected a Stripe webhook from the other mode (livemode).")
+            raise WebhookRejected("event from the wrong mode (livemode)")
         try:
             result = self._event_result(kind, obj)
         except stripe.StripeError as error:

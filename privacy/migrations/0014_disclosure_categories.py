@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0011_outgoing_email_key_canary_cache'),
+        ('privacy', '0013_security_log_profile_changes'),
     ]
 
     operations = [
