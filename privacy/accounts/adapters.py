@@ -4,6 +4,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from privacy.tasks import email_disclosure_record
+
 
 def site_link(value):
     """A link in an e-mail, on SITE_URL's scheme, host and port whatever the request's
@@ -40,3 +42,6 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+        if getattr(user, "pk", None) and user.email == email:
+            # Sent (a failure raised above): the e-mail provider received the address.
+            email_disclosure_record(user_id=user.pk, purpose="account")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from privacy.consent.purposes import uses_personal_data
 from shop.addresses.services import address_save
 from shop.catalog.services import modules_update
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
@@ -40,6 +41,7 @@ class DeliveryAddress:
     phone: str = ""
 
     @classmethod
+    @uses_personal_data("orders", categories=["contact", "identity"])
     def from_address(cls, address: Address) -> "DeliveryAddress":
         return cls(
             name=address.name,

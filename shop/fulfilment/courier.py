@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from privacy.consent.purposes import uses_personal_data
 from shop.fulfilment.dispatch import order_deliver
 from shop.models import Order, OrderStatus
 
@@ -84,6 +85,7 @@ def courier_update_receive(*, body: bytes, header: str) -> Order:
     return courier_update_apply(payload=courier_update_parse(body))
 
 
+@uses_personal_data("orders", categories=["transaction"])
 @transaction.atomic
 def courier_update_apply(*, payload: dict) -> Order:
     """Apply a checked update: `{"order": number, "tracking_number": ..., "event":

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.rights.disclosures import disclosure_record
 from shop.fulfilment.sms.services import sms_queue
@@ -51,6 +52,7 @@ def courier_choices() -> list[tuple[str, str]]:
     return [(c.code, c.label) for c in COURIERS.values()]
 
 
+@uses_personal_data("orders", categories=["transaction"])
 def tracking_url(order: Order) -> str:
     courier = COURIERS.get(order.courier)
     return courier.tracking_url.format(tracking=order.tracking_number) if courier else ""
@@ -67,6 +69,7 @@ def order_dispatch_refusal(order: Order) -> str:
     )
 
 
+@uses_personal_data("orders", categories=["contact", "identity", "transaction"])
 @transaction.atomic
 def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None) -> bool:
     """Record the courier and tracking number and move the order to dispatched (the
@@ -93,6 +96,7 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
             user=locked.user,
             processor="couriers",
             purpose="orders",
+            categories=("contact", "identity"),
             fields=COURIER_FIELDS if locked.delivery_phone else COURIER_FIELDS[:2],
             reference=locked.number,
         )
@@ -101,6 +105,7 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
     return True
 
 
+@uses_personal_data("orders", categories=["contact", "identity", "transaction"])
 def order_dispatched_notify(*, order: Order) -> None:
     """The dispatch e-mail (queued as a task) and the text message (outbox + task)."""
     order.refresh_from_db()
@@ -123,6 +128,7 @@ def order_dispatched_notify(*, order: Order) -> None:
             template="shop/emails/order_dispatched",
             context=context,
             language=language,
+            purpose="orders",
         )
     sms_queue(
         order=order,
