@@ -84,7 +84,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         try:
             self.phone = phone_normalise(self.phone)
         except ValidationError as error:
-            raise ValidationError({"phone": error.messages}) from None
+            # A number stored before numbers were checked, and not being changed now
+            # (the admin shows it read-only), stays as it is: refusing it would make
+            # every other change to the account impossible.
+            stored = type(self).objects.filter(pk=self.pk).values_list("phone", flat=True)
+            if self.pk is None or stored.first() != self.phone:
+                raise ValidationError({"phone": error.messages}) from None
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
