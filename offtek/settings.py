@@ -188,6 +188,8 @@ MFA_TOTP_ISSUER = "Offtek"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# British formats under "en" (dates "1 December 2026", 24-hour times): see offtek/formats.
+FORMAT_MODULE_PATH = ["offtek.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

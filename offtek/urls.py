@@ -2,12 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from privacy.accounts.views import language_set
+from offtek.language import language_switch
 from shop.fulfilment.views import courier_update
 from shop.payments.urls import webhook_urlpatterns
 
 urlpatterns = [
-    path("i18n/setlang/", language_set, name="set_language"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     # Stripe calls this without a language prefix.
     *webhook_urlpatterns,
     # Couriers' signed delivery updates, also without a language prefix.

@@ -4,12 +4,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
 
 from privacy.history import HistoricalRecords
+from privacy.phone_numbers import phone_normalise
 
 
 class UserManager(BaseUserManager):
@@ -75,6 +77,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        """The phone number is kept in E.164 (the admin goes through here)."""
+        super().clean()
+        try:
+            self.phone = phone_normalise(self.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -200,6 +210,8 @@ class SecurityEventKind(models.TextChoices):
     MFA_ADDED = "mfa-added", _("Two-factor authentication added")
     MFA_REMOVED = "mfa-removed", _("Two-factor authentication removed")
     MFA_RESET = "mfa-reset", _("Recovery codes regenerated")
+    NAME_CHANGED = "name-changed", _("Name changed")
+    PHONE_CHANGED = "phone-changed", _("Mobile phone number changed")
     EXPORT = "export", _("Personal data downloaded")
     ACCOUNT_CLOSED = "account-closed", _("Account closed")
     STAFF_VIEW = "staff-view", _("A member of staff viewed your record")

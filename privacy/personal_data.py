@@ -59,6 +59,8 @@ def _security_export(row):
 
 registry.declare(
     User,
+    title=_("Your account"),
+    labels={"date_joined": _("customer since")},
     categories=["contact", "identity"],
     purpose="account",
     fields=["email", "first_name", "last_name", "phone", "language", "gpc_honoured_at"],
@@ -70,6 +72,8 @@ registry.declare(
 
 registry.declare(
     ConsentRecord,
+    title=_("Your marketing choices"),
+    labels={"granted": _("said yes")},
     categories=["marketing"],
     purpose="account",
     fields=["purpose", "granted", "created_at", "policy_version", "source"],
@@ -81,6 +85,8 @@ registry.declare(
 
 registry.declare(
     SecurityEvent,
+    title=_("Your security log"),
+    aliases={"event": "kind", "browser": "user_agent"},
     categories=["technical"],
     purpose="security-audit",
     fields=["kind", "attempted_email", "ip_address", "ip_shortened", "user_agent", "created_at"],
@@ -95,6 +101,8 @@ registry.declare(
 # the customer's contact data, erased with the account.
 registry.declare(
     EmailAddress,
+    title=_("Your e-mail addresses"),
+    labels={"verified": _("confirmed"), "primary": _("used to sign in")},
     categories=["contact"],
     purpose="account",
     fields=["email", "verified", "primary"],
@@ -105,6 +113,8 @@ registry.declare(
 
 registry.declare(
     EmailConfirmation,
+    title=_("E-mail confirmation links we sent you"),
+    labels={"email_address": _("e-mail address"), "created": _("created"), "sent": _("sent")},
     categories=["contact"],
     purpose="account",
     fields=["email_address", "created", "sent"],
@@ -126,6 +136,7 @@ def _disclosure_export(row):
 
 registry.declare(
     Disclosure,
+    title=_("Who we passed your data to"),
     categories=["contact", "identity"],
     purpose="account",
     fields=["processor", "purpose", "fields", "reference", "created_at"],
@@ -155,6 +166,9 @@ def _privacy_request_export(row):
 # (detached from the login) and go three years after the request is closed.
 registry.declare(
     PrivacyRequest,
+    title=_("Your requests to our Privacy Officer"),
+    aliases={"request": "kind", "our_response": "response", "extension_reason": "extended_reason"},
+    labels={"sent": _("sent"), "due": _("answer due by")},
     categories=["contact", "identity", "correspondence"],
     purpose="customer-care",
     fields=["email", "email_digest", "name", "message", "kind", "created_at", "response", "notes"],
@@ -252,6 +266,8 @@ retention.register(
 # carries only the row's id. Sent ones are deleted at once; never sent ones here.
 registry.declare(
     OutgoingEmail,
+    title=_("E-mails waiting to be sent to you"),
+    labels={"to": _("to"), "about": _("about"), "queued": _("queued")},
     categories=["contact", "correspondence"],
     purpose="account",
     fields=["to", "template", "language", "payload", "created_at"],

@@ -110,10 +110,20 @@ class Declaration:
     select_related: tuple = ()
     prefetch_related: tuple = ()
     defer: tuple = ()
+    # For people (the "My data" page, the erasure receipt); the JSON keeps its keys.
+    title: object = None
+    labels: dict = field(default_factory=dict)
+    aliases: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
 
     @property
     def label(self):
         return self.model._meta.label_lower
+
+    @property
+    def heading(self):
+        """What the customer calls these records, in their language."""
+        return self.title or self.model._meta.verbose_name_plural
 
     def owner_filter(self, user) -> models.Q:
         """A filter selecting the rows that belong to ``user``."""
@@ -163,8 +173,17 @@ def declare(
     select_related=(),
     prefetch_related=(),
     defer=(),
+    title=None,
+    labels: dict | None = None,
+    aliases: dict | None = None,
+    values: dict | None = None,
 ) -> Declaration:
-    """Declare that ``model`` holds personal data, and how the policy governs it."""
+    """Declare that ``model`` holds personal data, and how the policy governs it.
+
+    For people, ``title`` names the records ("Your orders"), ``labels`` names export
+    keys that are not fields of ``model``, ``aliases`` maps an export key to the field
+    it shows (its label and choices are used), and ``values`` maps a key to a function
+    that shows its value in the reader's language. See privacy.rights.export_page."""
     label = model._meta.label_lower
     unknown = [key for key in categories if key not in policy.CATEGORIES]
     problems = []
@@ -189,6 +208,9 @@ def declare(
         problems.append("closure must be Closure.DELETE or Closure.HOLD")
     if closure == Closure.HOLD and detach and not model._meta.get_field(detach).null:
         problems.append(f"detach field {detach!r} must be nullable")
+    unknown_aliases = [name for name in (aliases or {}).values() if name not in names]
+    if unknown_aliases:
+        problems.append(f"aliases name no such fields {unknown_aliases}")
     if problems:
         raise ImproperlyConfigured(f"Personal-data declaration for {label}: {'; '.join(problems)}")
     declaration = Declaration(
@@ -207,6 +229,10 @@ def declare(
         select_related=tuple(select_related),
         prefetch_related=tuple(prefetch_related),
         defer=tuple(defer),
+        title=title,
+        labels=dict(labels or {}),
+        aliases=dict(aliases or {}),
+        values=dict(values or {}),
     )
     _declarations[label] = declaration
     return declaration

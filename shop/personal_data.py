@@ -4,9 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy import registry, retention
 from privacy.retention import inactivity
+from shop.addresses.layout import country_name
+from shop.checkout.delivery import delivery_option_name
 from shop.models import (
     Address,
     Basket,
+    ClaimStatus,
     Manufacturer,
     Order,
     OrderLine,
@@ -95,6 +98,8 @@ def _payment_export(payment):
 
 registry.declare(
     Address,
+    title=_("Your address book"),
+    values={"country": country_name},
     categories=["contact", "identity"],
     purpose="orders",
     fields=["name", "line1", "line2", "city", "postcode", "country", "phone"],
@@ -105,6 +110,19 @@ registry.declare(
 
 registry.declare(
     Order,
+    title=_("Your orders"),
+    labels={
+        "subtotal_pence": _("items"),
+        "delivery_pence": _("delivery"),
+        "total_pence": _("total"),
+        "refunded_pence": _("refunded"),
+        "delivery_address": _("delivery address"),
+        "part_number": _("part number"),
+        "description": _("description"),
+        "unit_price_pence": _("unit price"),
+        "warranty_years": _("warranty (years)"),
+    },
+    values={"delivery_country": country_name, "delivery_option": delivery_option_name},
     categories=["contact", "identity", "transaction", "technical"],
     purpose="orders",
     fields=[
@@ -139,6 +157,13 @@ registry.declare(
 
 registry.declare(
     Payment,
+    title=_("Your payments"),
+    labels={
+        "order": _("order"),
+        "amount_pence": _("amount"),
+        "card_brand": _("card"),
+        "gateway_reference": _("payment reference"),
+    },
     categories=["financial", "transaction"],
     purpose="orders",
     fields=[
@@ -165,6 +190,8 @@ registry.declare(
 
 registry.declare(
     Basket,
+    title=_("Your basket"),
+    labels={"module": _("part number")},
     categories=["transaction"],
     purpose="orders",
     fields=["created_at", "updated_at"],
@@ -174,6 +201,10 @@ registry.declare(
     prefetch_related=["lines__module"],
     erase=registry.Erase.DELETE,
 )
+
+
+def _claim_status_name(code):
+    return dict(ClaimStatus.choices).get(code, code)
 
 
 def _claim_export(claim):
@@ -194,6 +225,7 @@ def _claim_export(claim):
 
 registry.declare(
     SmsMessage,
+    title=_("Text messages we sent you"),
     categories=["contact"],
     purpose="orders",
     fields=["to_number", "body", "status", "created_at"],
@@ -205,6 +237,16 @@ registry.declare(
 # Warranty claims live as long as the lifetime-warranty purchase they are about.
 registry.declare(
     WarrantyClaim,
+    title=_("Your warranty claims"),
+    labels={
+        "claim": _("claim"),
+        "order": _("order"),
+        "part_number": _("part number"),
+        "steps": _("steps"),
+        "to": _("new status"),
+        "note": _("note"),
+    },
+    aliases={"to": "status"},
     categories=["transaction", "correspondence"],
     purpose="warranty",
     fields=["number", "reason", "symptoms", "status", "created_at"],
@@ -216,6 +258,8 @@ registry.declare(
 
 registry.declare(
     WarrantyClaimEvent,
+    title=_("Steps of your warranty claims"),
+    values={"to_status": _claim_status_name, "from_status": _claim_status_name},
     categories=["correspondence"],
     purpose="warranty",
     fields=["to_status", "note", "created_at"],
@@ -226,6 +270,7 @@ registry.declare(
 
 registry.declare(
     ReviewInvitation,
+    title=_("Invitations to review your purchases"),
     categories=["marketing", "transaction"],
     purpose="review-invitations",
     fields=["provider", "created_at"],

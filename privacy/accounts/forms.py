@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy.consent.forms import ConsentFieldsMixin
 from privacy.consent.services import consents_record
 from privacy.models import ConsentSource
+from privacy.phone_numbers import PhoneField
 
 
 class SignupForm(ConsentFieldsMixin, AllauthSignupForm):
@@ -31,9 +32,8 @@ class ProfileForm(forms.Form):
 
     first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("mobile phone"),
-        max_length=32,
         required=False,
         help_text=_("Optional: only for delivery and dispatch text messages."),
     )

@@ -51,7 +51,13 @@ def log_password_reset(sender, request, user, **kwargs):
 
 
 @receiver(account_signals.email_changed, dispatch_uid="privacy-log-email-changed")
-def log_email_changed(sender, request, user, **kwargs):
+def log_email_changed(sender, request, user, from_email_address=None, to_email_address=None, **kw):
+    """allauth also sends this when a new account's first address is confirmed (from
+    nothing to it): nothing changed then, so nothing is written."""
+    before = getattr(from_email_address, "email", "") or ""
+    after = getattr(to_email_address, "email", "") or ""
+    if not before or before.lower() == after.lower():
+        return
     security_event_record(kind=SecurityEventKind.EMAIL_CHANGED, user=user, request=request)
 
 

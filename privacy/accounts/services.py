@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 
-from privacy.models import SecurityEvent, User
+from privacy.models import SecurityEvent, SecurityEventKind, User
 
 
 def user_language_set(*, user: User, language: str) -> bool:
@@ -69,10 +69,19 @@ def security_event_record(
 
 
 @transaction.atomic
-def user_profile_update(*, user: User, first_name: str, last_name: str, phone: str) -> bool:
-    """The customer corrects their name and phone (right to rectification)."""
-    changed = (user.first_name, user.last_name, user.phone) != (first_name, last_name, phone)
-    if changed:
-        user.first_name, user.last_name, user.phone = first_name, last_name, phone
-        user.save(update_fields=["first_name", "last_name", "phone"])
-    return changed
+def user_profile_update(
+    *, user: User, first_name: str, last_name: str, phone: str, request=None
+) -> bool:
+    """The customer corrects their name and phone (right to rectification). Each kind
+    of change that really happened goes into their security log, once."""
+    name_changed = (user.first_name, user.last_name) != (first_name, last_name)
+    phone_changed = user.phone != phone
+    if not (name_changed or phone_changed):
+        return False
+    user.first_name, user.last_name, user.phone = first_name, last_name, phone
+    user.save(update_fields=["first_name", "last_name", "phone"])
+    if name_changed:
+        security_event_record(kind=SecurityEventKind.NAME_CHANGED, user=user, request=request)
+    if phone_changed:
+        security_event_record(kind=SecurityEventKind.PHONE_CHANGED, user=user, request=request)
+    return True

@@ -4,21 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
 
 from privacy.accounts import dashboard, selectors, services
 from privacy.accounts.forms import ProfileForm
 from privacy.accounts.session_name import display_name_remember
-
-
-@require_POST
-def language_set(request):
-    """Django's language switch, which also remembers the choice on the account."""
-    response = set_language(request)
-    if request.user.is_authenticated:
-        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
-    return response
 
 
 @login_required
@@ -32,7 +21,9 @@ def profile_update(request):
     initial = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = services.user_profile_update(user=request.user, **form.cleaned_data)
+        changed = services.user_profile_update(
+            user=request.user, request=request, **form.cleaned_data
+        )
         display_name_remember(session=request.session, user=request.user)
         text = _("Your details are saved.") if changed else _("Nothing changed.")
         messages.success(request, text)

@@ -22,12 +22,15 @@ from privacy.policy.parties import (
     BASES,
     CATEGORIES,
     COLLECTION_SOURCES,
+    COMPLAINT_AUTHORITIES,
     COMPLAINTS,
+    COMPLAINTS_FRANCE,
     CONTROLLER,
     PROCESSORS,
     DataCategory,
     LawfulBasis,
     Processor,
+    complaint_authorities,
 )
 from privacy.policy.purposes import (
     COOKIE_PURPOSES,
@@ -51,11 +54,14 @@ from privacy.policy.safeguards import (
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
 __all__ = [
+    "complaint_authorities",
     "Outcome",
     "BASES",
     "CATEGORIES",
     "COLLECTION_SOURCES",
     "COMPLAINTS",
+    "COMPLAINTS_FRANCE",
+    "COMPLAINT_AUTHORITIES",
     "CONSENT_COOKIE_DAYS",
     "CONSENT_COOKIE_NAME",
     "CONTROLLER",

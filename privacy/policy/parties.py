@@ -18,11 +18,34 @@ CONTROLLER = {
     ),
 }
 
+# Supervisory authorities a customer may complain to. The ICO is ours (we are based in
+# the UK); a customer living in France may complain to the CNIL, France's authority.
 COMPLAINTS = {
+    "key": "ico",
     "authority": _("the Information Commissioner's Office (ICO)"),
+    "where": _("Customers in the United Kingdom"),
+    "address": "Wycliffe House, Water Lane, Wilmslow, Cheshire, SK9 5AF, United Kingdom",
     "url": "https://ico.org.uk/concerns/",
     "phone": "0303 123 1113",
+    "phone_abroad": "+44 303 123 1113",
+    "language": "en",
 }
+COMPLAINTS_FRANCE = {
+    "key": "cnil",
+    "authority": _("the Commission nationale de l'informatique et des libertés (CNIL)"),
+    "where": _("Customers in France"),
+    "address": "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, France",
+    "url": "https://www.cnil.fr/fr/plaintes",
+    "phone": "+33 1 53 73 22 22",
+    "phone_abroad": "",
+    "language": "fr",
+}
+COMPLAINT_AUTHORITIES = [COMPLAINTS, COMPLAINTS_FRANCE]
+
+
+def complaint_authorities(language: str) -> list[dict]:
+    """Every authority, the one of the reader's country (by language) first."""
+    return sorted(COMPLAINT_AUTHORITIES, key=lambda authority: authority["language"] != language)
 
 
 # Lawful bases (UK GDPR article 6) --------------------------------------------------

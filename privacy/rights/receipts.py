@@ -43,7 +43,7 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
     for item in receipt.outcomes:
         key = item["key"]
         if key in by_label:
-            title = by_label[key].model._meta.verbose_name_plural
+            title = by_label[key].heading
         elif key in options:
             title = options[key].label
         else:

@@ -15,6 +15,7 @@ from privacy.accounts.services import request_client
 from privacy.models import ErasureReceipt
 from privacy.rights import erasure, export, receipts
 from privacy.rights import requests as privacy_requests
+from privacy.rights.export_page import export_page_sections
 from privacy.rights.forms import AccountCloseForm, ContactForm
 
 RECEIPT_SESSION_KEY = "privacy_erasure_receipt"
@@ -33,7 +34,8 @@ def export_detail(request):
     if document is None:
         messages.error(request, _("Your account is being closed: there is nothing to export."))
         return redirect("shop:home")
-    return render(request, "privacy/export_detail.html", {"document": document})
+    sections = export_page_sections(document)
+    return render(request, "privacy/export_detail.html", {"sections": sections})
 
 
 @login_required

@@ -29,11 +29,11 @@ def test_the_customer_edits_name_and_phone(client):
     client.force_login(user)
     response = client.post(
         reverse("privacy:profile"),
-        {"first_name": "Augusta", "last_name": "King", "phone": "+447700900456"},
+        {"first_name": "Augusta", "last_name": "King", "phone": "+447911123456"},
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.first_name, user.last_name, user.phone) == ("Augusta", "King", "+447700900456")
+    assert (user.first_name, user.last_name, user.phone) == ("Augusta", "King", "+447911123456")
     assert user.history.first().first_name == "Augusta"
 
 

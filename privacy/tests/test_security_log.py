@@ -1,4 +1,5 @@
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.account.signals import email_changed, password_changed
 from allauth.mfa.signals import authenticator_added
 from django.test import Client
@@ -54,8 +55,16 @@ def test_account_changes_from_allauth_signals_are_logged(rf):
         sender=type(user),
         request=request,
         user=user,
+        from_email_address=EmailAddress(email=user.email),
+        to_email_address=EmailAddress(email="moved@example.com"),
+    )
+    # A first address confirmed at sign-up is no change (allauth sends the signal anyway)
+    email_changed.send(
+        sender=type(user),
+        request=request,
+        user=user,
         from_email_address=None,
-        to_email_address=None,
+        to_email_address=EmailAddress(email=user.email),
     )
 
     class Totp:

@@ -43,3 +43,9 @@ def delivery_price(*, code: str, country: str, subtotal_pence: int) -> int:
     if option.free_from_pence is not None and subtotal_pence >= option.free_from_pence:
         return 0
     return option.price_pence[country]
+
+
+def delivery_option_name(code: str) -> str:
+    """The option's name in the reader's language; an unknown code as it is."""
+    option = DELIVERY_OPTIONS.get(code)
+    return str(option.label) if option else code

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy.phone_numbers import PhoneField
+from shop.addresses.layout import address_lines
 from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.services import DeliveryAddress
 from shop.models import Address, Country
@@ -29,9 +31,7 @@ class CheckoutForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("We deliver to the United Kingdom and France only.")},
     )
-    phone = forms.CharField(
-        label=_("Phone for the courier (optional)"), max_length=32, required=False
-    )
+    phone = PhoneField(label=_("Phone for the courier (optional)"), required=False)
     save_address = forms.BooleanField(
         label=_("Keep this address in my address book for next time"), required=False
     )
@@ -49,9 +49,7 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["saved_address"].queryset = Address.objects.filter(user=user)
-        self.fields["saved_address"].label_from_instance = lambda a: (
-            f"{a.name}, {a.line1}, {a.city} {a.postcode}, {a.get_country_display()}"
-        )
+        self.fields["saved_address"].label_from_instance = lambda a: ", ".join(address_lines(a))
 
     def clean(self):
         cleaned = super().clean()

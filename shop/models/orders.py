@@ -1,11 +1,13 @@
 """Orders, their lines, the customer's address book, and the order event log."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
 
 from privacy.history import HistoricalRecords
+from privacy.phone_numbers import phone_normalise
 from shop.models.catalog import Module
 
 
@@ -37,6 +39,15 @@ class Address(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.city}"
+
+    def clean(self):
+        """The phone number is kept in E.164, read first as a number of the address's
+        country."""
+        super().clean()
+        try:
+            self.phone = phone_normalise(self.phone, regions=(self.country, "GB", "FR"))
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
 
 
 class OrderStatus(models.TextChoices):

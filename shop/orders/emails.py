@@ -1,5 +1,6 @@
-"""E-mails to customers about their orders, in the customer's language, with no
-more personal data than the order number, the items and the amounts."""
+"""E-mails to customers about their orders, in the customer's language and formats
+(dates, times, money), with no more personal data than the order number, the items
+and the amounts."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives

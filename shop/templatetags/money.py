@@ -1,7 +1,8 @@
 """Money is kept in integer pence; templates show it as pounds: {{ price|pence }}."""
 
 from django import template
-from django.utils.translation import get_language
+
+from offtek.money import pence_display
 
 register = template.Library()
 
@@ -13,9 +14,4 @@ def pence(value):
         amount = int(value)
     except (TypeError, ValueError):
         return ""
-    sign = "-" if amount < 0 else ""
-    pounds, pennies = divmod(abs(amount), 100)
-    if (get_language() or "en").startswith("fr"):
-        grouped = f"{pounds:,}".replace(",", "\u202f")
-        return f"{sign}{grouped},{pennies:02d}\u00a0£"
-    return f"{sign}£{pounds:,}.{pennies:02d}"
+    return pence_display(amount)

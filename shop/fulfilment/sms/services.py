@@ -10,6 +10,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from privacy.phone_numbers import phone_e164_or_none
 from shop.fulfilment.sms.base import SmsBackend, SmsError
 from shop.fulfilment.sms.console import ConsoleSmsBackend
 from shop.fulfilment.sms.http import HttpSmsBackend
@@ -39,16 +40,15 @@ def sms_retry_delay(*, attempts: int) -> datetime.timedelta:
 def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMessage | None:
     """Write a message to the order's mobile number into the outbox, once per kind,
     in the customer's language, and send it once the transaction commits."""
-    if not order.delivery_phone:
+    to_number = phone_e164_or_none(order.delivery_phone)
+    if to_number is None:  # no number, or one that cannot be dialled
         return None
     if SmsMessage.objects.filter(order=order, kind=kind).exists():
         return None
     language = order_language(order)
     with translation.override(language):
         body = render_to_string(template, {"order": order, **context}).strip()
-    message = SmsMessage.objects.create(
-        order=order, kind=kind, to_number=order.delivery_phone, body=body
-    )
+    message = SmsMessage.objects.create(order=order, kind=kind, to_number=to_number, body=body)
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
 
