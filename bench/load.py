@@ -87,6 +87,7 @@ def environment(database_url: str, static_root: str, cache_url: str = "") -> dic
         "DATABASE_URL": database_url,
         "EMAIL_URL": "dummymail://",
         "PAYMENT_GATEWAY": "simulator",
+        "OFFTEK_TEST_SHOP": "true",  # production settings, but a shop that takes no money
         "STRIPE_SECRET_KEY": "",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

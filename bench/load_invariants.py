@@ -9,7 +9,8 @@ The order state machine (shop/orders/services.py) says what is possible:
   back, for the order's total;
 - cancelled: its stock released, and any payment that succeeded after all was
   refunded.
-Stock is conserved: for each module, the initial stock minus the stock now equals the
+No unpaid order still holds stock after its reservation ended (plus one sweep of the
+queue). Stock is conserved: for each module, the initial stock minus the stock now equals the
 units held by orders that reserve stock; and no module sold more than it had."""
 
 from collections import Counter, defaultdict
@@ -25,6 +26,7 @@ from shop.models import (
     Payment,
     PaymentStatus,
 )
+from shop.orders.reservations import ABANDONED_REASONS
 
 S = OrderStatus
 PAID_STATES = {S.PAID, S.HELD_FOR_REVIEW, S.DISPATCHED, S.DELIVERED}
@@ -101,10 +103,32 @@ def check_orders(*, reconciled: bool) -> list[tuple[str, list[str]]]:
         ("every payment is for its order's total", mismatched),
         ("every order's log ends in its status", _log_problems()),
     ]
+    checks.append(("no expired reservation still holds stock", expired_holds()))
     if reconciled:
         left = list(Order.objects.filter(status=S.PENDING_PAYMENT).values_list("number", flat=True))
         checks.append(("no order left awaiting payment after reconciliation", left))
     return checks
+
+
+def expired_holds(now=None) -> list[str]:
+    """Unpaid orders past the end of their reservation that still hold stock: the queue
+    (shop.checkout.tasks) must have released them. A grace of one sweep interval covers
+    a task that is due but not yet picked up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.checkout.tasks import SWEEP_EVERY
+    from shop.orders.reservations import reservation_period
+
+    cutoff = (now or timezone.now()) - reservation_period() - SWEEP_EVERY - timedelta(minutes=1)
+    overdue = Order.objects.filter(
+        status=S.PENDING_PAYMENT, stock_reserved=True, created_at__lt=cutoff
+    )
+    return [
+        f"{number} placed {created:%H:%M:%S}"
+        for number, created in overdue.values_list("number", "created_at")
+    ]
 
 
 def _log_problems() -> list[str]:
@@ -124,7 +148,7 @@ def check_client_view(attempts) -> list[tuple[str, list[str]]]:
     # An order released as abandoned under the shopper's card form may end cancelled
     # (stock gone: the late payment is given back) or paid (stock taken again).
     released = set(
-        OrderEvent.objects.filter(reason__startswith="abandoned").values_list(
+        OrderEvent.objects.filter(reason__in=ABANDONED_REASONS).values_list(
             "order__number", flat=True
         )
     )

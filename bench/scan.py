@@ -237,6 +237,7 @@ def main():
         "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite3'}",
         "EMAIL_URL": "dummymail://",
         "PAYMENT_GATEWAY": "simulator",
+        "OFFTEK_TEST_SHOP": "true",  # production settings, but a shop that takes no money
         "BENCH_STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",  # refused requests and errors, in server.log
     }

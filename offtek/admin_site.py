@@ -7,12 +7,36 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffAdminSite(admin.AdminSite):
-    """The admin: reached only through allauth's rate-limited login, and only by
-    staff who have set up two-factor authentication."""
+    """The admin: reached only through allauth's rate-limited login, only by staff who
+    have set up two-factor authentication, and governed by the role matrix
+    (privacy.role_matrix): every model admin registered here answers from it, and so
+    do the site's own pages."""
+
+    # Django's own pages of the site; any other page of the site needs a matrix row.
+    django_pages = frozenset(
+        {
+            "index",
+            "login",
+            "logout",
+            "password_change",
+            "password_change_done",
+            "autocomplete",
+            "jsi18n",
+            "view_on_site",
+            "app_list",
+        }
+    )
 
     site_header = _("Offtek staff")
     site_title = _("Offtek staff")
     index_title = _("Shop administration")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin on this site answers from the role matrix."""
+        from privacy.admin_roles import matrix_admin_class
+
+        admin_class = matrix_admin_class(admin_class or admin.ModelAdmin)
+        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return super().has_permission(request) and is_mfa_enabled(request.user)
@@ -28,6 +52,11 @@ class StaffAdminSite(admin.AdminSite):
         return secure_admin_login(super().login)(request, extra_context)
 
     def get_urls(self):
+        from privacy.admin_roles import pages_guarded
+
+        return pages_guarded(self._urls(), self, skip=self.django_pages)
+
+    def _urls(self):
         from privacy.records import views
 
         return [

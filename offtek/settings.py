@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from offtek.csp import STRIPE_HOSTS, csp_policy
+from offtek.fail_closed import refusal
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -245,13 +246,28 @@ TASKS = {
     }
 }
 
-# Payments: the simulator unless Stripe keys are set. `check --deploy` refuses the
-# simulator in production.
+# Payments: the simulator unless Stripe keys are set. Production refuses to start
+# without live keys (offtek/fail_closed.py) unless OFFTEK_TEST_SHOP=true declares a
+# staging or demo site, which then shows a "test shop" banner on every page.
+TEST_SHOP = env.bool("OFFTEK_TEST_SHOP", default=False)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="stripe" if STRIPE_SECRET_KEY else "simulator")
+
+# Stock held by unpaid orders: released when the reservation ends (a queued task),
+# and limits on what one customer or one network may hold unpaid at once
+# (orders, modules).
+SHOP_RESERVATION_MINUTES = env.int("SHOP_RESERVATION_MINUTES", default=30)
+SHOP_UNPAID_LIMIT_PER_CUSTOMER = (
+    env.int("SHOP_UNPAID_ORDERS_PER_CUSTOMER", default=3),
+    env.int("SHOP_UNPAID_UNITS_PER_CUSTOMER", default=20),
+)
+SHOP_UNPAID_LIMIT_PER_NETWORK = (
+    env.int("SHOP_UNPAID_ORDERS_PER_NETWORK", default=10),
+    env.int("SHOP_UNPAID_UNITS_PER_NETWORK", default=60),
+)
 
 # Fulfilment: text messages (console in development, "http" provider in production),
 # courier delivery updates, review invitations.
@@ -272,6 +288,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Flash messages ("confirmation sent to you@example.com") stay on the server, in the
+# session: no personal data in a cookie (the cookie storage only signs, never encrypts).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -305,6 +324,27 @@ LOGGING = {
 
 # Accounts with no sign-in and no order for this long are closed (after an e-mail notice).
 PRIVACY_INACTIVE_CUSTOMER_MONTHS = env.int("PRIVACY_INACTIVE_CUSTOMER_MONTHS", default=36)
+
+if not DEBUG:
+    _refusal = refusal(
+        {
+            name: env.str(name, default="")
+            for name in (
+                "PAYMENT_GATEWAY",
+                "STRIPE_SECRET_KEY",
+                "STRIPE_PUBLISHABLE_KEY",
+                "STRIPE_WEBHOOK_SECRET",
+                "COURIER_WEBHOOK_SECRET",
+                "SMS_BACKEND",
+                "SMS_HTTP_URL",
+                "SMS_HTTP_TOKEN",
+            )
+        }
+        | {"PAYMENT_GATEWAY": PAYMENT_GATEWAY},
+        test_shop=TEST_SHOP,
+    )
+    if _refusal:
+        raise ImproperlyConfigured(_refusal)
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL and not DEBUG:

@@ -11,9 +11,10 @@ import json
 
 from django.utils import translation
 
+from privacy import policy
 from privacy.email_messages import email_render, pack
 from privacy.models import OutgoingEmail
-from privacy.tasks import email_deliver
+from privacy.tasks import EMAIL_CATEGORIES, email_deliver
 
 __all__ = ["email_render", "email_send"]
 
@@ -26,11 +27,25 @@ def email_send(
     language: str,
     headers: dict | None = None,
     user=None,
+    purpose: str | None = None,
 ) -> OutgoingEmail:
     """Queue an e-mail to one recipient, written in `language` when it is sent.
-    ``user``: the customer it is for, if any (it is erased with their account)."""
+    ``user``: the customer it is for, if any (it is erased with their account), and
+    ``purpose``, why we write to them (a key of ``privacy.policy.PURPOSES`` that covers
+    contact data): once the e-mail provider has accepted the message, the disclosure
+    ledger records that it received their address and the message, for that purpose."""
+    if getattr(user, "pk", None):
+        declared = policy.PURPOSES.get(purpose or "")
+        if declared is None or not set(EMAIL_CATEGORIES) <= set(declared.categories):
+            raise ValueError(
+                f"An e-mail to a customer needs a purpose for contact data: {purpose!r}"
+            )
+    else:
+        purpose = None
     with translation.override(language):
-        payload = json.dumps({"context": pack(context), "headers": headers or {}})
+        payload = json.dumps(
+            {"context": pack(context), "headers": headers or {}, "purpose": purpose}
+        )
     email = OutgoingEmail.objects.create(
         user=user if getattr(user, "pk", None) else None,
         to=to,

@@ -267,6 +267,7 @@ class Disclosure(LedgerModel):
     )
     processor = models.CharField(_("processor"), max_length=32)
     purpose = models.CharField(_("purpose"), max_length=32)
+    categories = models.JSONField(_("categories of data"), default=list, blank=True)
     fields = models.JSONField(_("fields disclosed"))
     reference = models.CharField(
         _("reference"), max_length=64, blank=True, help_text=_("e.g. the order number")

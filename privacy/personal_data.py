@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from privacy import registry, retention
 from privacy.accounts.services import ip_network_part
+from privacy.disclosures import disclosure_labels
 from privacy.models import (
     CacheEntry,
     ConsentRecord,
@@ -125,10 +126,16 @@ registry.declare(
 
 
 def _disclosure_export(row):
+    labels = disclosure_labels(row)  # in the customer's language, beside the keys
     return {
         "processor": row.processor,
+        "processor_name": labels["processor"],
         "purpose": row.purpose,
+        "purpose_name": labels["purpose"],
+        "categories": row.categories,
+        "categories_names": labels["categories"],
         "fields": row.fields,
+        "fields_names": labels["fields"],
         "reference": row.reference,
         "when": row.created_at.isoformat(),
     }

@@ -1,9 +1,15 @@
+import json
 import logging
 
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 
 logger = logging.getLogger("privacy.emails")
+
+# What every e-mail to a customer hands the e-mail provider: their address (contact
+# data) and the message.
+EMAIL_CATEGORIES = ("contact",)
+EMAIL_FIELDS = ("email", "message")
 
 
 def _message_send(*, to, subject, text, html, headers) -> None:
@@ -33,4 +39,25 @@ def email_deliver(*, email_id: int | None = None, **queued_before) -> None:
         email.delete()
         return
     _message_send(**message)
+    # Sent: the provider accepted it (a failure raised above, and the row stays queued).
+    purpose = json.loads(email.payload).get("purpose")
+    if email.user_id and purpose:
+        email_disclosure_record(user_id=email.user_id, purpose=purpose)
     email.delete()
+
+
+def email_disclosure_record(*, user_id: int, purpose: str) -> None:
+    """The e-mail provider received a customer's address and a message for them."""
+    from privacy.disclosures import disclosure_record
+    from privacy.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return  # the account was erased before the e-mail went
+    disclosure_record(
+        user=user,
+        processor="email",
+        purpose=purpose,
+        categories=EMAIL_CATEGORIES,
+        fields=EMAIL_FIELDS,
+    )

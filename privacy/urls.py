@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/preferences/", consent.preferences_update, name="preferences"),
     path("account/preferences/confirm/", consent.reconsent_update, name="reconsent"),
     path("account/security/", accounts.security_log, name="security-log"),
+    path("account/disclosures/", rights.disclosure_list, name="disclosures"),
     path("privacy/", consent.policy_detail, name="policy"),
     path("cookies/", consent.cookies_detail, name="cookies"),
     path("cookies/choice/", consent.cookie_choice_update, name="cookie-choice"),

@@ -42,7 +42,7 @@ M = {
     "email": "zqmarker.ada@example.org",
     "first_name": "Zqfirstada",
     "last_name": "Zqlastlovelace",
-    "phone": "07700900461",
+    "phone": "+447911123461",
     "address_name": "Zqaddressbook Name",
     "address_line1": "17 Zqbookstreet",
     "address_city": "Zqbookcity",

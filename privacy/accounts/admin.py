@@ -2,18 +2,20 @@
 
 Encrypted personal fields are read-only here (customers edit their own details; the
 Privacy Officer corrects them through a privacy request), the log is read-only
-altogether, and opening a customer's record is written to their security log.
+altogether. Only a superuser changes privileges, the e-mail address or a password. Who
+may open what is the role matrix (privacy.role_matrix, enforced by privacy.admin_roles),
+which also writes staff opening a customer's record to that customer's security log.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.accounts.services import security_event_record
 from privacy.admin_readonly import ReadOnlyAdminMixin
-from privacy.models import SecurityEvent, SecurityEventKind, User
+from privacy.models import SecurityEvent, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -49,29 +51,44 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        self._log_view(request, object_id, response, detail="record")
-        return response
+    # Only a superuser grants privileges or touches a password: anyone else who may open
+    # an account sees these read-only (or not at all), and a forged POST of them is ignored.
+    privileged_fields = (
+        "email",
+        "password",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
+    staff_fieldsets = (
+        (None, {"fields": ("email",)}),
+        (_("Personal details (encrypted)"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Preferences"), {"fields": ("language",)}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
 
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        self._log_view(request, object_id, response, detail="history")
-        return response
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.staff_fieldsets
 
-    def _log_view(self, request, object_id, response, *, detail):
-        """Staff looking at someone else's account is written to that account's log."""
-        if request.method != "GET" or response.status_code != 200:
-            return
-        customer = self.get_object(request, object_id)
-        if customer is not None and customer.pk != request.user.pk:
-            security_event_record(
-                kind=SecurityEventKind.STAFF_VIEW,
-                user=customer,
-                actor=request.user,
-                request=request,
-                detail=detail,
-            )
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        return readonly + tuple(f for f in self.privileged_fields if f not in readonly)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting someone's password is taking over their account: superusers only."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(SecurityEvent)

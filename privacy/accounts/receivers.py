@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from privacy.accounts.services import security_event_record
 from privacy.accounts.session_name import display_name_remember
+from privacy.consent.purposes import uses_personal_data
 from privacy.consent.selectors import consents_to_confirm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import SecurityEventKind, User
@@ -51,6 +52,7 @@ def log_password_reset(sender, request, user, **kwargs):
 
 
 @receiver(account_signals.email_changed, dispatch_uid="privacy-log-email-changed")
+@uses_personal_data("account", categories=["contact"])
 def log_email_changed(sender, request, user, from_email_address=None, to_email_address=None, **kw):
     """allauth also sends this when a new account's first address is confirmed (from
     nothing to it): nothing changed then, so nothing is written."""

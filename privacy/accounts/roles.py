@@ -1,4 +1,5 @@
-"""Staff roles as data: which permissions each group holds, by app label and action.
+"""Staff roles: the groups, and their permissions read off the role matrix
+(privacy.role_matrix), so a group holds exactly what the admin lets it do.
 
 Groups are created by a data migration; their permissions are (re)granted after every
 ``migrate`` (post_migrate), because other apps' permissions only exist once those apps
@@ -8,39 +9,19 @@ are migrated. Privacy never imports the shop: it names the shop's app label only
 from django.contrib.auth.management import create_permissions
 from django.db import transaction
 
-SHOP_STAFF = "Shop staff"
-PRIVACY_OFFICER = "Privacy Officer"
+from privacy.role_matrix import PRIVACY_OFFICER, SHOP_STAFF, group_codenames
 
-# group -> {app_label or "app_label.model": actions}.
-STAFF_ROLES = {
-    # Catalog, stock, orders, dispatch, refunds. No privacy ledgers, security log,
-    # privacy requests or customer accounts.
-    SHOP_STAFF: {"shop": ("add", "change", "delete", "view")},
-    # Privacy requests, ledgers, security log, customer records; the shop read-only
-    # (they need orders to answer requests, and must not change prices or stock).
-    # They also record personal data breaches in the register.
-    PRIVACY_OFFICER: {
-        "privacy": ("change", "view"),
-        "privacy.personaldatabreach": ("add",),
-        "shop": ("view",),
-    },
-}
+STAFF_ROLES = (SHOP_STAFF, PRIVACY_OFFICER)
 
 
 def role_permissions(group_name: str):
     from django.contrib.auth.models import Permission
+    from django.db.models import Q
 
-    permissions = Permission.objects.none()
-    for scope, actions in STAFF_ROLES[group_name].items():
-        app_label, _dot, model = scope.partition(".")
-        where = {"content_type__app_label": app_label}
-        if model:
-            where["content_type__model"] = model
-        for action in actions:
-            permissions = permissions | Permission.objects.filter(
-                **where, codename__startswith=f"{action}_"
-            )
-    return permissions
+    query = Q(pk__in=[])
+    for app_label, codenames in group_codenames(group_name).items():
+        query |= Q(content_type__app_label=app_label, codename__in=codenames)
+    return Permission.objects.filter(query)
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ customer's current answer: a forged token, a token already used, or one older th
 newer "yes" changes nothing.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from privacy.consent.purposes import ConsentMissing, for_purpose
 from privacy.consent.selectors import consent_needs_confirmation
 from privacy.consent.services import consents_record
 from privacy.emails import email_send
@@ -64,29 +67,39 @@ def newsletter_send(*, newsletter: Newsletter) -> int:
     recipients = marketing_recipients()
     for consent in recipients:
         language = consent.user.language if consent.user.language in ("en", "fr") else "en"
-        url = unsubscribe_url(consent=consent, language=language)
-        subject = getattr(locked, f"subject_{language}")
-        body = getattr(locked, f"body_{language}")
-        to, user = consent.user.email, consent.user
         transaction.on_commit(
-            lambda to=to, user=user, url=url, subject=subject, body=body, language=language: (
-                email_send(
-                    to=to,
-                    user=user,
-                    template="privacy/emails/newsletter",
-                    context={"subject": subject, "body": body, "unsubscribe_url": url},
-                    language=language,
-                    headers={
-                        "List-Unsubscribe": f"<{url}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                )
-            )
+            partial(_newsletter_email_send, newsletter=locked, consent=consent, language=language)
         )
     locked.sent_at = timezone.now()
     locked.recipients = len(recipients)
     locked.save(update_fields=["sent_at", "recipients"])
     return len(recipients)
+
+
+def _newsletter_email_send(*, newsletter: Newsletter, consent: ConsentRecord, language) -> bool:
+    """One customer's copy, if their latest answer is still yes when it is queued."""
+    try:
+        with for_purpose(PURPOSE, categories=["contact", "marketing"], user=consent.user):
+            url = unsubscribe_url(consent=consent, language=language)
+            email_send(
+                to=consent.user.email,
+                template="privacy/emails/newsletter",
+                context={
+                    "subject": getattr(newsletter, f"subject_{language}"),
+                    "body": getattr(newsletter, f"body_{language}"),
+                    "unsubscribe_url": url,
+                },
+                language=language,
+                headers={
+                    "List-Unsubscribe": f"<{url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+                user=consent.user,
+                purpose=PURPOSE,
+            )
+    except ConsentMissing:
+        return False  # withdrawn between the newsletter's send and this copy's
+    return True
 
 
 def unsubscribe_check(*, token: str) -> ConsentRecord | None:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy import registry
+from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.models import User
 from privacy.rights.erasure import account_close
@@ -69,6 +70,7 @@ def customers_to_close(now: datetime.datetime, period: datetime.timedelta):
     )
 
 
+@uses_personal_data("account", categories=["contact", "identity"])
 def inactivity_notices_send(customers) -> int:
     """E-mail each customer of the batch that their account will be closed, and record
     when."""
@@ -86,6 +88,7 @@ def inactivity_notices_send(customers) -> int:
                 template="privacy/emails/inactivity_notice",
                 context={"customer": customer, "closes_on": closes_on, "sign_in_url": sign_in_url},
                 language=customer.language,
+                purpose="account",
             )
         )
     return User.objects.filter(pk__in=[row.pk for row in rows]).update(inactivity_notice_at=now)

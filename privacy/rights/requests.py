@@ -19,6 +19,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from privacy.calendar import months_after
+from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
 from privacy.models import PrivacyRequest, PrivacyRequestStatus, User
@@ -101,6 +102,7 @@ def _reference_new() -> str:
     return f"PR-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
 
 
+@uses_personal_data("customer-care", categories=["contact"])
 def _acknowledge(privacy_request: PrivacyRequest) -> None:
     transaction.on_commit(
         lambda: email_send(
@@ -109,6 +111,7 @@ def _acknowledge(privacy_request: PrivacyRequest) -> None:
             template="privacy/emails/request_received",
             context={"privacy_request": privacy_request},
             language=privacy_request.language,
+            purpose="customer-care",
         )
     )
 
@@ -117,6 +120,7 @@ def _due_date_from_today():
     return months_after(timezone.localdate(), 1)
 
 
+@uses_personal_data("customer-care", categories=["contact", "identity", "correspondence"])
 @transaction.atomic
 def privacy_request_submit(
     *,

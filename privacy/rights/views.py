@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from privacy import policy, registry
 from privacy.accounts.services import request_client
+from privacy.disclosures import disclosure_labels, disclosures_for
 from privacy.models import ErasureReceipt
 from privacy.rights import erasure, export, receipts
 from privacy.rights import requests as privacy_requests
@@ -124,3 +125,11 @@ def contact_verify(request, token):
         messages.info(request, _("This request was already confirmed: nothing changed."))
     context = {"privacy_request": privacy_request, "verified": True}
     return render(request, "privacy/contact_sent.html", context)
+
+
+@login_required
+def disclosure_list(request):
+    """Who received the customer's data, when, why and what (the disclosure ledger)."""
+    rows = disclosures_for(user=request.user)[:200]
+    disclosures = [{"row": row, **disclosure_labels(row)} for row in rows]
+    return render(request, "privacy/disclosure_list.html", {"disclosures": disclosures})

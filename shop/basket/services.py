@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shop.models import Basket, BasketLine, Module
+from shop.orders.reservations import reservations_release_expired_on
 
 SESSION_KEY = "basket_id"
 MAX_LINE_QUANTITY = 50
@@ -23,6 +24,8 @@ def _check_quantity(*, module: Module, quantity: int) -> None:
         raise BasketError(
             _("Choose a quantity between 1 and %(max)d.") % {"max": MAX_LINE_QUANTITY}
         )
+    if quantity > module.stock and reservations_release_expired_on(module_ids=[module.pk]):
+        module.refresh_from_db(fields=["stock"])  # expired holds gave stock back
     if quantity > module.stock:
         raise BasketError(
             _("Only %(stock)d of %(module)s in stock.") % {"stock": module.stock, "module": module}

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +21,7 @@ from shop.basket.services import (
     basket_line_remove,
 )
 from shop.catalog.selectors import module_id_for_part_number
+from shop.orders.reservations import orders_ran_out_since
 
 
 def _errors(request, form) -> None:
@@ -31,8 +36,20 @@ def basket_detail(request):
     return render(
         request,
         "shop/basket_detail.html",
-        {"summary": summary, "add_form": BasketAddByPartNumberForm()},
+        {
+            "summary": summary,
+            "add_form": BasketAddByPartNumberForm(),
+            "ran_out": reservations_ran_out(request.user),
+            "reservation_minutes": settings.SHOP_RESERVATION_MINUTES,
+        },
     )
+
+
+def reservations_ran_out(user) -> list:
+    """The customer's orders whose reservation ran out in the last day."""
+    if not user.is_authenticated:
+        return []
+    return orders_ran_out_since(user=user, since=timezone.now() - timedelta(days=1))
 
 
 @require_POST

@@ -10,10 +10,14 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from privacy.consent.purposes import uses_personal_data
 from shop.addresses.services import address_save
 from shop.catalog.services import modules_update
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
+from shop.checkout.reservations import ReservationRefused, reservation_check
+from shop.checkout.tasks import reservation_schedule
 from shop.models import Address, Basket, Module, Order, OrderEvent, OrderLine
+from shop.orders.reservations import reservations_release_expired_on
 
 # Row locks on modules while stock is reserved. Only the control test of the
 # concurrency suite turns this off, to show the double sale it prevents.
@@ -37,6 +41,7 @@ class DeliveryAddress:
     phone: str = ""
 
     @classmethod
+    @uses_personal_data("orders", categories=["contact", "identity"])
     def from_address(cls, address: Address) -> "DeliveryAddress":
         return cls(
             name=address.name,
@@ -75,6 +80,14 @@ def order_place(
     wanted = dict(basket.lines.values_list("module_id", "quantity"))
     if not wanted:
         raise CheckoutError(_("Your basket is empty."))
+    # Limits first, with expired holds (the customer's, and on these modules) released
+    # before the modules are read and locked.
+    ip_hash = client_ip_hash(client_ip)
+    try:
+        reservation_check(user=user, client_ip_hash=ip_hash, units=sum(wanted.values()))
+    except ReservationRefused as refusal:
+        raise CheckoutError(str(refusal)) from None
+    reservations_release_expired_on(module_ids=wanted)
     modules_qs = Module.objects.filter(pk__in=wanted).order_by("pk")
     if LOCK_STOCK:
         modules_qs = modules_qs.select_for_update()
@@ -103,7 +116,7 @@ def order_place(
         delivery_code=delivery_code,
         subtotal=subtotal,
         delivery=delivery,
-        client_ip_hash=client_ip_hash(client_ip),
+        client_ip_hash=ip_hash,
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -124,6 +137,7 @@ def order_place(
     basket.lines.all().delete()
     if save_address:
         address_save(user=user, values=asdict(address))
+    reservation_schedule(order)
     return order
 
 

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +15,13 @@ from shop.basket.services import basket_get, basket_get_or_create, basket_refill
 from shop.checkout.delivery import DELIVERY_OPTIONS
 from shop.checkout.forms import CheckoutForm
 from shop.checkout.services import CheckoutError, order_place
-from shop.models import OrderStatus, PaymentStatus
+from shop.models import Order, OrderStatus, PaymentStatus
 from shop.orders.access import own_order, verified_customer_required
+from shop.orders.reservations import (
+    order_reservation_ran_out,
+    orders_ran_out_since,
+    reservations_release_expired,
+)
 from shop.payments.base import GatewayError
 from shop.payments.services import payment_return, payment_start
 
@@ -48,13 +56,24 @@ def checkout(request):
     return render(
         request,
         "shop/checkout.html",
-        {"form": form, "summary": summary, "delivery_options": DELIVERY_OPTIONS.values()},
+        {
+            "form": form,
+            "summary": summary,
+            "delivery_options": DELIVERY_OPTIONS.values(),
+            "ran_out": orders_ran_out_since(
+                user=request.user, since=timezone.now() - timedelta(days=1)
+            ),
+            "reservation_minutes": settings.SHOP_RESERVATION_MINUTES,
+        },
     )
 
 
 @verified_customer_required
 def checkout_pay(request, number: str):
     order = own_order(request, number)
+    # A reservation that has ended is released now, even if the queue has not run yet.
+    reservations_release_expired(orders=Order.objects.filter(pk=order.pk))
+    order.refresh_from_db()
     if order.status != OrderStatus.PENDING_PAYMENT:
         return redirect("shop:checkout-done", number=order.number)
     if order.payments.filter(status=PaymentStatus.PROCESSING).exists():
@@ -106,6 +125,8 @@ def checkout_done(request, number: str):
         "order": order,
         "payment": payment,
         "redirect_status": said if said in REDIRECT_STATUSES else "",
+        "reservation_ran_out": order_reservation_ran_out(order),
+        "reservation_minutes": settings.SHOP_RESERVATION_MINUTES,
     }
     return render(request, "shop/checkout_done.html", context)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from privacy.consent.purposes import uses_personal_data
 from shop.fraud.rules import RULES, FraudRule
 from shop.models import Order, Payment, PaymentStatus
 
@@ -35,6 +36,7 @@ def _failed_payments_network(*, order: Order, payment: Payment, params: dict, no
     return found >= params["at_least"]
 
 
+@uses_personal_data("fraud-prevention", categories=["contact", "financial"])
 def _countries_differ(*, order: Order, payment: Payment, params: dict, now) -> bool:
     return bool(payment.card_country) and payment.card_country.upper() != (
         order.delivery_country.upper()
@@ -76,6 +78,7 @@ class FraudVerdict:
         return bool(self.tripped)
 
 
+@uses_personal_data("fraud-prevention", categories=["financial", "transaction", "technical"])
 def fraud_verdict(*, order: Order, payment: Payment, now=None) -> FraudVerdict:
     """Judge a newly paid order and the payment that paid it. Fraud only judges: the
     payment services hold the order, and staff decide in the review queue."""

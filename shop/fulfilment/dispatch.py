@@ -1,8 +1,6 @@
 """Dispatch and delivery: the courier and tracking number, the customer's e-mail and
 text message, and couriers' delivery updates."""
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.rights.disclosures import disclosure_record
 from shop.fulfilment.sms.services import sms_queue
@@ -53,6 +52,7 @@ def courier_choices() -> list[tuple[str, str]]:
     return [(c.code, c.label) for c in COURIERS.values()]
 
 
+@uses_personal_data("orders", categories=["transaction"])
 def tracking_url(order: Order) -> str:
     courier = COURIERS.get(order.courier)
     return courier.tracking_url.format(tracking=order.tracking_number) if courier else ""
@@ -69,6 +69,7 @@ def order_dispatch_refusal(order: Order) -> str:
     )
 
 
+@uses_personal_data("orders", categories=["contact", "identity", "transaction"])
 @transaction.atomic
 def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None) -> bool:
     """Record the courier and tracking number and move the order to dispatched (the
@@ -95,6 +96,7 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
             user=locked.user,
             processor="couriers",
             purpose="orders",
+            categories=("contact", "identity"),
             fields=COURIER_FIELDS if locked.delivery_phone else COURIER_FIELDS[:2],
             reference=locked.number,
         )
@@ -103,6 +105,7 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
     return True
 
 
+@uses_personal_data("orders", categories=["contact", "identity", "transaction"])
 def order_dispatched_notify(*, order: Order) -> None:
     """The dispatch e-mail (queued as a task) and the text message (outbox + task)."""
     order.refresh_from_db()
@@ -125,6 +128,7 @@ def order_dispatched_notify(*, order: Order) -> None:
             template="shop/emails/order_dispatched",
             context=context,
             language=language,
+            purpose="orders",
         )
     sms_queue(
         order=order,
@@ -139,33 +143,6 @@ def order_deliver(*, order: Order, source: str) -> bool:
     """The parcel arrived (a staff action or the courier's update)."""
     changed = order_transition(order=order, to=OrderStatus.DELIVERED, reason=source)
     return changed
-
-
-def courier_signature(*, body: bytes) -> str:
-    return hmac.new(settings.COURIER_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-
-
-class CourierUpdateRefused(Exception):
-    """The update is forged, malformed or does not match an order we dispatched."""
-
-
-@transaction.atomic
-def courier_update_apply(*, body: bytes, signature: str, payload: dict) -> Order:
-    """Apply a courier's signed delivery update: `{"order": number, "tracking_number":
-    ..., "event": "delivered"}`, signed with HMAC-SHA256 of the body."""
-    secret = settings.COURIER_WEBHOOK_SECRET
-    if not secret or not hmac.compare_digest(courier_signature(body=body), signature or ""):
-        raise CourierUpdateRefused(_("The update's signature is not valid."))
-    if payload.get("event") != "delivered":
-        raise CourierUpdateRefused(_("Only delivery updates are accepted."))
-    order = Order.objects.filter(number=str(payload.get("order", ""))).first()
-    tracking = str(payload.get("tracking_number", ""))
-    if order is None or not tracking or order.tracking_number != tracking:
-        raise CourierUpdateRefused(_("No dispatched order has this number and tracking number."))
-    if order.status not in (OrderStatus.DISPATCHED, OrderStatus.DELIVERED):
-        raise CourierUpdateRefused(_("This order is not on its way."))
-    order_deliver(order=order, source=f"courier {order.courier}")
-    return order
 
 
 def _by(user) -> str:

@@ -1,14 +1,12 @@
 """Fulfilment on the web: a courier's signed delivery update (no language prefix), and
 fulfilment's part of the customer's order page (tracking link, warranty claims)."""
 
-import json
-
 from django.http import JsonResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from shop.fulfilment.dispatch import CourierUpdateRefused, courier_update_apply, tracking_url
+from shop.fulfilment.courier import CourierUpdateRefused, courier_update_receive
+from shop.fulfilment.dispatch import tracking_url
 from shop.fulfilment.warranty.forms import WarrantyClaimForm
 from shop.fulfilment.warranty.services import line_claim_refusal
 from shop.orders.views import order_page_part
@@ -37,19 +35,11 @@ def order_page_fulfilment(*, order, lines, user, bound_form, bound_line_id) -> d
 @csrf_exempt
 @require_POST
 def courier_update(request):
-    """A courier's signed delivery update (see `courier_update_apply`)."""
+    """A courier's signed delivery update (see shop.fulfilment.courier)."""
     try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"error": _("The update is not a JSON object.")}, status=400)
-    try:
-        order = courier_update_apply(
-            body=request.body,
-            signature=request.headers.get("X-Offtek-Signature", ""),
-            payload=payload,
+        order = courier_update_receive(
+            body=request.body, header=request.headers.get("X-Offtek-Signature", "")
         )
     except CourierUpdateRefused as refusal:
-        return JsonResponse({"error": str(refusal)}, status=403)
+        return JsonResponse({"error": str(refusal)}, status=refusal.status)
     return JsonResponse({"order": order.number, "status": order.status})

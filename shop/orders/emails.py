@@ -8,10 +8,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from privacy.consent.purposes import uses_personal_data
+from privacy.tasks import email_disclosure_record
 from shop.models import Order
 from shop.orders.selectors import order_language
 
 
+@uses_personal_data("orders", categories=["contact", "transaction"])
 def _send(*, order: Order, template: str, extra: dict | None = None) -> None:
     user = order.user
     if user is None:  # the customer closed their account: no address to write to
@@ -30,6 +33,7 @@ def _send(*, order: Order, template: str, extra: dict | None = None) -> None:
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.send()
+    email_disclosure_record(user_id=user.pk, purpose="orders")
 
 
 def order_paid_email_send(*, order: Order) -> None:

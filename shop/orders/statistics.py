@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
+from privacy.consent.purposes import uses_personal_data
 from shop.models import OrderLine, OrderStatus
 
 # Orders that were paid for and not given back.
@@ -46,6 +47,7 @@ def _totals(queryset):
     )
 
 
+@uses_personal_data("statistics", categories=["transaction"])
 def sales_by_month() -> list[Bar]:
     """Units and revenue per calendar month of the order, oldest first."""
     rows = _totals(
@@ -54,6 +56,7 @@ def sales_by_month() -> list[Bar]:
     return _bars(rows, lambda row: row["month"].strftime("%Y-%m"))
 
 
+@uses_personal_data("statistics", categories=["transaction"])
 def sales_by_generation() -> list[Bar]:
     """Units and revenue per memory generation (DDR3, DDR4...), through the module."""
     rows = _totals(_sold_lines().values("module__generation")).order_by("module__generation")

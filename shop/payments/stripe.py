@@ -16,6 +16,7 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from privacy.disclosures import disclosure_record
 from shop.models import Order, Payment
 from shop.payments.base import (
     GatewayError,
@@ -87,6 +88,19 @@ def _refund_result(refund: dict) -> RefundResult:
     )
 
 
+def _intent_disclosure_record(*, order: Order) -> None:
+    """Stripe accepted the PaymentIntent: it holds the order number and the amount."""
+    if order.user_id:
+        disclosure_record(
+            user=order.user,
+            processor="payment",
+            purpose="orders",
+            categories=("transaction",),
+            fields=("order number", "amount"),
+            reference=order.number,
+        )
+
+
 class StripeGateway(PaymentGateway):
     name = "stripe"
 
@@ -106,6 +120,7 @@ class StripeGateway(PaymentGateway):
                     },
                     options={"idempotency_key": f"offtek-{order.number}-payment-intent"},
                 )
+                _intent_disclosure_record(order=order)
         except stripe.StripeError as error:
             logger.warning("Stripe refused to start %s: %s", order.number, error)
             raise GatewayError(_("The card payment could not be started; try again.")) from error
@@ -157,6 +172,11 @@ class StripeGateway(PaymentGateway):
         except (ValueError, KeyError, AttributeError, stripe.SignatureVerificationError) as error:
             logger.warning("Rejected a Stripe webhook: %s", type(error).__name__)
             raise WebhookRejected("invalid signature or payload") from error
+        live_keys = settings.STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+        if bool(getattr(event, "livemode", False)) != live_keys:
+            # A test-mode event must never pay a live order (nor the reverse).
+            logger.warning("Rejected a Stripe webhook from the other mode (livemode).")
+            raise WebhookRejected("event from the wrong mode (livemode)")
         try:
             result = self._event_result(kind, obj)
         except stripe.StripeError as error:

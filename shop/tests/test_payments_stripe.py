@@ -128,6 +128,30 @@ def test_webhook_succeeded_pays_once_and_a_redelivery_is_a_noop(
 
 
 @pytest.mark.parametrize(
+    ("secret_key", "livemode"), [("sk_test_offtek", True), ("sk_live_offtek", False)]
+)
+def test_webhook_from_the_other_mode_is_refused(
+    client, started, fake_stripe, settings, secret_key, livemode
+):
+    """A test-mode event never pays a live shop's order, nor a live event a test shop's."""
+    order, _module, payment, _page = started
+    settings.STRIPE_SECRET_KEY = secret_key
+    intent = fake_stripe.confirm(payment.reference, "pm_card_gb")
+    event = json.loads(event_payload("payment_intent.succeeded", intent))
+    payload = json.dumps({**event, "livemode": livemode})
+    response = client.post(
+        WEBHOOK,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, SECRET),
+    )
+    order.refresh_from_db()
+    assert response.status_code == 400
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert not PaymentEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
     "how",
     ["unsigned", "wrong secret", "stale", "tampered", "garbage", "no data", "object not a dict"],
 )

@@ -17,8 +17,9 @@ def production_env(**overrides) -> dict:
         CRYPTOGRAPHY_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="shop.example",
         SITE_URL="https://shop.example",
-        STRIPE_SECRET_KEY="sk_test_ci",
-        STRIPE_PUBLISHABLE_KEY="pk_test_ci",
+        # Live-looking keys: production refuses test keys (nothing here calls Stripe).
+        STRIPE_SECRET_KEY="sk_live_ci",
+        STRIPE_PUBLISHABLE_KEY="pk_live_ci",
         STRIPE_WEBHOOK_SECRET="whsec_ci",
         SMS_BACKEND="http",
         SMS_HTTP_URL="https://sms.example/messages",
@@ -26,8 +27,22 @@ def production_env(**overrides) -> dict:
         COURIER_WEBHOOK_SECRET="ci-courier-secret",
     )
     env.pop("PAYMENT_GATEWAY", None)
+    env.pop("OFFTEK_TEST_SHOP", None)
     env.update(overrides)
     return env
+
+
+def settings_start(env: dict) -> subprocess.CompletedProcess:
+    """Load the real settings module and set Django up, as gunicorn's workers do."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "offtek.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def manage(*args, env: dict) -> subprocess.CompletedProcess:

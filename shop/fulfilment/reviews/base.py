@@ -14,6 +14,7 @@ Backends, by the name `settings.REVIEW_PROVIDER_BACKEND` gives:
 from abc import ABC, abstractmethod
 
 DISCLOSED_FIELDS = ("name", "email", "order number")
+DISCLOSED_CATEGORIES = ("contact", "identity", "transaction")
 
 
 class ReviewProviderError(Exception):

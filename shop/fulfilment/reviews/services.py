@@ -8,9 +8,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from privacy.consent.selectors import consent_is_granted
+from privacy.consent.purposes import ConsentMissing, for_purpose
 from privacy.rights.disclosures import disclosure_record
-from shop.fulfilment.reviews.base import DISCLOSED_FIELDS, ReviewProvider, ReviewProviderError
+from shop.fulfilment.reviews.base import (
+    DISCLOSED_CATEGORIES,
+    DISCLOSED_FIELDS,
+    ReviewProvider,
+    ReviewProviderError,
+)
 from shop.fulfilment.reviews.console import ConsoleReviewProvider
 from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.models import Order, OrderStatus, ReviewInvitation
@@ -56,11 +61,12 @@ def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
     user = order.user if order.user_id else None
     if user is None or not user.is_active:
         return None
-    if not consent_is_granted(user=user, purpose=CONSENT_PURPOSE):
-        return None
     provider = review_provider()
     try:
-        with transaction.atomic():
+        with (
+            for_purpose(CONSENT_PURPOSE, categories=DISCLOSED_CATEGORIES, user=user),
+            transaction.atomic(),
+        ):
             # The unique row is claimed first: a concurrent run stops here.
             invitation = ReviewInvitation.objects.create(order=order, provider=provider.name)
             reference = provider.invite(
@@ -75,9 +81,12 @@ def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
                 user=user,
                 processor="reviews",
                 purpose=CONSENT_PURPOSE,
+                categories=DISCLOSED_CATEGORIES,
                 fields=DISCLOSED_FIELDS,
                 reference=order.number,
             )
+    except ConsentMissing:
+        return None  # never agreed, or withdrew
     except IntegrityError:
         return None  # invited already
     return invitation

@@ -10,6 +10,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from privacy.consent.purposes import uses_personal_data
+from privacy.disclosures import disclosure_record
 from privacy.phone_numbers import phone_e164_or_none
 from shop.fulfilment.sms.base import SmsBackend, SmsError
 from shop.fulfilment.sms.console import ConsoleSmsBackend
@@ -36,6 +38,7 @@ def sms_retry_delay(*, attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.SMS_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
+@uses_personal_data("orders", categories=["contact", "transaction"])
 @transaction.atomic
 def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMessage | None:
     """Write a message to the order's mobile number into the outbox, once per kind,
@@ -58,6 +61,7 @@ def _enqueue(message_id: int, run_after: datetime.datetime | None = None) -> Non
     task.enqueue(message_id=message_id)
 
 
+@uses_personal_data("orders", categories=["contact"])
 def sms_attempt(*, message_id: int) -> SmsMessage:
     """Try to send one queued message. A failure is recorded, never raised: the
     message is tried again later (by the task queue when it can defer, otherwise by
@@ -88,10 +92,25 @@ def sms_attempt(*, message_id: int) -> SmsMessage:
             message.next_attempt_at = None
             message.last_error = ""
             message.save()
+            _sms_disclosure_record(message)
             return message
     if message.status == SmsStatus.QUEUED and _queue_can_defer():
         transaction.on_commit(lambda: _enqueue(message.pk, run_after=message.next_attempt_at))
     return message
+
+
+def _sms_disclosure_record(message: SmsMessage) -> None:
+    """The provider accepted the message: it received the number and the text."""
+    user = message.order.user if message.order.user_id else None
+    if user is not None:
+        disclosure_record(
+            user=user,
+            processor="email",  # "E-mail and text message services"
+            purpose="orders",
+            categories=("contact",),
+            fields=("phone", "message"),
+            reference=message.order.number,
+        )
 
 
 def _queue_can_defer() -> bool:

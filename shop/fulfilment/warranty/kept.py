@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy.accounts.services import security_event_record
+from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import SecurityEventKind
@@ -23,6 +24,7 @@ LINK_SALT = "shop.kept-warranty"
 LINK_MAX_AGE = datetime.timedelta(days=2)
 
 
+@uses_personal_data("warranty", categories=["contact", "transaction"])
 def kept_order_find(*, number: str, email: str) -> Order | None:
     """The kept order with this number, if ``email`` is the address kept with it."""
     order = Order.objects.filter(
@@ -35,6 +37,7 @@ def kept_order_find(*, number: str, email: str) -> Order | None:
     return order
 
 
+@uses_personal_data("warranty", categories=["contact", "transaction"])
 def kept_warranty_link_send(*, number: str, email: str, language: str) -> bool:
     """E-mail a link to the kept warranty to its address, if number and address match.
     The visitor is told the same either way (no way to test addresses)."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
 from shop.models import ClaimStatus, OrderLine, OrderStatus, WarrantyClaim, WarrantyClaimEvent
@@ -51,6 +52,7 @@ def line_warranty_ends(*, line: OrderLine) -> datetime.datetime | None:
     return start + datetime.timedelta(days=365 * line.warranty_years + line.warranty_years // 4)
 
 
+@uses_personal_data("warranty", categories=["identity", "transaction"])
 def line_claim_refusal(*, line: OrderLine, user, now=None, former: bool = False) -> str:
     """Why `user` cannot claim on `line` now, or "" when they can. ``former``: a former
     customer claiming on a warranty they kept at closure (proven by a link sent to
@@ -120,6 +122,7 @@ def claim_transition(*, claim: WarrantyClaim, to: str, note: str = "") -> bool:
     )
 
 
+@uses_personal_data("warranty", categories=["contact", "transaction"])
 def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
     claim.refresh_from_db()
     order = claim.line.order
@@ -146,4 +149,5 @@ def claim_email_send(*, claim: WarrantyClaim, note: str) -> None:
             "order_url": order_url,
         },
         language=language,
+        purpose="warranty",
     )

@@ -1,0 +1,70 @@
+"""What production refuses to start with (settings.py calls this with DEBUG off).
+
+A production shop takes real money: live Stripe keys, all three of them, and the
+secrets of every fulfilment feature that is on. A staging or demo site says so with
+one variable, OFFTEK_TEST_SHOP=true: test keys or the payment simulator are then
+accepted, and every page carries a "test shop" banner.
+"""
+
+TEST_SHOP_VARIABLE = "OFFTEK_TEST_SHOP"
+STRIPE_KEYS = {
+    "STRIPE_SECRET_KEY": ("sk_live_", "rk_live_"),
+    "STRIPE_PUBLISHABLE_KEY": ("pk_live_",),
+    "STRIPE_WEBHOOK_SECRET": ("whsec_",),
+}
+TEST_PREFIXES = ("sk_test_", "pk_test_", "rk_test_")
+
+
+def refusal(values: dict, *, test_shop: bool) -> str | None:
+    """The first reason this configuration must not serve customers, naming the
+    variable, or None. ``values`` maps variable names to their (string) values."""
+    gateway = values.get("PAYMENT_GATEWAY", "")
+    keys = {name: values.get(name, "") for name in STRIPE_KEYS}
+    staging = f"for a staging or demo site that takes no real money, set {TEST_SHOP_VARIABLE}=true"
+    if not test_shop:
+        for name, prefixes in STRIPE_KEYS.items():
+            value = keys[name]
+            if not value:
+                return (
+                    f"{name} is not set. Production takes card payments through Stripe and "
+                    f"needs STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and "
+                    f"STRIPE_WEBHOOK_SECRET ({staging})."
+                )
+            if value.startswith(TEST_PREFIXES):
+                return (
+                    f"{name} is a Stripe test key ({value[:8]}...): a production shop "
+                    f"charges no card with it ({staging})."
+                )
+            if not value.startswith(prefixes):
+                return (
+                    f"{name} does not look like a Stripe key (expected {' or '.join(prefixes)}...)."
+                )
+        if gateway == "simulator":
+            return (
+                "PAYMENT_GATEWAY is 'simulator': the simulator takes no money and must not "
+                f"run a production shop ({staging})."
+            )
+        if not values.get("COURIER_WEBHOOK_SECRET"):
+            return (
+                "COURIER_WEBHOOK_SECRET is not set: couriers' delivery updates cannot be "
+                f"checked ({staging})."
+            )
+    elif any(keys.values()):
+        missing = [name for name, value in keys.items() if not value]
+        if missing:
+            return (
+                f"{missing[0]} is not set: with Stripe keys, all three of STRIPE_SECRET_KEY, "
+                "STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET are needed."
+            )
+    if keys["STRIPE_SECRET_KEY"] and keys["STRIPE_PUBLISHABLE_KEY"]:
+        secret_live = keys["STRIPE_SECRET_KEY"].startswith(STRIPE_KEYS["STRIPE_SECRET_KEY"])
+        if secret_live != keys["STRIPE_PUBLISHABLE_KEY"].startswith("pk_live_"):
+            return (
+                "STRIPE_PUBLISHABLE_KEY and STRIPE_SECRET_KEY are not both live or both test keys."
+            )
+    if values.get("SMS_BACKEND") == "http":
+        if not values.get("SMS_HTTP_URL", "").startswith("https://"):
+            return "SMS_HTTP_URL is not set to an https:// address, and SMS_BACKEND is http."
+        if not values.get("SMS_HTTP_TOKEN"):
+            return "SMS_HTTP_TOKEN is not set, and SMS_BACKEND is http."
+    return None

@@ -1,0 +1,73 @@
+"""The end of a reservation: an unpaid order holds its stock for
+SHOP_RESERVATION_MINUTES, then is cancelled, which gives the stock back.
+
+Called by the queued tasks (shop.checkout.tasks) and, so that an expired hold never
+blocks a shopper even when no worker has run yet, wherever stock is read for a sale:
+adding to the basket, placing an order, the pay page."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from shop.models import Order, OrderLine, OrderStatus
+from shop.orders.services import IllegalTransition, order_transition
+
+EXPIRED_REASON = "reservation expired: no payment in time"
+ABANDONED_REASONS = (EXPIRED_REASON, "abandoned: no payment in time")
+
+
+def reservation_period() -> timedelta:
+    return timedelta(minutes=settings.SHOP_RESERVATION_MINUTES)
+
+
+def reservation_ends_at(order: Order):
+    return order.created_at + reservation_period()
+
+
+def order_reservation_ran_out(order: Order) -> bool:
+    """Cancelled because nobody paid before the reservation ended."""
+    if order.status != OrderStatus.CANCELLED:
+        return False
+    return order.events.filter(
+        to_status=OrderStatus.CANCELLED, reason__in=ABANDONED_REASONS
+    ).exists()
+
+
+def orders_ran_out_since(*, user, since) -> list[Order]:
+    """The customer's orders whose reservation ran out after `since` (newest first)."""
+    return list(
+        Order.objects.filter(
+            user=user,
+            status=OrderStatus.CANCELLED,
+            events__to_status=OrderStatus.CANCELLED,
+            events__reason__in=ABANDONED_REASONS,
+            events__created_at__gte=since,
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def reservations_release_expired(*, now=None, orders=None) -> int:
+    """Cancel the unpaid orders whose reservation has ended (all of them, or those of
+    `orders`). Each in its own transaction; safe to re-run, and from several workers."""
+    cutoff = (now or timezone.now()) - reservation_period()
+    expired = (orders if orders is not None else Order.objects.all()).filter(
+        status=OrderStatus.PENDING_PAYMENT, created_at__lte=cutoff
+    )
+    released = 0
+    for order in expired.only("pk").iterator():
+        try:
+            released += int(
+                order_transition(order=order, to=OrderStatus.CANCELLED, reason=EXPIRED_REASON)
+            )
+        except IllegalTransition:
+            continue  # paid in the meantime
+    return released
+
+
+def reservations_release_expired_on(*, module_ids) -> int:
+    """Expired holds on these modules, released before their stock is read for a sale."""
+    holding = OrderLine.objects.filter(module_id__in=list(module_ids)).values("order_id")
+    return reservations_release_expired(orders=Order.objects.filter(pk__in=holding))
