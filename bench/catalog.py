@@ -57,6 +57,7 @@ def environment(workdir: Path) -> dict:
         "SITE_URL": "https://127.0.0.1",
         "EMAIL_URL": "dummymail://",
         "PAYMENT_GATEWAY": "simulator",
+        "OFFTEK_TEST_SHOP": "true",  # production settings, but a shop that takes no money
         "STRIPE_SECRET_KEY": "",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

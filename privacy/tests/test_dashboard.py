@@ -58,3 +58,23 @@ def test_closing_ends_every_session_of_the_customer():
     assert not User.objects.filter(pk=user.pk).exists()
     remaining = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
     assert remaining == [str(other.pk)]
+
+
+def test_dashboard_costs_one_query_and_shows_each_customer_their_own_details(
+    django_assert_max_num_queries,
+):
+    ada, grace = UserFactory(first_name="Ada"), UserFactory(first_name="Grace", language="fr")
+    first, second = Client(), Client()
+    first.force_login(ada)
+    second.force_login(grace)
+    first.get("/en/account/")  # the header's basket count goes into the session
+    with django_assert_max_num_queries(1):  # the signed-in customer; the session is cached
+        english = first.get("/en/account/").text
+    second.get("/fr/account/")
+    with django_assert_max_num_queries(1):
+        french = second.get("/fr/account/").text
+    assert ada.email in english and "Ada" in english and grace.email not in english
+    assert grace.email in french and "Grace" in french and ada.email not in french
+    assert "Close my account" in english and "Fermer mon compte" not in english
+    assert "Fermer mon compte" in french and 'href="/en/account/my-data/"' not in french
+    assert 'href="/fr/account/my-data/"' in french and 'href="/en/account/my-data/"' in english

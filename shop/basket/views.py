@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shop.basket.forms import BasketAddByPartNumberForm, BasketAddForm, BasketLineForm
 from shop.basket.header import basket_count_remember
-from shop.basket.selectors import basket_summary
+from shop.basket.selectors import basket_summary_for
 from shop.basket.services import (
     BasketError,
     BasketLineMissing,
@@ -31,8 +31,7 @@ def _errors(request, form) -> None:
 
 
 def basket_detail(request):
-    basket = basket_get(user=request.user, session=request.session)
-    summary = basket_summary(basket=basket)
+    summary = basket_summary_for(user=request.user, session=request.session)
     basket_count_remember(session=request.session, count=summary.item_count)
     return render(
         request,

@@ -137,3 +137,18 @@ def test_basket_page_queries_do_not_grow_with_lines(client, django_assert_max_nu
         client.get(reverse("shop:basket-detail"))
     with django_assert_max_num_queries(6):
         client.get(reverse("shop:basket-detail"))
+
+
+def test_signed_in_basket_page_queries(client, django_assert_max_num_queries):
+    user = UserFactory()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    for _ in range(5):
+        basket_add(client, ModuleFactory())
+    client.get(reverse("shop:basket-detail"))
+    # The customer, their basket's lines with their modules, and their orders whose
+    # reservation ran out; the session is in the cache and the header's count in the session.
+    with django_assert_max_num_queries(3):
+        page = client.get(reverse("shop:basket-detail"))
+    assert page.text.count('data-testid="basket-line"') == 5
+    assert "Unit price" in page.text
+    assert "Prix unitaire" in client.get("/fr/basket/").text

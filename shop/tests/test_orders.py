@@ -18,6 +18,7 @@ from shop.tests.factories_orders import (
     BasketFactory,
     BasketLineFactory,
     OrderFactory,
+    OrderLineFactory,
     PaymentFactory,
 )
 from shop.tests.helpers import CARD_SUCCESS, basket_add, checkout_place, simulator_pay
@@ -327,3 +328,23 @@ def test_admin_dispatch_action_goes_through_the_state_machine(staff_client):
     pending.refresh_from_db()
     assert (paid.status, pending.status) == (S.DISPATCHED, S.PENDING_PAYMENT)
     assert paid.events.filter(to_status=S.DISPATCHED, reason__startswith="staff #").exists()
+
+
+def test_order_list_queries_do_not_grow_with_orders(client, django_assert_max_num_queries):
+    me = UserFactory()
+    for _ in range(10):
+        OrderLineFactory(order=OrderFactory(user=me))
+    client.force_login(me)
+    client.get(reverse("shop:order-list"))  # the header's basket count goes into the session
+    # The signed-in customer (the session is in the cache) and their orders.
+    with django_assert_max_num_queries(2):
+        page = client.get(reverse("shop:order-list"))
+    assert page.text.count("/en/orders/OT-") == 10
+
+
+def test_order_list_headings_follow_the_language(client):
+    me = UserFactory()
+    OrderFactory(user=me)
+    client.force_login(me)
+    assert '<th scope="col">Order</th>' in client.get("/en/orders/").text
+    assert '<th scope="col">Commande</th>' in client.get("/fr/orders/").text
