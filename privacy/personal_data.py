@@ -144,6 +144,12 @@ def _disclosure_export(row):
 registry.declare(
     Disclosure,
     title=_("Who we passed your data to"),
+    labels={
+        "processor_name": _("service, in words"),
+        "purpose_name": _("purpose, in words"),
+        "categories_names": _("kinds of data, in words"),
+        "fields_names": _("details sent, in words"),
+    },
     categories=["contact", "identity"],
     purpose="account",
     fields=["processor", "purpose", "fields", "reference", "created_at"],
