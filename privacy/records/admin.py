@@ -81,17 +81,7 @@ class PersonalDataBreachAdmin(SimpleHistoryAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        described = [
-            "summary",
-            "description",
-            "categories",
-            "subject_kinds",
-            "subjects_affected",
-            "occurred_at",
-            "found_at",
-            "consequences",
-            "measures",
-        ]
+        described = BreachForm.Meta.fields
         if obj is None:
             return [(None, {"fields": described})]
         return [(None, {"fields": described}), (_("Handling"), {"fields": self.readonly_fields})]
