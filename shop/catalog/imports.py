@@ -119,6 +119,7 @@ class ModuleResource(CatalogResource):
     cas_latency = _number("cas_latency", minimum=1)
     voltage_mv = _number("voltage_mv", minimum=1)
     price_pence = _number("price_pence", minimum=1)
+    price_eur_cents = _number("price_eur_cents", minimum=1)
     stock = _number("stock")
     warranty_years = _number("warranty_years", minimum=1)
     ecc = _yes_no("ecc")
@@ -142,6 +143,7 @@ class ModuleResource(CatalogResource):
             "ecc",
             "registered",
             "price_pence",
+            "price_eur_cents",
             "stock",
             "warranty_years",
             "is_active",

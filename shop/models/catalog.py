@@ -80,6 +80,9 @@ class Module(models.Model):
     ecc = models.BooleanField(_("ECC"), default=False)
     registered = models.BooleanField(_("registered"), default=False)
     price_pence = models.PositiveIntegerField(_("price in pence, VAT included"))
+    # The France market's own price list: euro cents, French VAT included. Set by staff
+    # (or the import), never converted from pounds at checkout.
+    price_eur_cents = models.PositiveIntegerField(_("price in euro cents, VAT included"))
     stock = models.PositiveIntegerField(_("stock"), default=0)
     warranty_years = models.PositiveSmallIntegerField(
         _("warranty (years)"), null=True, blank=True, help_text=_("Empty for a lifetime warranty.")
@@ -100,6 +103,9 @@ class Module(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(price_pence__gt=0), name="module_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_eur_cents__gt=0), name="module_price_eur_positive"
             ),
             models.CheckConstraint(
                 condition=models.Q(kit_size__gte=1), name="module_kit_size_positive"

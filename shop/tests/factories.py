@@ -37,6 +37,7 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     cas_latency = 22
     voltage_mv = 1200
     price_pence = 3999
+    price_eur_cents = 4599
     stock = 10
     warranty_years = None
 

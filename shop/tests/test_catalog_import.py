@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 MODULE_COLUMNS = [
     "part_number", "brand", "generation", "form_factor", "capacity_gb", "kit_size",
-    "speed_mts", "cas_latency", "voltage_mv", "ecc", "registered", "price_pence", "stock",
+    "speed_mts", "cas_latency", "voltage_mv", "ecc", "registered", "price_pence", "price_eur_cents", "stock",
     "warranty_years", "is_active",
 ]  # fmt: skip
 SYSTEM_COLUMNS = [
@@ -41,7 +41,8 @@ def module_rows(count):
             "part_number": f"OT{index:05d}-16S32", "brand": "Offtek", "generation": "DDR4",
             "form_factor": "SODIMM", "capacity_gb": 16, "kit_size": 1 + index % 2,
             "speed_mts": 3200, "cas_latency": 22, "voltage_mv": 1200, "ecc": "no",
-            "registered": "no", "price_pence": 2999 + index, "stock": index % 40,
+            "registered": "no", "price_pence": 2999 + index,
+            "price_eur_cents": 3499 + index, "stock": index % 40,
             "warranty_years": "" if index % 3 else 5, "is_active": "yes",
         }
         for index in range(count)

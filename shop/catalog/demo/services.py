@@ -92,6 +92,13 @@ def _system_rows(*, count, rng, manufacturers):
     )
 
 
+def demo_price_eur_cents(price_pence: int) -> int:
+    """The demo France price list: a fixed 1.16 euro to the pound, ending in ,99 as the
+    pound prices do. Real prices are set per market by staff or the import."""
+    cents = price_pence * 116 // 100
+    return max(cents // 100 * 100 + 99, 599)
+
+
 def _module_rows(*, count, rng):
     for index in range(count):
         family = MODULE_FAMILIES[index % len(MODULE_FAMILIES)]
@@ -126,6 +133,7 @@ def _module_rows(*, count, rng):
             ecc=family.ecc,
             registered=family.registered,
             price_pence=price,
+            price_eur_cents=demo_price_eur_cents(price),
             stock=0 if rng.random() < 0.15 else rng.randrange(1, 150),
             warranty_years=None if lifetime else rng.choice((3, 5)),
             is_active=rng.random() >= 0.03,
