@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 MODULE_COLUMNS = [
     "part_number", "brand", "generation", "form_factor", "capacity_gb", "kit_size",
-    "speed_mts", "cas_latency", "voltage_mv", "ecc", "registered", "price_pence", "price_eur_cents", "stock",
-    "warranty_years", "is_active",
+    "speed_mts", "cas_latency", "voltage_mv", "ecc", "registered", "price_pence",
+    "price_eur_cents", "stock", "warranty_years", "is_active",
 ]  # fmt: skip
 SYSTEM_COLUMNS = [
     "manufacturer", "model_line", "model", "kind", "year", "slots", "soldered_gb",
