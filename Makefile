@@ -1,4 +1,4 @@
-# Offtek: `make run` serves the shop on http://127.0.0.1:8000, `make test` runs every test.
+# Offtek: `make run` serves the shop on http://127.0.0.1:8000 (PORT=...), `make test` runs every test.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,9 +13,13 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 
 .PHONY: run test test-tools env messages migrate lint format audit clean
 
+# `make run PORT=9000` serves on another port; links in e-mails follow it (SITE_URL),
+# unless SITE_URL is set in the environment or .env.
+PORT ?= 8000
 run: env messages migrate
 	$(PY) manage.py load_demo_catalog --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	SITE_URL="$${SITE_URL:-$$(grep -s '^SITE_URL=' .env | cut -d= -f2-)}"; \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: env messages test-tools
 	$(VENV)/bin/lint-imports
