@@ -14,7 +14,6 @@ import inspect
 import logging
 
 from asgiref.sync import async_to_sync
-
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor

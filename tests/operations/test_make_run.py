@@ -27,8 +27,9 @@ def make_run(recorder, *args, env=None):
         pytest.fail("make is needed: the README's two commands are make targets")
     script, log = recorder
     environment = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | (env or {})
+    command = ["make", "-s", "--no-print-directory", "run", f"PY={script}"]
     subprocess.run(
-        ["make", "-s", "--no-print-directory", "run", f"PY={script}", f"PYTHON={sys.executable}", *args],
+        [*command, f"PYTHON={sys.executable}", *args],
         cwd=ROOT, env=environment, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     return [line for line in log.read_text().splitlines() if "runserver" in line]

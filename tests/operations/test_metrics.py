@@ -11,7 +11,7 @@ from prometheus_client.core import GaugeMetricFamily
 from privacy.models import PrivacyRequest
 from shop.models import OrderStatus
 from shop.tests.factories_orders import OrderFactory, PaymentFactory
-from tests.test_raw_database import M, START, _client, lifecycle
+from tests.test_raw_database import START, M, _client, lifecycle
 
 pytestmark = pytest.mark.django_db
 
