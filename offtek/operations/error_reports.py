@@ -5,9 +5,9 @@ An error report is a disclosure to a processor, so it carries nothing that names
 person: the SDK's own personal-data switches are off (sentry-sdk 3's
 ``data_collection``, which replaced ``send_default_pii``: user, cookies, headers, query
 strings, bodies, local variables; and no breadcrumbs), and every event passes
-``event_scrub`` before it leaves, which keeps only what a developer needs to find the fault: the exception's
-type, its stack (file, function, line, the code around it) and the URL pattern, method
-and status. Exception messages, log arguments, the request's path, query, headers,
+``event_scrub`` before it leaves, which keeps only what a developer needs to find the
+fault: the exception's type, its stack (file, function, line, the code around it), the
+URL pattern and the method. Exception messages, log arguments, the request's path, query, headers,
 cookies and body, the user and the session are dropped, whatever they contain.
 """
 
