@@ -389,3 +389,10 @@ if SENTRY_DSN:
         environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
         release=env.str("SENTRY_RELEASE", default=""),
     )
+# Erasure journal (privacy/rights/journal.py): a directory OUTSIDE the database's backups
+# (each closure writes one file there) so that a restore can be followed by
+# `manage.py erasure_replay --apply`; and the key of its hashes, kept across key rotations.
+OFFTEK_ERASURE_JOURNAL_DIR = env.str(
+    "OFFTEK_ERASURE_JOURNAL_DIR", default=str(BASE_DIR / "var" / "erasure-journal")
+)
+OFFTEK_ERASURE_JOURNAL_KEY = env.str("OFFTEK_ERASURE_JOURNAL_KEY", default="")

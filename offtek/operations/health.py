@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import inspect
 import logging
+import os
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -26,6 +27,7 @@ from health_check.views import HealthCheckView
 
 from privacy.canary import canary_opens
 from privacy.encryption import key_material_current
+from privacy.rights.journal import journal_dir
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +84,27 @@ class Migrations(HealthCheck):
             raise ServiceUnavailable(f"{len(plan)} migrations not applied")
 
 
+@dataclasses.dataclass
+class ErasureJournal(HealthCheck):
+    """The erasure journal's directory can be written (privacy/rights/journal.py)."""
+
+    def run(self):
+        directory = journal_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ServiceUnavailable("erasure journal directory cannot be created") from error
+        if not os.access(directory, os.W_OK):
+            raise ServiceUnavailable("erasure journal directory is not writable")
+
+
 CHECKS = (
     ("health_check.checks.Database", {}),
     ("health_check.checks.Cache", {}),
     (TaskQueue, {}),
     (KeyCanary, {}),
     (Migrations, {}),
+    (ErasureJournal, {}),
 )
 
 

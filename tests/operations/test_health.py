@@ -33,7 +33,14 @@ def test_ready_when_every_part_is(client):
     status, body = readiness(client)
     assert status == 200, body
     assert body["ready"] is True
-    assert set(body["parts"]) == {"Database", "Cache", "TaskQueue", "KeyCanary", "Migrations"}
+    assert set(body["parts"]) == {
+        "Database",
+        "Cache",
+        "TaskQueue",
+        "KeyCanary",
+        "Migrations",
+        "ErasureJournal",
+    }
     assert set(body["parts"].values()) == {"ok"}
 
 
@@ -88,3 +95,12 @@ def test_an_unreachable_cache_makes_it_not_ready(client, settings):
         status, body = readiness(client)
     assert status == 503
     assert body["failing"] == ["Cache"]
+
+
+def test_an_erasure_journal_that_cannot_be_written_makes_it_not_ready(client, settings, tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the journal's directory should be")
+    settings.OFFTEK_ERASURE_JOURNAL_DIR = str(blocked / "journal")
+    status, body = readiness(client)
+    assert status == 503
+    assert body["failing"] == ["ErasureJournal"]
