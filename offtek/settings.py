@@ -396,3 +396,5 @@ OFFTEK_ERASURE_JOURNAL_DIR = env.str(
     "OFFTEK_ERASURE_JOURNAL_DIR", default=str(BASE_DIR / "var" / "erasure-journal")
 )
 OFFTEK_ERASURE_JOURNAL_KEY = env.str("OFFTEK_ERASURE_JOURNAL_KEY", default="")
+# Where the nightly pg_dump files are kept (backups_prune applies their retention rule).
+OFFTEK_BACKUP_DIR = env.str("OFFTEK_BACKUP_DIR", default="")
