@@ -1,4 +1,4 @@
-"""Offtek settings, read from the environment (see .env.example and the README).
+"""Offtek settings, read from the environment (see .env.example and docs/configuration.md).
 
 Development (DJANGO_DEBUG=true) has embedded defaults: SQLite, console e-mail and
 SMS, the simulator payment gateway, immediate tasks. Production (DJANGO_DEBUG unset
