@@ -4,7 +4,7 @@ One row per admin model (and per model shown inline) and one per custom admin pa
 For each role, the actions it may take (view, add, change, delete) and the fields it
 may change (``ALL`` or a tuple of field names). A role that a row does not name has no
 access. The admin enforces this table (privacy.admin_roles), the staff groups get
-exactly the permissions it lists (privacy.accounts.roles), the staff guide (docs/staff.md) renders it
+exactly the permissions it lists (privacy.accounts.roles), the README renders it
 (``manage.py role_matrix``), and tests/security/test_role_matrix.py tries every cell
 through HTTP. An admin page with no row here is refused to everyone, superusers too.
 
@@ -19,7 +19,7 @@ PRIVACY_OFFICER = "Privacy Officer"
 SUPERUSER = "Superuser"
 STAFF_NO_GROUP = "Staff without a role"
 CUSTOMER = "Customer"
-# Every role the matrix knows, in the staff guide's column order.
+# Every role the matrix knows, in the README's column order.
 ROLES = (SUPERUSER, SHOP_STAFF, PRIVACY_OFFICER, STAFF_NO_GROUP, CUSTOMER)
 STAFF = (SUPERUSER, SHOP_STAFF, PRIVACY_OFFICER, STAFF_NO_GROUP)
 

@@ -1,5 +1,5 @@
-"""The documentation's table of the privacy policy's promises (docs/privacy.md) names tests that exist: every
-promise is either enforced, with at least one test, or a statement of fact."""
+"""The table of the privacy policy's promises (docs/privacy.md) names tests that exist:
+every promise is either enforced, with at least one test, or a statement of fact."""
 
 import ast
 import re
