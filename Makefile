@@ -11,7 +11,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: run test test-tools env messages migrate lint format audit clean docs
+.PHONY: run test test-tools env messages migrate lint format audit clean docs screenshots
 
 # `make run PORT=9000` serves on another port; links in e-mails follow it (SITE_URL),
 # unless SITE_URL is set in the environment or .env.
@@ -28,6 +28,10 @@ test: env messages test-tools
 # The documentation (Sphinx, docs/), warnings as errors: docs/_build/html/index.html.
 docs: env
 	$(PY) -m sphinx -W --keep-going -n -q -b html docs docs/_build/html
+
+# The staff guide's screenshots, retaken from the real admin by a browser test.
+screenshots: env messages test-tools
+	OFFTEK_DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_staff_screenshots.py
 
 # Browser-side test tools (axe-core for accessibility checks), from the npm registry.
 test-tools: node_modules/.installed
