@@ -1,4 +1,4 @@
-# Offtek: `make run` serves the shop on http://127.0.0.1:8000, `make test` runs every test.
+# Offtek: `make run` serves the shop on http://127.0.0.1:8000 (PORT=...), `make test` runs every test.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,15 +11,27 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: run test test-tools env messages migrate lint format audit clean
+.PHONY: run test test-tools env messages migrate lint format audit clean docs screenshots
 
+# `make run PORT=9000` serves on another port; links in e-mails follow it (SITE_URL),
+# unless SITE_URL is set in the environment or .env.
+PORT ?= 8000
 run: env messages migrate
 	$(PY) manage.py load_demo_catalog --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	SITE_URL="$${SITE_URL:-$$(grep -s '^SITE_URL=' .env | cut -d= -f2-)}"; \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: env messages test-tools
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The documentation (Sphinx, docs/), warnings as errors: docs/_build/html/index.html.
+docs: env
+	$(PY) -m sphinx -W --keep-going -n -q -b html docs docs/_build/html
+
+# The staff guide's screenshots, retaken from the real admin by a browser test.
+screenshots: env messages test-tools
+	OFFTEK_DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_staff_screenshots.py
 
 # Browser-side test tools (axe-core for accessibility checks), from the npm registry.
 test-tools: node_modules/.installed
@@ -40,8 +52,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMPS)/installed: requirements.txt requirements-dev.txt | $(PY)
+$(STAMPS)/installed: requirements.txt requirements-dev.txt requirements-nodeps.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 .env:
@@ -77,5 +90,5 @@ audit: | $(PY)
 		--requirement requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) $(AUDIT_VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache docs/_build
 	find . -name '*.mo' -not -path './$(VENV)/*' -delete

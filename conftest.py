@@ -124,3 +124,11 @@ def shared_redis(settings, empty_cache):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def erasure_journal_dir(settings, tmp_path_factory):
+    """Each test's account closures write their erasure journal to a folder of its own."""
+    path = tmp_path_factory.mktemp("erasure-journal")
+    settings.OFFTEK_ERASURE_JOURNAL_DIR = str(path)
+    return path

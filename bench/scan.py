@@ -47,7 +47,7 @@ LOGIN_RATE_WINDOW = 65  # seconds: ACCOUNT_RATE_LIMITS allows 10 failed sign-ins
 MODULES = "common,-ssrf,csrf,crlf,methods,backup,htaccess"
 # Paths the signed-in scan must not follow: they end the session it scans with.
 CUSTOMER_EXCLUDED = ("/en/accounts/logout/", "/en/account/close/")
-# Findings examined and explained in the README ("Security scan") that wapiti 3.0.4
+# Findings examined and explained in docs/security.md ("Security scan") that wapiti 3.0.4
 # reports on every run. Each is matched narrowly, listed apart, and does not fail the run;
 # anything else wapiti calls a vulnerability does.
 EXPLAINED = [

@@ -1,4 +1,4 @@
-"""Offtek settings, read from the environment (see .env.example and the README).
+"""Offtek settings, read from the environment (see .env.example and docs/configuration.md).
 
 Development (DJANGO_DEBUG=true) has embedded defaults: SQLite, console e-mail and
 SMS, the simulator payment gateway, immediate tasks. Production (DJANGO_DEBUG unset
@@ -356,3 +356,45 @@ if not SITE_URL and not DEBUG:
 # Catalog imports (django-import-export): every import runs in a transaction, so a dry
 # run or a file with a bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Operations: health probes, Prometheus metrics, error reports (offtek/operations/).
+# django-prometheus counts requests and latency (its two middlewares wrap all others)
+# and database queries (its database wrappers around Django's own backends).
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# Who may read /metrics: a bearer token, or an address in these networks (in
+# development the loopback only; in production none unless configured).
+OFFTEK_METRICS_TOKEN = env.str("OFFTEK_METRICS_TOKEN", default="")
+OFFTEK_METRICS_ALLOWED_NETWORKS = env.list(
+    "OFFTEK_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"] if DEBUG else []
+)
+# /readyz/ fails when the oldest task waiting in the queue has waited this long (seconds).
+OFFTEK_READY_QUEUE_MAX_AGE = env.int("OFFTEK_READY_QUEUE_MAX_AGE", default=600)
+# Error reports go to an error tracker only when SENTRY_DSN is set; nothing personal is
+# in them (offtek/operations/error_reports.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from offtek.operations.error_reports import error_reports_init
+
+    error_reports_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
+# Erasure journal (privacy/rights/journal.py): a directory OUTSIDE the database's backups
+# (each closure writes one file there) so that a restore can be followed by
+# `manage.py erasure_replay --apply`; and the key of its hashes, kept across key rotations.
+OFFTEK_ERASURE_JOURNAL_DIR = env.str(
+    "OFFTEK_ERASURE_JOURNAL_DIR", default=str(BASE_DIR / "var" / "erasure-journal")
+)
+OFFTEK_ERASURE_JOURNAL_KEY = env.str("OFFTEK_ERASURE_JOURNAL_KEY", default="")
+# Where the nightly pg_dump files are kept (backups_prune applies their retention rule).
+OFFTEK_BACKUP_DIR = env.str("OFFTEK_BACKUP_DIR", default="")

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from offtek.language import language_switch
+from offtek.operations.health import liveness, readiness
+from offtek.operations.metrics import metrics
 from shop.fulfilment.views import courier_update
 from shop.payments.urls import webhook_urlpatterns
 
@@ -12,6 +14,10 @@ urlpatterns = [
     *webhook_urlpatterns,
     # Couriers' signed delivery updates, also without a language prefix.
     path("couriers/updates/", courier_update, name="courier-update"),
+    # For load balancers and Prometheus: no language, no personal data.
+    path("healthz/", liveness, name="healthz"),
+    path("readyz/", readiness, name="readyz"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 urlpatterns += i18n_patterns(

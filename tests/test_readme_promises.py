@@ -1,5 +1,5 @@
-"""The README's table of the privacy policy's promises names tests that exist: every
-promise is either enforced, with at least one test, or a statement of fact."""
+"""The table of the privacy policy's promises (docs/privacy.md) names tests that exist:
+every promise is either enforced, with at least one test, or a statement of fact."""
 
 import ast
 import re
@@ -60,14 +60,14 @@ def table_problems(readme: str, root: Path = ROOT) -> list[str]:
 
 
 def test_the_readme_table_names_only_tests_that_exist():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "privacy.md").read_text()
     assert table_problems(readme) == []
     statuses = [row[2] for row in promise_rows(readme)]
     assert statuses.count("enforced") > statuses.count("statement of fact")
 
 
 def test_control_a_renamed_or_missing_test_is_reported():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "privacy.md").read_text()
     renamed = readme.replace("test_checkout_requires_sign_in`", "test_checkout_requires_a_wish`", 1)
     assert table_problems(renamed) == [
         "promise 1: no test test_checkout_requires_a_wish in shop/tests/test_checkout.py"
@@ -77,7 +77,7 @@ def test_control_a_renamed_or_missing_test_is_reported():
 
 
 def test_control_a_promise_dropped_or_left_unproved_is_reported():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "privacy.md").read_text()
     rows = readme.split(SECTION, 1)[1]
     row_18 = next(line for line in rows.splitlines() if line.startswith("| 18 |"))
     assert "promise" in " ".join(table_problems(readme.replace(row_18 + "\n", "", 1)))

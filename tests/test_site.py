@@ -73,7 +73,7 @@ def test_security_headers_on_a_page(client):
 
 def test_legacy_xss_auditor_is_switched_off(client):
     # Found by the wapiti scan (bench/scan.py): the header was missing. "0" rather than
-    # "1; mode=block", as current advice has it; the README's "Security scan" says why.
+    # "1; mode=block", as current advice has it; docs/security.md ("Security scan") says why.
     for path in ("/en/", "/en/accounts/login/", "/"):
         assert client.get(path)["X-XSS-Protection"] == "0"
 

@@ -80,6 +80,8 @@ class RetentionRule:
 
 
 INACTIVE_CUSTOMER_MONTHS = 36
+# Database backups (and the erasure journal entries a restore of them would need).
+BACKUP_DAYS = 35
 
 RETENTION = {
     rule.key: rule
@@ -194,6 +196,15 @@ RETENTION = {
             "orders",
             days=7,
             categories=("contact",),
+        ),
+        RetentionRule(
+            "backups",
+            _("Copies of our database kept to recover from a failure (backups)"),
+            _("the copy"),
+            Outcome.DELETE,
+            "security-audit",
+            days=BACKUP_DAYS,
+            categories=("contact", "identity", "financial", "transaction", "technical"),
         ),
         RetentionRule(
             "statistics",

@@ -22,7 +22,7 @@ def purpose_subjects(purpose_key: str) -> tuple[str, ...]:
 
 
 # Technical and organisational security measures (UK GDPR article 32), each one a
-# thing the code does (see the README's promise table for the test that proves it).
+# thing the code does (see the promise table in docs/privacy.md for the test that proves it).
 SECURITY_MEASURES = (
     _(
         "Personal fields are encrypted in the database, history copies included, with a "

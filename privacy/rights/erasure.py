@@ -35,6 +35,7 @@ from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import ErasureReceipt, SecurityEventKind, User, erasure
+from privacy.rights.journal import journal_append
 from privacy.rights.receipts import OPTION_ENDED, code_hash
 
 ERASED_REPR = "[erased customer]"
@@ -272,14 +273,18 @@ class ErasureIncomplete(Exception):
 
 
 @transaction.atomic
-def account_close(*, user: User, keep: frozenset = frozenset(), request=None) -> ClosureResult:
+def account_close(
+    *, user: User, keep: frozenset = frozenset(), request=None, notify: bool = True
+) -> ClosureResult:
     """Close ``user``'s account and erase their data as the declarations say.
 
     Every row to erase is collected first (through the customer, their orders, claims,
     messages and history), then held rows are detached and the others erased, then
     what remains is counted: the receipt says what the database shows. ``keep`` holds
     the keys of closure options the customer chose (e.g. ``"lifetime-warranty"``).
-    Raises ``AccountAlreadyClosed`` when the account is gone or inactive; then nothing
+    Once committed, the closure is written to the erasure journal (a restored backup
+    is closed again from it); ``notify=False`` sends no receipt (a replay). Raises
+    ``AccountAlreadyClosed`` when the account is gone or inactive; then nothing
     changes."""
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
@@ -368,6 +373,12 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
     )
     # The log keeps that an account was closed, with no link to a person.
     security_event_record(kind=SecurityEventKind.ACCOUNT_CLOSED, detail=f"receipt {receipt.pk}")
+    user_id = locked.pk
+    # robust: the closure is committed whatever happens here; a failed write is logged
+    # (and /readyz/ reports a journal it cannot write to).
+    transaction.on_commit(lambda: journal_append(user_id=user_id, email=email), robust=True)
+    if not notify:
+        return ClosureResult(receipt=receipt, code=code)
     transaction.on_commit(
         lambda: email_send(
             to=email,

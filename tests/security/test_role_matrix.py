@@ -388,7 +388,7 @@ def test_order_lines_are_kept_out_of_reach_of_the_customer(world):
     assert OrderLine.objects.exists()
 
 
-def test_the_readme_shows_the_matrix_the_admin_enforces():
+def test_the_staff_guide_shows_the_matrix_the_admin_enforces():
     from io import StringIO
     from pathlib import Path
 
@@ -397,6 +397,6 @@ def test_the_readme_shows_the_matrix_the_admin_enforces():
 
     out = StringIO()
     call_command("role_matrix", stdout=out)
-    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    readme = (Path(settings.BASE_DIR) / "docs" / "staff.md").read_text()
     assert "<!-- role-matrix:start -->\n" + out.getvalue() + "<!-- role-matrix:end -->" in readme
     assert "| `privacy.user` | view, add, change, delete (every field) | - | view |" in readme

@@ -1,5 +1,5 @@
-"""Print the role matrix as the Markdown tables the README shows (``--write`` puts them
-into README.md between its role-matrix markers)."""
+"""Print the role matrix as the Markdown tables the staff guide shows (``--write`` puts
+them into docs/staff.md between its role-matrix markers)."""
 
 from pathlib import Path
 
@@ -44,21 +44,21 @@ def matrix_markdown() -> str:
 
 
 class Command(BaseCommand):
-    help = "Print the staff role matrix as Markdown (--write: update README.md)."
+    help = "Print the staff role matrix as Markdown (--write: update docs/staff.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--write", action="store_true", help="update README.md")
+        parser.add_argument("--write", action="store_true", help="update docs/staff.md")
 
     def handle(self, *args, write=False, **options):
         table = matrix_markdown()
         if not write:
             self.stdout.write(table, ending="")
             return
-        readme = Path(settings.BASE_DIR) / "README.md"
-        text = readme.read_text()
+        guide = Path(settings.BASE_DIR) / "docs" / "staff.md"
+        text = guide.read_text()
         if START not in text or END not in text:
-            raise CommandError(f"README.md has no {START} ... {END} markers.")
+            raise CommandError(f"docs/staff.md has no {START} ... {END} markers.")
         before, rest = text.split(START, 1)
         _, after = rest.split(END, 1)
-        readme.write_text(f"{before}{START}\n{table}{END}{after}")
-        self.stdout.write("README.md updated.")
+        guide.write_text(f"{before}{START}\n{table}{END}{after}")
+        self.stdout.write("docs/staff.md updated.")
