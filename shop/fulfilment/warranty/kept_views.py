@@ -18,7 +18,8 @@ from shop.fulfilment.warranty.kept import (
     kept_warranty_delete,
     kept_warranty_link_send,
 )
-from shop.fulfilment.warranty.services import ClaimRefused, claim_open, line_claim_refusal
+from shop.fulfilment.warranty.services import line_claim_refusal
+from shop.fulfilment.warranty.views import claim_open_from_form
 
 
 def kept_warranty(request):
@@ -84,22 +85,7 @@ def kept_warranty_detail(request, token: str):
         )
         form = WarrantyClaimForm(request.POST, auto_id=f"line{line.pk}_%s")
         if form.is_valid():
-            try:
-                claim = claim_open(
-                    user=None,
-                    line=line,
-                    reason=form.cleaned_data["reason"],
-                    symptoms=form.cleaned_data["symptoms"],
-                    former=True,
-                )
-            except ClaimRefused as refusal:
-                messages.error(request, str(refusal))
-            else:
-                messages.success(
-                    request,
-                    _("Your claim %(number)s is open. We will e-mail you about each step.")
-                    % {"number": claim.number},
-                )
+            claim_open_from_form(request, line=line, form=form, user=None, former=True)
             return redirect("shop:kept-warranty-detail", token=token)
         context = _detail_context(order, claim_form=form, claim_line_id=line.pk)
         return render(request, "shop/kept_warranty_detail.html", context, status=400)
