@@ -1,20 +1,16 @@
 """Two accounts of one network racing for a module's stock: the fair share holds only
 because it is counted under the modules' row locks (PostgreSQL)."""
 
-import contextlib
-import threading
-
 import pytest
 from django.db import connection
 from django.db.models import Sum
-from django.db.models.signals import post_init
 
 from shop.checkout import services as checkout_services
 from shop.checkout.services import CheckoutError, order_place
 from shop.models import Order, OrderLine
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import BasketFactory, BasketLineFactory
-from shop.tests.test_concurrency import ADDRESS, run_together
+from shop.tests.test_concurrency import ADDRESS, racers_meet_at, run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -28,18 +24,9 @@ def _postgres_only():
 @pytest.fixture
 def both_counted_before_either_orders():
     """Hold each racing checkout as it creates its order (after it has counted what
-    its network holds) until the other gets there too, or 1 s has passed: with row
-    locks the other is still waiting in PostgreSQL for the module."""
-    rendezvous = threading.Barrier(2)
-
-    def hold(sender, instance, **kwargs):
-        if threading.current_thread().name.startswith("racer-"):
-            with contextlib.suppress(threading.BrokenBarrierError):
-                rendezvous.wait(timeout=1)
-
-    post_init.connect(hold, sender=Order, weak=False)
-    yield
-    post_init.disconnect(hold, sender=Order)
+    its network holds) until the other gets there too."""
+    with racers_meet_at(Order):
+        yield
 
 
 @pytest.mark.parametrize(
