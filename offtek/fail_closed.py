@@ -15,12 +15,27 @@ STRIPE_KEYS = {
 TEST_PREFIXES = ("sk_test_", "pk_test_", "rk_test_")
 
 
+def _staging_hint() -> str:
+    return f"for a staging or demo site that takes no real money, set {TEST_SHOP_VARIABLE}=true"
+
+
+def simulator_refusal(*, gateway: str, test_shop: bool) -> str | None:
+    """Why the payment simulator must not run this production shop, or None. The one
+    rule: settings refuse to start with it, and `check --deploy` reports it."""
+    if gateway == "simulator" and not test_shop:
+        return (
+            "PAYMENT_GATEWAY is 'simulator': the simulator takes no money and must not "
+            f"run a production shop ({_staging_hint()})."
+        )
+    return None
+
+
 def refusal(values: dict, *, test_shop: bool) -> str | None:
     """The first reason this configuration must not serve customers, naming the
     variable, or None. ``values`` maps variable names to their (string) values."""
     gateway = values.get("PAYMENT_GATEWAY", "")
     keys = {name: values.get(name, "") for name in STRIPE_KEYS}
-    staging = f"for a staging or demo site that takes no real money, set {TEST_SHOP_VARIABLE}=true"
+    staging = _staging_hint()
     if not test_shop:
         for name, prefixes in STRIPE_KEYS.items():
             value = keys[name]
@@ -39,11 +54,9 @@ def refusal(values: dict, *, test_shop: bool) -> str | None:
                 return (
                     f"{name} does not look like a Stripe key (expected {' or '.join(prefixes)}...)."
                 )
-        if gateway == "simulator":
-            return (
-                "PAYMENT_GATEWAY is 'simulator': the simulator takes no money and must not "
-                f"run a production shop ({staging})."
-            )
+        simulator = simulator_refusal(gateway=gateway, test_shop=test_shop)
+        if simulator:
+            return simulator
         if not values.get("COURIER_WEBHOOK_SECRET"):
             return (
                 "COURIER_WEBHOOK_SECRET is not set: couriers' delivery updates cannot be "

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "offtek.middleware.XSSAuditorOffMiddleware",
+    "offtek.middleware.TrustedProxyWatchMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacy.middleware.EncryptionKeyErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -268,6 +269,12 @@ SHOP_UNPAID_LIMIT_PER_NETWORK = (
     env.int("SHOP_UNPAID_ORDERS_PER_NETWORK", default=10),
     env.int("SHOP_UNPAID_UNITS_PER_NETWORK", default=60),
 )
+# Of each module, a customer's unpaid orders may hold at most this share of its stock
+# on sale, and one network's (IPv4 address, IPv6 /64) this share; never fewer than the
+# floor, so a module with little stock still sells (shop/checkout/reservations.py).
+SHOP_FAIR_SHARE_PERCENT_PER_CUSTOMER = env.int("SHOP_FAIR_SHARE_PERCENT_PER_CUSTOMER", default=20)
+SHOP_FAIR_SHARE_PERCENT_PER_NETWORK = env.int("SHOP_FAIR_SHARE_PERCENT_PER_NETWORK", default=35)
+SHOP_FAIR_SHARE_FLOOR_UNITS = env.int("SHOP_FAIR_SHARE_FLOOR_UNITS", default=2)
 
 # Fulfilment: text messages (console in development, "http" provider in production),
 # courier delivery updates, review invitations.

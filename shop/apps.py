@@ -13,6 +13,7 @@ class ShopConfig(AppConfig):
         )
         from shop.basket import signals  # noqa: F401
         from shop.catalog import cache  # noqa: F401 - connects the catalog's cache signals
+        from shop.checkout import checks as checkout_checks  # noqa: F401
         from shop.fulfilment import views as fulfilment_views  # noqa: F401 - order page part
         from shop.fulfilment.sms import checks as sms_checks  # noqa: F401
         from shop.payments import checks  # noqa: F401

@@ -19,6 +19,7 @@ from shop.models import (
     WarrantyClaim,
     WarrantyClaimEvent,
 )
+from shop.models.payments import CARD_FIELDS
 from shop.orders.retention import orders_anonymise, orders_past_legal_hold
 
 ORDER_ADDRESS = [
@@ -85,12 +86,7 @@ def _payment_export(payment):
         "amount_pence": payment.amount_pence,
         "currency": payment.currency,
         "status": payment.status,
-        "card_brand": payment.card_brand,
-        "card_last4": payment.card_last4,
-        "card_country": payment.card_country,
-        "cvc_check": payment.cvc_check,
-        "postcode_check": payment.postcode_check,
-        "risk_level": payment.risk_level,
+        **{name: getattr(payment, name) for name in CARD_FIELDS},
         "failure_message": payment.failure_message,
         "when": payment.created_at.isoformat(),
     }
@@ -167,12 +163,7 @@ registry.declare(
     categories=["financial", "transaction"],
     purpose="orders",
     fields=[
-        "card_brand",
-        "card_last4",
-        "card_country",
-        "cvc_check",
-        "postcode_check",
-        "risk_level",
+        *CARD_FIELDS,
         "failure_message",
         "amount_pence",
         "created_at",

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from privacy import registry
-from privacy.rights.disclosures import disclosure_record
+from privacy.disclosures import disclosure_record
 from privacy.rights.erasure import account_close
 from privacy.rights.export import export_build
 from privacy.rights.export_page import export_page_sections, unlabelled_keys

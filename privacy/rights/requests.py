@@ -11,7 +11,6 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
 from privacy.models import PrivacyRequest, PrivacyRequestStatus, User
+from privacy.rate_limits import rate_limit_hit
 
 VERIFY_SALT = "privacy.request-verify"
 VERIFY_MAX_AGE = 7 * 24 * 3600
@@ -64,24 +64,6 @@ def email_digest(email: str) -> str:
     return salted_hmac(
         "privacy.request-email", email.strip().lower(), algorithm="sha256"
     ).hexdigest()
-
-
-def _rate_limit_hit(*, ip: str, email: str) -> bool:
-    """Count this attempt against each limit; True if any is exceeded."""
-    exceeded = False
-    for scope, value in (("ip", ip), ("email", email_digest(email))):
-        if not value:
-            continue
-        limit, window = RATE_LIMITS[scope]
-        key = f"privacy-request:{scope}:{value}"
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-        exceeded = exceeded or count > limit
-    return exceeded
 
 
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
@@ -141,7 +123,9 @@ def privacy_request_submit(
     duplicate = _recent_duplicate(kind=kind, email=email, message=message)
     if duplicate is not None:
         return duplicate  # a double click or a resubmitted form: the same request
-    if _rate_limit_hit(ip=ip, email=email):
+    if rate_limit_hit(
+        action="privacy-request", limits=RATE_LIMITS, values={"ip": ip, "email": email}
+    ):
         raise RequestRateLimited
     privacy_request = PrivacyRequest(
         reference=_reference_new(),

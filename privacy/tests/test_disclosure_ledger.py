@@ -14,8 +14,8 @@ from django.utils import translation
 from privacy import policy
 from privacy.consent.marketing import newsletter_send
 from privacy.consent.services import consents_record
+from privacy.disclosures import disclosure_record
 from privacy.models import ConsentSource, Disclosure, Newsletter
-from privacy.rights.disclosures import disclosure_record
 from privacy.tests.factories import PASSWORD, ConsentRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

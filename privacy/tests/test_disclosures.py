@@ -2,8 +2,8 @@
 
 import pytest
 
+from privacy.disclosures import disclosure_record
 from privacy.models import Disclosure, LedgerChangeRefused, erasure
-from privacy.rights.disclosures import disclosure_record
 from privacy.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

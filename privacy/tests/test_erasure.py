@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 
+from privacy.disclosures import disclosure_record
 from privacy.models import ConsentRecord, Disclosure, ErasureReceipt, SecurityEvent, User
-from privacy.rights.disclosures import disclosure_record
 from privacy.rights.erasure import AccountAlreadyClosed, account_close
 from privacy.tests.factories import (
     PASSWORD,

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from privacy import registry
+from privacy.disclosures import disclosure_record
 from privacy.models import SecurityEvent, SecurityEventKind
-from privacy.rights.disclosures import disclosure_record
 from privacy.rights.export import ExportRefused, export_build
 from privacy.tests.factories import ConsentRecordFactory, SecurityEventFactory, UserFactory
 

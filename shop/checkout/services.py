@@ -7,14 +7,14 @@ from dataclasses import asdict, dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from privacy.consent.purposes import uses_personal_data
 from shop.addresses.services import address_save
 from shop.catalog.services import modules_update
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
-from shop.checkout.reservations import ReservationRefused, reservation_check
+from shop.checkout.networks import client_ip_hash
+from shop.checkout.reservations import ReservationRefused, fair_share_check, reservation_check
 from shop.checkout.tasks import reservation_schedule
 from shop.models import Address, Basket, Module, Order, OrderEvent, OrderLine
 from shop.orders.reservations import reservations_release_expired_on
@@ -102,6 +102,10 @@ def order_place(
                 _("Sorry, only %(stock)d of %(module)s left in stock.")
                 % {"stock": module.stock, "module": module}
             )
+    try:  # under the modules' row locks: what others hold cannot change meanwhile
+        fair_share_check(user=user, client_ip_hash=ip_hash, wanted=wanted, modules=modules)
+    except ReservationRefused as refusal:
+        raise CheckoutError(str(refusal)) from None
     subtotal = sum(m.price_pence * wanted[m.pk] for m in modules)
     try:
         delivery = delivery_price(
@@ -139,14 +143,6 @@ def order_place(
         address_save(user=user, values=asdict(address))
     reservation_schedule(order)
     return order
-
-
-def client_ip_hash(address: str) -> str:
-    """A keyed hash of the customer's IP address: enough to count failed payments from
-    one network, useless to anyone without SECRET_KEY."""
-    if not address:
-        return ""
-    return salted_hmac("offtek.fraud.client-ip", address, algorithm="sha256").hexdigest()
 
 
 def _order_create(*, user, address, delivery_code, subtotal, delivery, client_ip_hash="") -> Order:

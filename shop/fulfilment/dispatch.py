@@ -10,8 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from privacy.consent.purposes import uses_personal_data
+from privacy.disclosures import disclosure_record
 from privacy.emails import email_send
-from privacy.rights.disclosures import disclosure_record
 from shop.fulfilment.sms.services import sms_queue
 from shop.models import Order, OrderStatus
 from shop.orders.selectors import order_language

@@ -88,6 +88,11 @@ class Order(models.Model):
     # Where a former customer who kept a lifetime warranty is written to, and how they
     # prove the purchase is theirs (with the order number). Encrypted.
     warranty_email = encrypt(models.EmailField(_("e-mail address for the warranty"), blank=True))
+    # When a link to the kept warranty was last opened: each link opens once, and a link
+    # sent before that moment no longer opens (shop.fulfilment.warranty.kept).
+    warranty_link_used_at = models.DateTimeField(
+        _("kept-warranty link last opened"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -33,6 +33,7 @@ class Payment(models.Model):
     scenario = models.CharField(
         _("simulator scenario"), max_length=32, blank=True, help_text=_("Simulator only.")
     )
+    # What the provider reported about the card and the payment's risk: CARD_FIELDS.
     card_brand = encrypt(models.CharField(_("card brand"), max_length=20, blank=True))
     card_last4 = encrypt(models.CharField(_("card last four digits"), max_length=4, blank=True))
     failure_message = models.CharField(_("failure message"), max_length=200, blank=True)
@@ -57,6 +58,19 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.reference or self.pk}"
+
+
+# What a payment provider may report about the card and the payment's risk, kept
+# encrypted on the payment (the fraud rules read them). The one list of them: the
+# gateways' results, the payment services, the export and retention all read it.
+CARD_FIELDS = (
+    "card_brand",
+    "card_last4",
+    "card_country",
+    "cvc_check",
+    "postcode_check",
+    "risk_level",
+)
 
 
 class PaymentEvent(models.Model):

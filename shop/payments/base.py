@@ -20,10 +20,11 @@ through the one transition function that writes `Payment.status`.
 """
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from shop.models import Order, Payment
+from shop.models.payments import CARD_FIELDS
 
 
 class GatewayError(Exception):
@@ -66,33 +67,16 @@ class GatewayResult:
     reference: str = ""  # the provider's payment reference (e.g. a PaymentIntent id)
     amount_pence: int = 0
     currency: str = ""
-    card_brand: str = ""
-    card_last4: str = ""
-    card_country: str = ""
-    cvc_check: str = ""
-    postcode_check: str = ""
-    risk_level: str = ""
+    # The card and the payment's risk, keyed by shop.models.payments.CARD_FIELDS.
+    card: dict[str, str] = field(default_factory=dict)
     failure_message: str = ""
     dispute_reason: str = ""
     scenario: str = ""  # the simulator's test scenario; empty for real providers
     refunds: tuple[RefundResult, ...] = ()
 
     def card_details(self) -> dict[str, str]:
-        """The card fields the provider reported (empty ones left out)."""
-        found = {name: getattr(self, name) for name in CARD_FIELDS}
-        return {name: value for name, value in found.items() if value}
-
-
-# What a provider may report about the card and the payment's risk; the fraud rules
-# read these from the payment.
-CARD_FIELDS = (
-    "card_brand",
-    "card_last4",
-    "card_country",
-    "cvc_check",
-    "postcode_check",
-    "risk_level",
-)
+        """The card fields the provider reported (empty and unknown ones left out)."""
+        return {name: str(self.card[name]) for name in CARD_FIELDS if self.card.get(name)}
 
 
 @dataclass(frozen=True)

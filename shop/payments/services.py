@@ -103,22 +103,13 @@ def payment_return(*, payment: Payment) -> str:
     return payment_apply(payment=payment, result=result)
 
 
-# The longest value each card field keeps (the provider's values are short; a longer
-# one is cut, never refused).
-CARD_FIELD_LENGTHS = {
-    "card_brand": 20,
-    "card_country": 2,
-    "cvc_check": 16,
-    "postcode_check": 16,
-    "risk_level": 16,
-}
-
-
 def _card_fields(result: GatewayResult) -> dict:
-    fields = {
-        name: value[-4:] if name == "card_last4" else value[: CARD_FIELD_LENGTHS[name]]
-        for name, value in result.card_details().items()
-    }
+    """The card fields to store: a value longer than its column is cut, never refused
+    (the provider's values are short); of a card number, only the last four."""
+    fields = {}
+    for name, value in result.card_details().items():
+        length = Payment._meta.get_field(name).max_length
+        fields[name] = value[-length:] if name == "card_last4" else value[:length]
     if result.scenario:
         fields["scenario"] = result.scenario[:32]
     return fields

@@ -93,11 +93,13 @@ class SimulatorGateway(PaymentGateway):
         scenario = SCENARIOS_BY_CARD.get(number, UNKNOWN_CARD)
         card = {"card_brand": card_brand(number), "card_last4": number[-4:]}
         if scenario.challenge:
-            return self._result(payment, Happened.REQUIRES_ACTION, scenario=scenario.code, **card)
+            return self._result(
+                payment, Happened.REQUIRES_ACTION, scenario=scenario.code, card=card
+            )
         if scenario.decline:
             message = str(DECLINE_MESSAGES[scenario.decline])
-            return self._result(payment, Happened.FAILED, failure_message=message, **card)
-        return self._result(payment, Happened.SUCCEEDED, **card, **scenario.checks)
+            return self._result(payment, Happened.FAILED, failure_message=message, card=card)
+        return self._result(payment, Happened.SUCCEEDED, card={**card, **scenario.checks})
 
     def challenge_complete(self, *, payment: Payment, approved: bool) -> GatewayResult:
         """What the simulated issuer answers to the 3-D Secure challenge."""
@@ -108,7 +110,7 @@ class SimulatorGateway(PaymentGateway):
             decline = scenario.decline if approved else "authentication_failed"
             message = str(DECLINE_MESSAGES[decline])
             return self._result(payment, Happened.FAILED, failure_message=message)
-        return self._result(payment, Happened.SUCCEEDED, **scenario.checks)
+        return self._result(payment, Happened.SUCCEEDED, card=dict(scenario.checks))
 
     def _result(self, payment: Payment, happened: Happened, **fields) -> GatewayResult:
         return GatewayResult(

@@ -159,7 +159,7 @@ class StripeGateway(PaymentGateway):
             currency=str(intent.get("currency") or "").upper(),
             failure_message=str(error.get("message") or "")
             or (str(_("The payment was cancelled.")) if intent.get("status") == "canceled" else ""),
-            **_card_details(charge if isinstance(charge, dict) else None, method),
+            card=_card_details(charge if isinstance(charge, dict) else None, method),
         )
 
     def webhook_read(self, *, body: bytes, signature: str) -> WebhookNews:

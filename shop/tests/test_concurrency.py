@@ -55,12 +55,10 @@ def run_together(functions) -> list:
     return results
 
 
-@pytest.fixture
-def both_read_before_either_writes():
-    """Hold each racing checkout just after it has read the module, until the other
-    has read it too (or 1 s has passed: with row locks the other cannot read yet,
-    it waits in PostgreSQL). This makes the unlocked double sale happen every time
-    instead of by chance."""
+@contextlib.contextmanager
+def racers_meet_at(model):
+    """Hold each racer as it builds a `model` instance until the other gets there too
+    (or 1 s has passed: with row locks the other is still waiting in PostgreSQL)."""
     rendezvous = threading.Barrier(2)
 
     def hold(sender, instance, **kwargs):
@@ -68,9 +66,20 @@ def both_read_before_either_writes():
             with contextlib.suppress(threading.BrokenBarrierError):
                 rendezvous.wait(timeout=1)
 
-    post_init.connect(hold, sender=Module, weak=False)
-    yield
-    post_init.disconnect(hold, sender=Module)
+    post_init.connect(hold, sender=model, weak=False)
+    try:
+        yield
+    finally:
+        post_init.disconnect(hold, sender=model)
+
+
+@pytest.fixture
+def both_read_before_either_writes():
+    """Hold each racing checkout just after it has read the module, until the other
+    has read it too. This makes the unlocked double sale happen every time instead of
+    by chance."""
+    with racers_meet_at(Module):
+        yield
 
 
 @pytest.mark.parametrize(

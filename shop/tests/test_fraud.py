@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from privacy.tests.factories import UserFactory
-from shop.checkout.services import client_ip_hash
+from shop.checkout.networks import client_ip_hash
 from shop.fraud.rules import RULES
 from shop.fraud.services import fraud_rules_tripped
 from shop.models import OrderEvent, OrderStatus, Payment, PaymentStatus

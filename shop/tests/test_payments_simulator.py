@@ -224,6 +224,19 @@ def test_deploy_check_fails_with_the_simulator_and_debug_off(settings):
         call_command("check", "--deploy", "--fail-level", "ERROR")
 
 
+def test_deploy_check_accepts_the_simulator_on_a_declared_test_shop(settings):
+    """The same rule as production's start-up refusal (offtek.fail_closed): a staging
+    or demo site that says it takes no money may run the simulator."""
+    from shop.payments.checks import simulator_not_in_production
+
+    settings.DEBUG = False
+    settings.PAYMENT_GATEWAY = "simulator"
+    settings.TEST_SHOP = True
+    assert simulator_not_in_production() == []
+    settings.TEST_SHOP = False
+    assert "PAYMENT_GATEWAY is 'simulator'" in simulator_not_in_production()[0].msg
+
+
 def test_deploy_check_passes_the_gateway_rule_with_stripe(settings):
     from shop.payments.checks import simulator_not_in_production
 

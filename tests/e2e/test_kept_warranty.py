@@ -19,7 +19,7 @@ TEXT = {
     "en": {
         "link": "Keep my lifetime warranties",
         "send_link": "Send me the link",
-        "sent": "we have sent a link",
+        "sent": "We have sent an e-mail to that address",
         "send": "Send the claim",
         "done": "is open",
         "delete": "Delete the kept warranty",
@@ -28,7 +28,7 @@ TEXT = {
     "fr": {
         "link": "Garder mes garanties à vie",
         "send_link": "M’envoyer le lien",
-        "sent": "nous avons envoyé un lien",
+        "sent": "Nous avons envoyé un e-mail à cette adresse",
         "send": "Envoyer la demande",
         "done": "est ouverte",
         "delete": "Supprimer la garantie conservée",

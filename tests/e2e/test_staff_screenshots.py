@@ -33,9 +33,7 @@ def staff_page(live_server, page):
     client = Client()
     client.force_login(staff)
     cookie = client.cookies["sessionid"]
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
-    )
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
     page.set_viewport_size({"width": 1280, "height": 720})
     # The admin's navigation sidebar folded, as staff can: the page itself is the subject.
     page.add_init_script("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")

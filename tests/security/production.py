@@ -25,6 +25,7 @@ def production_env(**overrides) -> dict:
         SMS_HTTP_URL="https://sms.example/messages",
         SMS_HTTP_TOKEN="ci-token",
         COURIER_WEBHOOK_SECRET="ci-courier-secret",
+        DJANGO_TRUSTED_PROXY_COUNT="1",  # behind the README's TLS proxy
     )
     env.pop("PAYMENT_GATEWAY", None)
     env.pop("OFFTEK_TEST_SHOP", None)

@@ -12,6 +12,13 @@ def test_deploy_check_is_clean_in_production():
     assert "System check identified no issues" in result.stdout
 
 
+def test_deploy_check_notices_that_no_proxy_is_trusted():
+    """Behind the TLS proxy, a count of 0 makes every customer the proxy's network."""
+    result = manage(*CHECK, env=production_env(DJANGO_TRUSTED_PROXY_COUNT="0"))
+    assert result.returncode != 0
+    assert "shop.W002" in result.stderr + result.stdout
+
+
 def test_deploy_check_notices_a_missing_https_redirect():
     """The control: the same check, with the HTTPS redirect turned off, fails."""
     result = manage(*CHECK, env=production_env(DJANGO_SECURE_SSL_REDIRECT="false"))

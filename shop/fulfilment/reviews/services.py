@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from privacy.consent.purposes import ConsentMissing, for_purpose
-from privacy.rights.disclosures import disclosure_record
+from privacy.disclosures import disclosure_record
 from shop.fulfilment.reviews.base import (
     DISCLOSED_CATEGORIES,
     DISCLOSED_FIELDS,

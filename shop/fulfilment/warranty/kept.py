@@ -9,19 +9,36 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacy.accounts.services import security_event_record
 from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import SecurityEventKind
+from privacy.rate_limits import rate_limit_hit
 from shop.models import Order, WarrantyClaim, WarrantyClaimEvent
 from shop.orders.retention import orders_anonymise
 
 LINK_SALT = "shop.kept-warranty"
-LINK_MAX_AGE = datetime.timedelta(days=2)
+# A link opens once, within this time of being sent; the browser that opened it may then
+# use the page (claim, delete) for a while, under the session.
+LINK_MAX_AGE = datetime.timedelta(hours=1)
+OPENED_FOR = datetime.timedelta(minutes=30)
+SESSION_KEY = "kept_warranty"
+# At most this many links asked for per window, per IP address and per e-mail address.
+RATE_LIMITS = {"ip": (10, 3600), "email": (3, 3600)}
+
+
+class KeptWarrantyRateLimited(Exception):
+    """Too many links asked for from this address, or for this e-mail address."""
+
+
+class KeptWarrantyLinkRefused(Exception):
+    """The link does not open the kept warranty; the message is for the visitor."""
 
 
 @uses_personal_data("warranty", categories=["contact", "transaction"])
@@ -38,34 +55,66 @@ def kept_order_find(*, number: str, email: str) -> Order | None:
 
 
 @uses_personal_data("warranty", categories=["contact", "transaction"])
-def kept_warranty_link_send(*, number: str, email: str, language: str) -> bool:
-    """E-mail a link to the kept warranty to its address, if number and address match.
-    The visitor is told the same either way (no way to test addresses)."""
+def kept_warranty_link_send(*, number: str, email: str, language: str, ip: str = "") -> bool:
+    """Answer a request for the link to a kept warranty by e-mail to ``email``: the
+    link if number and address match, otherwise a note that nothing matched. The
+    visitor is told the same either way, and both answers cost the request the same
+    work (one look-up, one queued e-mail, written and sent by the task queue), so
+    neither the page nor its timing tells whether an address holds a warranty.
+    Raises KeptWarrantyRateLimited (sending nothing) past RATE_LIMITS."""
+    if rate_limit_hit(
+        action="kept-warranty", limits=RATE_LIMITS, values={"ip": ip, "email": email}
+    ):
+        raise KeptWarrantyRateLimited
     order = kept_order_find(number=number, email=email)
     if order is None:
-        return False
-    token = signing.dumps({"o": order.pk}, salt=LINK_SALT)
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "shop:kept-warranty-detail", kwargs={"token": token}
-    )
-    transaction.on_commit(
-        lambda: email_send(
-            to=order.warranty_email,
-            template="shop/emails/kept_warranty_link",
-            context={"order": order, "url": url},
-            language=language,
+        template, context = "shop/emails/kept_warranty_unknown", {"number": number.strip()[:32]}
+    else:
+        payload = {"o": order.pk, "t": timezone.now().isoformat()}
+        token = signing.dumps(payload, salt=LINK_SALT)
+        url = settings.SITE_URL.rstrip("/") + reverse(
+            "shop:kept-warranty-detail", kwargs={"token": token}
         )
-    )
-    return True
+        template, context = "shop/emails/kept_warranty_link", {"order": order, "url": url}
+    email_send(to=email.strip(), template=template, context=context, language=language)
+    return order is not None
 
 
-def kept_order_from_link(*, token: str) -> Order | None:
+def kept_order_from_link(*, token: str, session) -> Order:
+    """The kept order a link opens, in this browser's `session`. A link opens once:
+    the first visit records it on the order (and any link sent earlier stops opening),
+    and lets this session use the page for OPENED_FOR. Raises KeptWarrantyLinkRefused
+    for a link that is forged, expired, used, or whose warranty was deleted."""
     try:
         payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-        pk = int(payload["o"])
+        pk, sent_at = int(payload["o"]), datetime.datetime.fromisoformat(payload["t"])
+    except signing.SignatureExpired:
+        raise KeptWarrantyLinkRefused(
+            _("This link has expired: ask for a new one below.")
+        ) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-    return Order.objects.filter(pk=pk, user__isnull=True, warranty_kept=True).first()
+        raise KeptWarrantyLinkRefused(
+            _("This link is not valid: ask for a new one below.")
+        ) from None
+    kept = Order.objects.filter(pk=pk, user__isnull=True, warranty_kept=True)
+    now = timezone.now()
+    opened = session.get(SESSION_KEY) or {}
+    if opened.get("token") == token and opened.get("until", 0) > now.timestamp():
+        order = kept.first()
+    elif kept.filter(
+        Q(warranty_link_used_at__isnull=True) | Q(warranty_link_used_at__lt=sent_at)
+    ).update(warranty_link_used_at=now):
+        session[SESSION_KEY] = {"token": token, "until": (now + OPENED_FOR).timestamp()}
+        order = kept.first()
+    else:
+        order = None
+        if kept.exists():
+            raise KeptWarrantyLinkRefused(
+                _("This link has been used already: each link opens once. Ask for a new one below.")
+            )
+    if order is None:
+        raise KeptWarrantyLinkRefused(_("This link no longer opens a kept warranty."))
+    return order
 
 
 @transaction.atomic

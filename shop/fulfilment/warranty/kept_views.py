@@ -5,28 +5,42 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from privacy.accounts.services import request_client
 from shop.fulfilment.warranty.forms import (
     KeptWarrantyDeleteForm,
     KeptWarrantyFindForm,
     WarrantyClaimForm,
 )
 from shop.fulfilment.warranty.kept import (
+    KeptWarrantyLinkRefused,
+    KeptWarrantyRateLimited,
     kept_order_from_link,
     kept_warranty_delete,
     kept_warranty_link_send,
 )
-from shop.fulfilment.warranty.services import ClaimRefused, claim_open
-from shop.models import ClaimStatus
+from shop.fulfilment.warranty.services import line_claim_refusal
+from shop.fulfilment.warranty.views import claim_open_from_form
 
 
 def kept_warranty(request):
     form = KeptWarrantyFindForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        kept_warranty_link_send(
-            number=form.cleaned_data["number"],
-            email=form.cleaned_data["email"],
-            language=get_language() or "en",
-        )
+        try:
+            kept_warranty_link_send(
+                number=form.cleaned_data["number"],
+                email=form.cleaned_data["email"],
+                language=get_language() or "en",
+                ip=request_client(request)[0],
+            )
+        except KeptWarrantyRateLimited:
+            form.add_error(
+                None,
+                _(
+                    "Too many links were asked for from here or for this address. Please "
+                    "try again in an hour."
+                ),
+            )
+            return render(request, "shop/kept_warranty_find.html", {"form": form}, status=429)
         return render(request, "shop/kept_warranty_sent.html")
     return render(request, "shop/kept_warranty_find.html", {"form": form})
 
@@ -34,12 +48,10 @@ def kept_warranty(request):
 def _detail_context(order, *, claim_form=None, claim_line_id=None, delete_form=None):
     lines = []
     for line in order.lines.filter(warranty_years__isnull=True):
-        in_progress = line.warranty_claims.exclude(
-            status__in=[ClaimStatus.REJECTED, ClaimStatus.CLOSED]
-        ).exists()
+        refusal = line_claim_refusal(line=line, user=None, former=True)
         bound = claim_form if claim_line_id == line.pk else None
-        form = bound or WarrantyClaimForm(auto_id=f"line{line.pk}_%s")
-        lines.append({"line": line, "form": None if in_progress else form})
+        form = None if refusal else bound or WarrantyClaimForm(auto_id=f"line{line.pk}_%s")
+        lines.append({"line": line, "form": form, "refusal": refusal})
     return {
         "order": order,
         "lines": lines,
@@ -55,9 +67,10 @@ def order_claims(order):
 
 
 def kept_warranty_detail(request, token: str):
-    order = kept_order_from_link(token=token)
-    if order is None:
-        messages.error(request, _("This link is not valid or has expired: ask for a new one."))
+    try:
+        order = kept_order_from_link(token=token, session=request.session)
+    except KeptWarrantyLinkRefused as refusal:
+        messages.error(request, str(refusal))
         return redirect("shop:kept-warranty")
     if request.method == "POST" and "delete" in request.POST:
         form = KeptWarrantyDeleteForm(request.POST)
@@ -72,22 +85,7 @@ def kept_warranty_detail(request, token: str):
         )
         form = WarrantyClaimForm(request.POST, auto_id=f"line{line.pk}_%s")
         if form.is_valid():
-            try:
-                claim = claim_open(
-                    user=None,
-                    line=line,
-                    reason=form.cleaned_data["reason"],
-                    symptoms=form.cleaned_data["symptoms"],
-                    former=True,
-                )
-            except ClaimRefused as refusal:
-                messages.error(request, str(refusal))
-            else:
-                messages.success(
-                    request,
-                    _("Your claim %(number)s is open. We will e-mail you about each step.")
-                    % {"number": claim.number},
-                )
+            claim_open_from_form(request, line=line, form=form, user=None, former=True)
             return redirect("shop:kept-warranty-detail", token=token)
         context = _detail_context(order, claim_form=form, claim_line_id=line.pk)
         return render(request, "shop/kept_warranty_detail.html", context, status=400)

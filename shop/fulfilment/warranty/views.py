@@ -10,6 +10,27 @@ from shop.models import OrderLine
 from shop.orders.views import order_detail_context
 
 
+def claim_open_from_form(request, *, line, form, user, former: bool = False) -> None:
+    """Open the claim a valid WarrantyClaimForm describes, and tell the customer how it
+    went (a refusal says why)."""
+    try:
+        claim = claim_open(
+            user=user,
+            line=line,
+            reason=form.cleaned_data["reason"],
+            symptoms=form.cleaned_data["symptoms"],
+            former=former,
+        )
+    except ClaimRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("Your claim %(number)s is open. We will e-mail you about each step.")
+            % {"number": claim.number},
+        )
+
+
 @login_required
 @require_POST
 def warranty_claim_open(request, number: str, line_id: int):
@@ -21,21 +42,7 @@ def warranty_claim_open(request, number: str, line_id: int):
     )
     form = WarrantyClaimForm(request.POST, auto_id=f"line{line.pk}_%s")
     if form.is_valid():
-        try:
-            claim = claim_open(
-                user=request.user,
-                line=line,
-                reason=form.cleaned_data["reason"],
-                symptoms=form.cleaned_data["symptoms"],
-            )
-        except ClaimRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(
-                request,
-                _("Your claim %(number)s is open. We will e-mail you about each step.")
-                % {"number": claim.number},
-            )
+        claim_open_from_form(request, line=line, form=form, user=request.user)
         return redirect("shop:order-detail", number=number)
     context = order_detail_context(
         user=request.user, number=number, bound_form=form, bound_line_id=line.pk
