@@ -11,7 +11,6 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from privacy.calendar import months_after
 from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from privacy.rate_limits import rate_limit_hit
 from privacy.models import PrivacyRequest, PrivacyRequestStatus, User
 
 VERIFY_SALT = "privacy.request-verify"
@@ -68,20 +68,11 @@ def email_digest(email: str) -> str:
 
 def _rate_limit_hit(*, ip: str, email: str) -> bool:
     """Count this attempt against each limit; True if any is exceeded."""
-    exceeded = False
-    for scope, value in (("ip", ip), ("email", email_digest(email))):
-        if not value:
-            continue
-        limit, window = RATE_LIMITS[scope]
-        key = f"privacy-request:{scope}:{value}"
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            count = 1
-        exceeded = exceeded or count > limit
-    return exceeded
+    return rate_limit_hit(
+        namespace="privacy-request",
+        values={"ip": ip, "email": email_digest(email)},
+        limits=RATE_LIMITS,
+    )
 
 
 DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
