@@ -280,6 +280,7 @@ registry.declare(
     erase=registry.Erase.DELETE,
 )
 
+
 def _withdrawal_export(withdrawal):
     return {
         "reference": withdrawal.reference,

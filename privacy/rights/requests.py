@@ -21,8 +21,8 @@ from privacy.calendar import months_after
 from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
-from privacy.rate_limits import rate_limit_hit
 from privacy.models import PrivacyRequest, PrivacyRequestStatus, User
+from privacy.rate_limits import rate_limit_hit
 
 VERIFY_SALT = "privacy.request-verify"
 VERIFY_MAX_AGE = 7 * 24 * 3600

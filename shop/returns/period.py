@@ -23,9 +23,7 @@ REFUND_DAYS = 14
 TIME_ZONES = {"GB": "Europe/London", "FR": "Europe/Paris"}
 DEFAULT_TIME_ZONE = "Europe/London"
 # Statuses in which an order is a contract the customer can still withdraw from.
-BEFORE_DELIVERY = frozenset(
-    {OrderStatus.PAID, OrderStatus.HELD_FOR_REVIEW, OrderStatus.DISPATCHED}
-)
+BEFORE_DELIVERY = frozenset({OrderStatus.PAID, OrderStatus.HELD_FOR_REVIEW, OrderStatus.DISPATCHED})
 
 
 @dataclass(frozen=True)
@@ -58,12 +56,8 @@ def withdrawal_period(order: Order, *, now: datetime.datetime | None = None) -> 
     delivered_day = order.delivered_at.astimezone(local).date()
     end_day = delivered_day + datetime.timedelta(days=WITHDRAWAL_DAYS + 1)
     ends_at = datetime.datetime.combine(end_day, datetime.time(), tzinfo=local)
-    return WithdrawalPeriod(
-        open=(now or timezone.now()) < ends_at, ends_at=ends_at, time_zone=zone
-    )
+    return WithdrawalPeriod(open=(now or timezone.now()) < ends_at, ends_at=ends_at, time_zone=zone)
 
 
 def refund_due_date(received_at: datetime.datetime, time_zone: str) -> datetime.date:
-    return received_at.astimezone(ZoneInfo(time_zone)).date() + datetime.timedelta(
-        days=REFUND_DAYS
-    )
+    return received_at.astimezone(ZoneInfo(time_zone)).date() + datetime.timedelta(days=REFUND_DAYS)

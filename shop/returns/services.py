@@ -73,9 +73,10 @@ def withdrawal_refusal(order: Order, *, line_ids=None) -> str | None:
     period = withdrawal_period(order)
     if not period.open:
         if period.last_day is not None:
-            return _(
-                "The 14-day withdrawal period for order %(number)s ended on %(date)s."
-            ) % {"number": order.number, "date": date_format(period.last_day, "DATE_FORMAT")}
+            return _("The 14-day withdrawal period for order %(number)s ended on %(date)s.") % {
+                "number": order.number,
+                "date": date_format(period.last_day, "DATE_FORMAT"),
+            }
         return _("Order %(number)s cannot be withdrawn from: it is %(status)s.") % {
             "number": order.number,
             "status": order.get_status_display().lower(),
