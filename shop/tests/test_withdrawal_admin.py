@@ -35,9 +35,7 @@ def delivered(**kwargs):
 
 
 def step(client, withdrawal, to, note=""):
-    return client.post(
-        f"/en/admin/shop/withdrawal/{withdrawal.pk}/step/", {"to": to, "note": note}
-    )
+    return client.post(f"/en/admin/shop/withdrawal/{withdrawal.pk}/step/", {"to": to, "note": note})
 
 
 @pytest.mark.parametrize(
@@ -66,9 +64,7 @@ def test_the_overdue_filter_lists_only_refunds_still_owed_past_their_date(staff_
     assert late.reference in page.text and paid_back.reference not in page.text
 
 
-def test_the_list_page_runs_a_fixed_number_of_queries(
-    staff_client, django_assert_max_num_queries
-):
+def test_the_list_page_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
     for _ in range(5):
         withdrawn(delivered())
     with django_assert_max_num_queries(12):

@@ -400,3 +400,20 @@ def test_the_statement_is_encrypted_and_in_the_export(django_capture_on_commit_c
 
     exported = str(export_build(user=order.user))
     assert "Zqwithdrawer Name" in exported
+
+
+def test_the_period_counts_from_the_couriers_delivery_time_not_from_its_report():
+    from shop.fulfilment.dispatch import order_deliver, order_dispatch
+    from shop.returns.services import withdrawal_refusal
+
+    with time_machine.travel(DELIVERED - datetime.timedelta(days=2), tick=False):
+        order = paid_order()
+        order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
+    with time_machine.travel(DELIVERED + datetime.timedelta(days=2), tick=False):
+        order_deliver(order=order, source="courier dpd", delivered_at=DELIVERED)
+    order.refresh_from_db()
+    assert order.delivered_at == DELIVERED
+    with time_machine.travel(datetime.datetime(2026, 7, 15, 22, 59, tzinfo=UTC), tick=False):
+        assert withdrawal_refusal(order) is None
+    with time_machine.travel(datetime.datetime(2026, 7, 15, 23, 0, tzinfo=UTC), tick=False):
+        assert "ended on 15 July 2026" in withdrawal_refusal(order)
