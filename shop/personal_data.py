@@ -295,7 +295,7 @@ def _withdrawal_export(withdrawal):
             withdrawal.goods_received_at.isoformat() if withdrawal.goods_received_at else None
         ),
         "refunded": withdrawal.refunded_at.isoformat() if withdrawal.refunded_at else None,
-        "lines": [item.line.part_number for item in withdrawal.lines.all()],
+        "part_numbers": [item.line.part_number for item in withdrawal.lines.all()],
     }
 
 
@@ -310,7 +310,7 @@ registry.declare(
         "refund_due": _("refund due by"),
         "goods_received": _("goods received back"),
         "refunded": _("refunded"),
-        "lines": _("part numbers"),
+        "part_numbers": _("part numbers"),
     },
     categories=["contact", "identity", "transaction"],
     purpose="orders",

@@ -400,6 +400,10 @@ def test_the_statement_is_encrypted_and_in_the_export(django_capture_on_commit_c
 
     exported = str(export_build(user=order.user))
     assert "Zqwithdrawer Name" in exported
+    with time_machine.travel(CONFIRMED, tick=False):
+        page = client.get("/fr/account/my-data/")
+    assert page.status_code == 200
+    assert "Zqwithdrawer Name" in page.text and "Vos rétractations d’achats" in page.text
 
 
 def test_the_period_counts_from_the_couriers_delivery_time_not_from_its_report():
