@@ -133,7 +133,7 @@ def withdrawal_find(request):
 
 def withdrawal_done(request):
     """The confirmed statement, once, to the browser that confirmed it."""
-    pk = request.session.get(DONE_KEY)
+    pk = request.session.pop(DONE_KEY, None)
     withdrawal = Withdrawal.objects.filter(pk=pk).first() if pk else None
     if withdrawal is None:
         return redirect("shop:withdrawal-find")
