@@ -163,6 +163,23 @@ def withdrawal_acknowledge(*, withdrawal: Withdrawal) -> None:
     )
 
 
+# Steps the customer is e-mailed about (the refund, or why there will be none).
+TOLD_TO_THE_CUSTOMER = (W.REFUNDED, W.CANCELLED, W.REFUSED)
+
+
+@uses_personal_data("orders", categories=["contact"])
+def withdrawal_update_notify(*, withdrawal: Withdrawal) -> None:
+    withdrawal.refresh_from_db()
+    email_send(
+        to=withdrawal.email,
+        user=withdrawal.order.user,
+        template="shop/emails/withdrawal_updated",
+        context={"withdrawal": withdrawal},
+        language=withdrawal.language,
+        purpose="orders",
+    )
+
+
 def withdrawal_transition(
     *, withdrawal: Withdrawal, to: str, reason: str = "", extra_fields=None
 ) -> bool:
@@ -176,6 +193,8 @@ def withdrawal_transition(
             to_status=to,
             reason=f"{locked.reference} {reason}".strip()[:200],
         )
+        if to in TOLD_TO_THE_CUSTOMER:
+            transaction.on_commit(lambda: withdrawal_update_notify(withdrawal=locked))
 
     return lifecycle_move(
         lifecycle=WITHDRAWAL_LIFECYCLE,

@@ -154,3 +154,27 @@ def test_a_step_the_lifecycle_forbids_is_refused_in_french(staff_client):
     withdrawal_refund(withdrawal=withdrawal)
     finished = staff_client.get(f"/fr/admin/shop/withdrawal/{withdrawal.pk}/step/")
     assert "Cette rétractation est terminée." in finished.text
+
+
+@pytest.mark.parametrize(
+    ("to", "note", "lang", "said"),
+    [
+        ("refunded", "", "en", "We have refunded £28.99 to the card you paid with"),
+        ("refused", "the seal is broken", "en", "cannot accept your withdrawal"),
+        ("cancelled", "recorded twice", "fr", "a été annulée : recorded twice"),
+    ],
+)
+def test_the_customer_is_told_of_the_refund_or_why_there_is_none(
+    staff_client, django_capture_on_commit_callbacks, to, note, lang, said
+):
+    from django.core import mail
+
+    withdrawal = withdrawn(delivered())
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(language=lang)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert step(staff_client, withdrawal, to, note).status_code == 302
+    message = mail.outbox[-1]
+    assert message.to == ["ada@example.org"]
+    assert said in message.body and withdrawal.reference in message.body
+    assert note in message.body
