@@ -29,7 +29,7 @@ TEXT = {
         "sent": "If this order number and address match an order you can still withdraw from",
         "received": "We received your withdrawal",
         "statement": "I withdraw from my contract of sale for the following goods of order",
-        "time": "6 July 2026, 14:05",  # London
+        "time": "6 July 2026, 14:05 (UK time)",  # London
         "country": "GB",
         "ended": "The 14-day withdrawal period for order",
         "already": "You have already withdrawn from every item of order",
@@ -42,7 +42,7 @@ TEXT = {
         "sent": "Si ce numéro de commande et cette adresse correspondent à une commande",
         "received": "Nous avons reçu votre rétractation",
         "statement": "Je me rétracte de mon contrat de vente portant sur les biens suivants",
-        "time": "6 juillet 2026, 15:05",  # Paris
+        "time": "6 juillet 2026, 15:05 (heure française)",  # Paris
         "country": "FR",
         "ended": "Le délai de rétractation de 14 jours pour la commande",
         "already": "Vous vous êtes déjà rétracté de tous les articles de la commande",
