@@ -3,8 +3,12 @@
 A production shop takes real money: live Stripe keys, all three of them, and the
 secrets of every fulfilment feature that is on. A staging or demo site says so with
 one variable, OFFTEK_TEST_SHOP=true: test keys or the payment simulator are then
-accepted, and every page carries a "test shop" banner.
+accepted, and every page carries a "test shop" banner. A production shop also names
+its seller (offtek/seller.py): the legal notice, the terms of sale and invoices print
+those facts, so a missing one stops the start.
 """
+
+from offtek.seller import seller_missing
 
 TEST_SHOP_VARIABLE = "OFFTEK_TEST_SHOP"
 STRIPE_KEYS = {
@@ -57,6 +61,12 @@ def refusal(values: dict, *, test_shop: bool) -> str | None:
         simulator = simulator_refusal(gateway=gateway, test_shop=test_shop)
         if simulator:
             return simulator
+        missing = seller_missing(values)
+        if missing:
+            return (
+                f"{missing} is not set: the legal notice, the terms of sale and invoices "
+                f"need the seller's facts (see .env.example; {staging})."
+            )
         if not values.get("COURIER_WEBHOOK_SECRET"):
             return (
                 "COURIER_WEBHOOK_SECRET is not set: couriers' delivery updates cannot be "

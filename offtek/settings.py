@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offtek.csp import STRIPE_HOSTS, csp_policy
 from offtek.fail_closed import refusal
+from offtek.seller import SELLER_VARIABLES, seller_build
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -288,6 +289,17 @@ COURIER_WEBHOOK_SECRET = env.str("COURIER_WEBHOOK_SECRET", default="")
 REVIEW_INVITATION_DAYS = env.int("REVIEW_INVITATION_DAYS", default=14)
 REVIEW_PROVIDER_BACKEND = env.str("REVIEW_PROVIDER_BACKEND", default="console")
 
+# The seller, its host and its consumer mediator (offtek/seller.py): the legal notice,
+# the terms of sale and invoices print them. Production refuses to start without them;
+# development and a declared test shop show fictional values.
+SHOP_SELLER = seller_build(
+    {name: env.str(name, default="") for name in SELLER_VARIABLES}, fictional=DEBUG or TEST_SHOP
+)
+
+# The footer's withdrawal form answers no sooner than this (seconds), whether or not the
+# order number and address match, so its timing tells nothing.
+SHOP_WITHDRAWAL_ANSWER_SECONDS = env.float("SHOP_WITHDRAWAL_ANSWER_SECONDS", default=0.4)
+
 # Security headers. HTTPS-only settings are on in production and off in development.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
@@ -345,6 +357,7 @@ if not DEBUG:
                 "SMS_BACKEND",
                 "SMS_HTTP_URL",
                 "SMS_HTTP_TOKEN",
+                *SELLER_VARIABLES,
             )
         }
         | {"PAYMENT_GATEWAY": PAYMENT_GATEWAY},

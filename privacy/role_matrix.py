@@ -126,6 +126,9 @@ MODELS: dict[str, dict[str, Grant]] = {
     "shop.smsmessage": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.reviewinvitation": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.salesstatistics": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    # Withdrawals: like orders, "change" is the right to take them through their steps.
+    "shop.withdrawal": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
+    "shop.withdrawalline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # The task queue: superusers look at failures.
     "django_tasks_database.dbtaskresult": {SUPERUSER: READ},
 }
@@ -143,6 +146,7 @@ PAGES: dict[str, frozenset] = {
     "shop_order_dispatch": ORDER_WORK,
     "shop_order_review": ORDER_WORK,
     "shop_warrantyclaim_step": ORDER_WORK,
+    "shop_withdrawal_step": ORDER_WORK,
     # Importing a catalog file changes prices and stock in bulk.
     "shop_module_import": CATALOG_WORK,
     "shop_module_process_import": CATALOG_WORK,
@@ -175,6 +179,7 @@ PERSONAL_RECORDS = {
     "shop.warrantyclaim": "line.order.user",
     "shop.smsmessage": "order.user",
     "shop.reviewinvitation": "order.user",
+    "shop.withdrawal": "order.user",
     "account.emailaddress": "user",
 }
 

@@ -17,3 +17,4 @@ class ShopConfig(AppConfig):
         from shop.fulfilment import views as fulfilment_views  # noqa: F401 - order page part
         from shop.fulfilment.sms import checks as sms_checks  # noqa: F401
         from shop.payments import checks  # noqa: F401
+        from shop.returns import views as returns_views  # noqa: F401 - order page part

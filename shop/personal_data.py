@@ -18,6 +18,7 @@ from shop.models import (
     SmsMessage,
     WarrantyClaim,
     WarrantyClaimEvent,
+    Withdrawal,
 )
 from shop.models.payments import CARD_FIELDS
 from shop.orders.retention import orders_anonymise, orders_past_legal_hold
@@ -268,6 +269,52 @@ registry.declare(
     retention="account",
     owner="order__user",
     erase=registry.Erase.DELETE,
+)
+
+
+def _withdrawal_export(withdrawal):
+    return {
+        "reference": withdrawal.reference,
+        "order": withdrawal.order.number,
+        "status": withdrawal.status,
+        "name": withdrawal.name,
+        "email": withdrawal.email,
+        "statement": withdrawal.statement,
+        "received": withdrawal.received_at.isoformat(),
+        "refund_due": withdrawal.refund_due.isoformat(),
+        "goods_received": (
+            withdrawal.goods_received_at.isoformat() if withdrawal.goods_received_at else None
+        ),
+        "refunded": withdrawal.refunded_at.isoformat() if withdrawal.refunded_at else None,
+        "part_numbers": [item.line.part_number for item in withdrawal.lines.all()],
+    }
+
+
+# A withdrawal leads to a refund and a credit note: a tax record, held with its order
+# at closure, and anonymised with it when the hold ends (shop.orders.retention).
+registry.declare(
+    Withdrawal,
+    title=_("Your withdrawals from purchases"),
+    labels={
+        "order": _("order"),
+        "received": _("received"),
+        "refund_due": _("refund due by"),
+        "goods_received": _("goods received back"),
+        "refunded": _("refunded"),
+        "part_numbers": _("part numbers"),
+    },
+    categories=["contact", "identity", "transaction"],
+    purpose="orders",
+    fields=["name", "email", "statement", "received_at", "status"],
+    retention="tax-records",
+    owner="order__user",
+    export=_withdrawal_export,
+    select_related=["order"],
+    prefetch_related=["lines__line"],
+    defer=[f"order__{name}" for name in [*ORDER_ADDRESS, "delivery_country"]],
+    closure=registry.Closure.HOLD,  # follows its order
+    erase=registry.Erase.ANONYMISE,
+    anonymise={"name": "", "email": "", "statement": "", "staff_note": ""},
 )
 
 registry.exempt(Manufacturer, reason="The name of a computer maker, not of a person.")

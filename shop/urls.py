@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("shop.orders.urls")),
     path("", include("shop.fulfilment.urls")),
     path("", include("shop.addresses.urls")),
+    path("", include("shop.returns.urls")),
+    path("", include("shop.legal.urls")),
 ]

@@ -55,6 +55,7 @@ M = {
     "symptoms": "Zqsymptoms memtest reports errors",
     "request_name": "Zqrequester Name",
     "request_message": "Zqprivacyofficer please tell me everything",
+    "withdrawal_name": "Zqwithdrawing Customer",
     "ip": IP,
     "browser": "ZqBrowser/9.1 (inspector)",
 }
@@ -152,6 +153,13 @@ def lifecycle(client, capture):
         response = client.post(
             reverse("shop:warranty-claim-open", args=[number, line.pk]),
             {"reason": "errors", "symptoms": M["symptoms"]},
+        )
+    assert response.status_code == 302, response.content
+
+    with capture(execute=True):  # the withdrawal: its statement names the customer
+        response = client.post(
+            reverse("shop:withdrawal-start", args=[number]),
+            {"name": M["withdrawal_name"], "email": M["email"], "lines": [line.pk]},
         )
     assert response.status_code == 302, response.content
 

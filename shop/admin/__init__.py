@@ -4,5 +4,6 @@ from shop.admin import (  # noqa: F401 - each module registers its admin
     catalog,
     fulfilment,
     orders,
+    returns,
     statistics,
 )

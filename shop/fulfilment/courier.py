@@ -7,6 +7,7 @@ with COURIER_WEBHOOK_SECRET. An update older (or newer) than the window, or one 
 signature was already used, is refused.
 """
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.consent.purposes import uses_personal_data
@@ -23,6 +25,7 @@ from shop.models import Order, OrderStatus
 
 REPLAY_WINDOW_SECONDS = 300
 MAX_BODY_BYTES = 16 * 1024
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 class CourierUpdateRefused(Exception):
@@ -89,7 +92,7 @@ def courier_update_receive(*, body: bytes, header: str) -> Order:
 @transaction.atomic
 def courier_update_apply(*, payload: dict) -> Order:
     """Apply a checked update: `{"order": number, "tracking_number": ..., "event":
-    "delivered"}`."""
+    "delivered", "delivered_at": ISO 8601 with its offset (optional: now)}`."""
     if payload.get("event") != "delivered":
         raise CourierUpdateRefused(_("Only delivery updates are accepted."))
     order = Order.objects.filter(number=str(payload.get("order", ""))).first()
@@ -98,5 +101,29 @@ def courier_update_apply(*, payload: dict) -> Order:
         raise CourierUpdateRefused(_("No dispatched order has this number and tracking number."))
     if order.status not in (OrderStatus.DISPATCHED, OrderStatus.DELIVERED):
         raise CourierUpdateRefused(_("This order is not on its way."))
-    order_deliver(order=order, source=f"courier {order.courier}")
+    order_deliver(
+        order=order,
+        source=f"courier {order.courier}",
+        delivered_at=_delivery_time(payload.get("delivered_at"), order),
+    )
     return order
+
+
+def _delivery_time(value, order: Order) -> datetime.datetime | None:
+    """The courier's time of delivery: with an offset, after dispatch, not ahead."""
+    if value is None:
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise CourierUpdateRefused(
+            _("The delivery time is not an ISO 8601 date and time with its offset."), status=400
+        )
+    earliest = order.dispatched_at or order.created_at
+    if not earliest <= when <= timezone.now() + CLOCK_SKEW:
+        raise CourierUpdateRefused(
+            _("The delivery time is before dispatch or in the future."), status=400
+        )
+    return when

@@ -139,10 +139,11 @@ def order_dispatched_notify(*, order: Order) -> None:
 
 
 @transaction.atomic
-def order_deliver(*, order: Order, source: str) -> bool:
-    """The parcel arrived (a staff action or the courier's update)."""
-    changed = order_transition(order=order, to=OrderStatus.DELIVERED, reason=source)
-    return changed
+def order_deliver(*, order: Order, source: str, delivered_at=None) -> bool:
+    """The parcel arrived (a staff action or the courier's update). `delivered_at`:
+    the courier's time of delivery, when it says (the withdrawal period counts from
+    it); otherwise now."""
+    return order_transition(order=order, to=OrderStatus.DELIVERED, reason=source, at=delivered_at)
 
 
 def _by(user) -> str:

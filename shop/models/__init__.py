@@ -31,6 +31,7 @@ from shop.models.orders import (
     SalesStatistics,
 )
 from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
+from shop.models.returns import Withdrawal, WithdrawalLine, WithdrawalStatus
 
 __all__ = [
     "ClaimReason",
@@ -63,4 +64,7 @@ __all__ = [
     "System",
     "SystemKind",
     "SystemModuleOverride",
+    "Withdrawal",
+    "WithdrawalLine",
+    "WithdrawalStatus",
 ]

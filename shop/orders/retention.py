@@ -7,7 +7,8 @@ amounts, the currency, the delivery country and the month of each date. What goe
 delivery address and phone, the order number the customer was told, the courier's
 tracking number, the network hash, the card details and gateway references (which
 point back to the person at the gateway), and the rows that only served the customer
-(text messages, review invitations, the status log, webhook records). The same is done
+(text messages, review invitations, the status log, webhook records); a withdrawal
+keeps its dates and lines but loses the name, address and statement. The same is done
 to every simple-history row of the orders.
 """
 
@@ -24,6 +25,7 @@ from shop.models import (
     Refund,
     ReviewInvitation,
     SmsMessage,
+    Withdrawal,
 )
 from shop.models.payments import CARD_FIELDS
 
@@ -41,6 +43,8 @@ ORDER_CLEARED = {
     "warranty_email": "",
 }
 ORDER_DATES = ["created_at", "paid_at", "dispatched_at", "delivered_at"]
+# A withdrawal's statement names the person: what was withdrawn and when survives.
+WITHDRAWAL_CLEARED = {"name": "", "email": "", "statement": "", "staff_note": ""}
 PAYMENT_CLEARED = {
     "reference": "",
     # Every card field but the brand, which names no one and stays for statistics.
@@ -99,6 +103,10 @@ def orders_anonymise(orders) -> int:
     SmsMessage.objects.filter(order_id__in=batch).delete()
     ReviewInvitation.objects.filter(order_id__in=batch).delete()
     OrderEvent.objects.filter(order_id__in=batch).delete()
+    Withdrawal.objects.filter(order_id__in=batch).update(**WITHDRAWAL_CLEARED)
+    Withdrawal.history.filter(order_id__in=batch).update(
+        **WITHDRAWAL_CLEARED, history_change_reason=None
+    )
     Order.history.filter(id__in=batch).update(
         **ORDER_CLEARED,
         **_months([*ORDER_DATES, "history_date"]),

@@ -47,12 +47,13 @@ def order_lock(*, order: Order) -> Order:
     return Order.objects.select_for_update().get(pk=order.pk)
 
 
-def order_transition(*, order: Order, to: str, reason: str = "") -> bool:
+def order_transition(*, order: Order, to: str, reason: str = "", at=None) -> bool:
     """Move the order to `to` through the shared lifecycle skeleton: locks the row;
     does nothing (returns False) when the order is already there; raises
     IllegalTransition for a move the table forbids. Entering `paid` without reserved
     stock (a late payment) reserves it again or raises StockUnavailable, changing
-    nothing; entering `cancelled` gives the reserved stock back."""
+    nothing; entering `cancelled` gives the reserved stock back. `at`: when it
+    happened, if not now (a courier's delivery time), for the status's timestamp."""
 
     def before(locked: Order, from_status: str) -> None:
         if to == S.PAID and not locked.stock_reserved:
@@ -66,8 +67,15 @@ def order_transition(*, order: Order, to: str, reason: str = "") -> bool:
         if to == S.CANCELLED:
             order_stock_release(order=locked)
 
+    stamp = ORDER_LIFECYCLE.stamps.get(to)
     return lifecycle_move(
-        lifecycle=ORDER_LIFECYCLE, row=order, to=to, reason=reason, before=before, on_enter=on_enter
+        lifecycle=ORDER_LIFECYCLE,
+        row=order,
+        to=to,
+        reason=reason,
+        before=before,
+        on_enter=on_enter,
+        extra_fields={stamp: at} if stamp and at is not None else None,
     )
 
 

@@ -93,3 +93,31 @@ def paid_order(**kwargs) -> Order:
     PaymentFactory(order=order, status=PaymentStatus.SUCCEEDED)
     order_transition(order=order, to="paid")
     return order
+
+
+def delivered_order(
+    *, lines=((2500, 1),), delivery_pence=399, delivery_option="standard", **kwargs
+) -> Order:
+    """A paid, dispatched and delivered order with one line per (unit price, quantity),
+    its totals adding up, paid by the simulator. Delivered now (use time-machine)."""
+    from shop.fulfilment.dispatch import order_deliver, order_dispatch
+    from shop.models import PaymentStatus
+    from shop.orders.services import order_transition
+    from shop.tests.factories import ModuleFactory
+
+    subtotal = sum(price * quantity for price, quantity in lines)
+    order = OrderFactory(
+        subtotal_pence=subtotal,
+        delivery_pence=delivery_pence,
+        delivery_option=delivery_option,
+        **kwargs,
+    )
+    for price, quantity in lines:
+        module = ModuleFactory(price_pence=price)
+        OrderLineFactory(order=order, module=module, unit_price_pence=price, quantity=quantity)
+    PaymentFactory(order=order, status=PaymentStatus.SUCCEEDED)
+    order_transition(order=order, to="paid")
+    order_dispatch(order=order, courier="dpd", tracking_number="DPD123")
+    order_deliver(order=order, source="courier dpd")
+    order.refresh_from_db()
+    return order

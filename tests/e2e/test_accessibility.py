@@ -20,6 +20,10 @@ PAGES = [
     "/privacy/",
     "/cookies/",
     "/basket/",
+    "/legal/terms/",
+    "/legal/notice/",
+    "/legal/mediator/",
+    "/withdraw/",
 ]
 SIGNED_IN_PAGES = ["/account/", "/account/preferences/", "/account/security/", "/orders/"]
 

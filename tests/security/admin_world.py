@@ -37,6 +37,8 @@ from shop.models import (
     SmsMessage,
     SystemModuleOverride,
     WarrantyClaim,
+    Withdrawal,
+    WithdrawalLine,
 )
 from shop.tests.factories import ManufacturerFactory, SystemFactory
 from shop.tests.factories_orders import paid_order
@@ -53,6 +55,15 @@ def world_build():
     system = SystemFactory(manufacturer=ManufacturerFactory())
     claim = WarrantyClaim.objects.create(
         number="RMA-2026-TEST", line=line, user=victim, reason="errors", symptoms="crashes"
+    )
+    withdrawal = Withdrawal.objects.create(
+        reference="WD-2026-TEST",
+        order=order,
+        name="Grace Hopper",
+        email=victim.email,
+        statement="I withdraw.",
+        received_at=order.created_at,
+        refund_due=order.created_at.date(),
     )
     objects = {
         "auth.group": Group.objects.get(name=SHOP_STAFF),
@@ -115,6 +126,8 @@ def world_build():
         ),
         "shop.reviewinvitation": ReviewInvitation.objects.create(order=order, provider="memory"),
         "shop.salesstatistics": line,
+        "shop.withdrawal": withdrawal,
+        "shop.withdrawalline": WithdrawalLine.objects.create(withdrawal=withdrawal, line=line),
         "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
             status="FAILED",
             args_kwargs={"args": [], "kwargs": {}},
@@ -174,6 +187,7 @@ def concrete_path(url: AdminUrl, world) -> str:
         )
         part = part.replace("<int:order_id>", str(world["shop.order"].pk))
         part = part.replace("<int:claim_id>", str(world["shop.warrantyclaim"].pk))
+        part = part.replace("<int:withdrawal_id>", str(world["shop.withdrawal"].pk))
         part = part.replace("<id>", str(world["privacy.user"].pk))
         part = part.replace("<path:object_id>", str(pk)).replace("<int:object_id>", str(pk))
         part = part.replace("<slug:step>", "report")

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from offtek.seller import SELLER_FACTS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,6 +29,8 @@ def production_env(**overrides) -> dict:
         COURIER_WEBHOOK_SECRET="ci-courier-secret",
         DJANGO_TRUSTED_PROXY_COUNT="1",  # behind the README's TLS proxy
     )
+    # The seller's facts (a real shop's; the demo values stand in for them here).
+    env.update({fact.variable: fact.demo or "FR00000000000" for fact in SELLER_FACTS})
     env.pop("PAYMENT_GATEWAY", None)
     env.pop("OFFTEK_TEST_SHOP", None)
     env.update(overrides)

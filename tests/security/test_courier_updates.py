@@ -2,6 +2,7 @@
 then the replay window, then size, then JSON. Nothing unsigned is parsed, a deep body
 never gives a 500, an old or replayed update is refused."""
 
+import datetime
 import json
 import time
 
@@ -96,3 +97,26 @@ def test_the_signature_covers_the_timestamp(dispatched):
     old = courier_signature(body=body, timestamp=int(time.time()) - 3600)
     forged = f"t={int(time.time())}," + old.split(",", 1)[1]  # a new date on an old update
     assert post(body, forged).status_code == 403
+
+
+def test_the_couriers_delivery_time_is_the_orders(dispatched):
+    """The withdrawal period counts from it (shop.returns.period)."""
+    when = dispatched.dispatched_at + datetime.timedelta(seconds=1)
+    payload = {"order": dispatched.number, "tracking_number": "T1", "event": "delivered"}
+    body = json.dumps({**payload, "delivered_at": when.isoformat()}).encode()
+    assert post(body, courier_signature(body=body)).status_code == 200
+    dispatched.refresh_from_db()
+    assert (dispatched.status, dispatched.delivered_at) == (OrderStatus.DELIVERED, when)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["yesterday", "2026-07-01T10:00:00", "1999-01-01T00:00:00+00:00", "2999-01-01T00:00:00Z", 7],
+)
+def test_a_bad_delivery_time_is_refused_and_changes_nothing(dispatched, value):
+    payload = {"order": dispatched.number, "tracking_number": "T1", "event": "delivered"}
+    body = json.dumps({**payload, "delivered_at": value}).encode()
+    response = post(body, courier_signature(body=body))
+    assert response.status_code == 400 and "delivery time" in response.json()["error"]
+    dispatched.refresh_from_db()
+    assert dispatched.status == OrderStatus.DISPATCHED and dispatched.delivered_at is None

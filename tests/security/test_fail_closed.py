@@ -3,10 +3,15 @@ in a fresh process for each case, refuses every unsafe payment, SMS or courier
 configuration and names the variable; OFFTEK_TEST_SHOP=true declares a staging or demo
 site, which may use test keys or the simulator and shows a banner on every page."""
 
+import json
+import subprocess
+import sys
+
 import pytest
 from django.test import Client
 
-from tests.security.production import manage, production_env, settings_start
+from offtek.seller import SELLER_FACTS
+from tests.security.production import ROOT, manage, production_env, settings_start
 
 REFUSED = [
     # (what the operator set, the variable the refusal must name)
@@ -21,6 +26,12 @@ REFUSED = [
     ({"STRIPE_SECRET_KEY": "nonsense"}, "STRIPE_SECRET_KEY does not look like a Stripe key"),
     ({"PAYMENT_GATEWAY": "simulator"}, "PAYMENT_GATEWAY is 'simulator'"),
     ({"COURIER_WEBHOOK_SECRET": ""}, "COURIER_WEBHOOK_SECRET is not set"),
+    # The seller's facts: the legal notice and the terms of sale print them.
+    ({"OFFTEK_SELLER_NAME": ""}, "OFFTEK_SELLER_NAME is not set"),
+    ({"OFFTEK_SELLER_VAT_NUMBER": " "}, "OFFTEK_SELLER_VAT_NUMBER is not set"),
+    ({"OFFTEK_SELLER_DIRECTOR": ""}, "OFFTEK_SELLER_DIRECTOR is not set"),
+    ({"OFFTEK_HOST_NAME": ""}, "OFFTEK_HOST_NAME is not set"),
+    ({"OFFTEK_MEDIATOR_URL": ""}, "OFFTEK_MEDIATOR_URL is not set"),
     ({"SMS_HTTP_URL": ""}, "SMS_HTTP_URL is not set"),
     ({"SMS_HTTP_URL": "http://sms.example/messages"}, "SMS_HTTP_URL is not set to an https://"),
     ({"SMS_HTTP_TOKEN": ""}, "SMS_HTTP_TOKEN is not set"),
@@ -68,6 +79,7 @@ STARTS = [
         "COURIER_WEBHOOK_SECRET": "",
     },  # the simulator
     {"SMS_BACKEND": "console", "SMS_HTTP_URL": "", "SMS_HTTP_TOKEN": ""},  # no SMS: off
+    {"OFFTEK_SELLER_VAT_NUMBER_FR": ""},  # optional: a seller with no French VAT number
 ]
 
 
@@ -75,6 +87,44 @@ STARTS = [
 def test_production_starts_with_a_safe_configuration(overrides):
     result = settings_start(production_env(**overrides))
     assert result.returncode == 0, result.stderr
+
+
+def seller_in(env: dict) -> dict:
+    """settings.SHOP_SELLER as a process started with ``env`` builds it."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.SHOP_SELLER))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "offtek.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_prints_the_configured_seller():
+    seller = seller_in(
+        production_env(
+            OFFTEK_SELLER_NAME="Offtek Memory Ltd",
+            OFFTEK_SELLER_ADDRESS="Unit 4; 12 Dock Road",
+            OFFTEK_SELLER_VAT_NUMBER_FR="",
+        )
+    )
+    assert seller["name"] == "Offtek Memory Ltd"
+    assert seller["address_lines"] == ["Unit 4", "12 Dock Road"]
+    assert seller["vat_number_fr"] == ""
+
+
+def test_a_test_shop_without_seller_facts_shows_fictional_ones():
+    cleared = {fact.variable: "" for fact in SELLER_FACTS}
+    seller = seller_in(production_env(OFFTEK_TEST_SHOP="true", **cleared))
+    assert seller["name"] == "Offtek Demo Ltd (fictional)"
+    assert "(fictional)" in seller["director"] and "(fictional)" in seller["host_name"]
 
 
 def test_a_refused_configuration_also_stops_manage_py():

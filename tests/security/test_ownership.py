@@ -10,7 +10,15 @@ from privacy.consent import marketing
 from privacy.models import ConsentRecord, PrivacyRequest, PrivacyRequestStatus
 from privacy.rights import erasure
 from privacy.tests.factories import ConsentRecordFactory
-from shop.models import Address, BasketLine, Order, OrderStatus, Payment, WarrantyClaim
+from shop.models import (
+    Address,
+    BasketLine,
+    Order,
+    OrderStatus,
+    Payment,
+    WarrantyClaim,
+    Withdrawal,
+)
 from shop.tests.factories_orders import (
     AddressFactory,
     BasketLineFactory,
@@ -36,9 +44,15 @@ OWNED = {
     "shop:simulator-challenge",
     "shop:order-detail",
     "shop:warranty-claim-open",
+    "shop:withdrawal-start",
 }
 # Signed links: the token is the only key, checked below with a forged one.
-TOKEN_LINKS = {"privacy:contact-verify", "privacy:unsubscribe", "shop:kept-warranty-detail"}
+TOKEN_LINKS = {
+    "privacy:contact-verify",
+    "privacy:unsubscribe",
+    "shop:kept-warranty-detail",
+    "shop:withdrawal-link",
+}
 # Not one customer's object, each for the reason given.
 NOT_OWNED = {
     "shop:module-detail": "public catalog page",
@@ -101,6 +115,7 @@ def owned_objects(owner):
         "shop:simulator-challenge": {"number": pending.number, "payment_id": payment.pk},
         "shop:order-detail": {"number": paid.number},
         "shop:warranty-claim-open": {"number": paid.number, "line_id": paid_line.pk},
+        "shop:withdrawal-start": {"number": paid.number},
     }
     return kwargs
 
@@ -113,6 +128,7 @@ def snapshot():
         sorted(Order.objects.values_list("pk", "status")),
         sorted(Payment.objects.values_list("pk", "status")),
         WarrantyClaim.objects.count(),
+        Withdrawal.objects.count(),
     )
 
 
@@ -130,6 +146,8 @@ POST_BODY = {
     "decision": "approve",
     "reason": "other",
     "symptoms": "It does not boot at all.",
+    "email": "intruder@example.com",
+    "lines": ["1", "2", "3"],
 }
 
 
@@ -187,6 +205,17 @@ def test_forged_kept_warranty_link_is_refused(owner, intruder_client):
         assert response["Location"] == reverse("shop:kept-warranty")
     order.refresh_from_db()
     assert (order.warranty_kept, order.warranty_email) == (True, "former@example.com")
+
+
+def test_forged_withdrawal_link_is_refused(owner, intruder_client):
+    order = paid_order(user=owner)
+    forged = signing.dumps({"o": order.pk, "w": 0}, salt="not-the-shop-salt")
+    url = reverse("shop:withdrawal-link", kwargs={"token": forged})
+    body = {**POST_BODY, "lines": [str(order.lines.get().pk)]}
+    for response in (intruder_client.get(url), intruder_client.post(url, body)):
+        assert response.status_code == 400
+        assert order.number not in response.text
+    assert not Withdrawal.objects.exists()
 
 
 def test_data_export_holds_only_the_askers_data(owner, intruder_client):
