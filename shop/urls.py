@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("shop.orders.urls")),
     path("", include("shop.fulfilment.urls")),
     path("", include("shop.addresses.urls")),
+    path("", include("shop.markets.urls")),
 ]
