@@ -69,6 +69,11 @@ class Money:
     def zero(cls, currency: str) -> "Money":
         return cls(0, currency)
 
+    @classmethod
+    def from_units(cls, units: int, currency: str) -> "Money":
+        """Whole pounds or euros: from_units(45, "EUR") is 45,00 €."""
+        return cls(units * 10 ** currency_get(currency).exponent, currency)
+
     def _same(self, other) -> "Money":
         if not isinstance(other, Money):
             raise TypeError(f"Money cannot be combined with {other!r}")
@@ -108,7 +113,7 @@ class Money:
         return self.minor != 0
 
     def display(self, *, language: str | None = None) -> str:
-        """"£1,234.50" / "€1,234.50" in English, "1 234,50 £" / "1 234,50 €" in French
+        """ "£1,234.50" / "€1,234.50" in English, "1 234,50 £" / "1 234,50 €" in French
         (a narrow space groups the thousands, a no-break space keeps the symbol with
         the number)."""
         currency = CURRENCIES[self.currency]
