@@ -27,13 +27,16 @@ def basket_add(client, module, quantity=1):
     return client.post(reverse("shop:basket-add"), {"module": module.pk, "quantity": quantity})
 
 
-def shown_prices(client) -> dict:
-    """The hidden fields of the checkout page: the currency and subtotal it shows,
-    which the shopper's order confirms."""
-    page = client.get(reverse("shop:checkout")).content.decode()
+def shown_prices_in(page: str) -> dict:
+    """The hidden fields of a checkout page: the currency and subtotal it shows, which
+    the shopper's order confirms."""
     return dict(
         re.findall(r'<input type="hidden" name="(currency|shown_subtotal)" value="(\w+)"', page)
     )
+
+
+def shown_prices(client) -> dict:
+    return shown_prices_in(client.get(reverse("shop:checkout")).content.decode())
 
 
 def checkout_place(client, **overrides) -> Order | None:
