@@ -67,11 +67,13 @@ class CheckoutForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user, shown: Money, **kwargs):
-        """`shown` is the basket's subtotal as this page shows it."""
-        kwargs.setdefault("initial", {}).update(
-            {"currency": shown.currency, "shown_subtotal": shown.minor}
-        )
+    def __init__(self, *args, user, shown: Money | None = None, **kwargs):
+        """`shown` is the basket's subtotal as the page shows it (the hidden fields'
+        values when the form is rendered)."""
+        if shown is not None:
+            kwargs.setdefault("initial", {}).update(
+                {"currency": shown.currency, "shown_subtotal": shown.minor}
+            )
         super().__init__(*args, **kwargs)
         self.fields["saved_address"].queryset = Address.objects.filter(user=user)
         self.fields["saved_address"].label_from_instance = lambda a: ", ".join(address_lines(a))
