@@ -177,6 +177,7 @@ class OrderAdmin(SimpleHistoryAdmin):
         for f in Order._meta.get_fields()
         if getattr(f, "concrete", False) and not f.many_to_many
     ]
+    exclude = [f.name for f in Order._meta.concrete_fields if f.name.endswith("_pence")]
     subtotal_shown = money_field("subtotal", _("items"))
     delivery_shown = money_field("delivery", _("delivery"))
     total_shown = money_field("total", _("total"))
