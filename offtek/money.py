@@ -127,9 +127,3 @@ class Money:
 
     def __str__(self):
         return self.display()
-
-    def major_text(self) -> str:
-        """The amount in units with a point, no symbol: "45.99" (for forms and CSV)."""
-        exponent = CURRENCIES[self.currency].exponent
-        units, cents = divmod(abs(self.minor), 10**exponent)
-        return f"{'-' if self.minor < 0 else ''}{units}.{cents:0{exponent}d}"
