@@ -90,6 +90,16 @@ def test_an_unknown_market_is_refused_in_french_too(client):
     ]
 
 
+def test_a_market_or_currency_in_a_url_changes_nothing(client):
+    # The control is a form: a link that tries to set the market is not followed.
+    assert client.get("/en/market/?market=ZZ").status_code == 405
+    assert client.get("/en/market/?market=FR").status_code == 405
+    assert "market" not in client.session
+    # The catalog's URLs know no currency: one in the query is dropped, not obeyed.
+    response = client.get("/en/memory/?currency=USD&market=XX")
+    assert response.status_code == 302 and response["Location"] == "/en/memory/"
+
+
 def test_the_market_control_never_redirects_to_another_site(client):
     response = switch(client, "FR", next_url="https://evil.example/")
     assert response["Location"] == "/en/"
