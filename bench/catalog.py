@@ -121,7 +121,9 @@ def customer_with_basket(port: int, module_id: int) -> tuple[Browser, dict]:
         browser.get("/en/basket/")
         browser.post("/en/basket/add/", {"module": module_id, "quantity": 1})
         browser.get("/en/checkout/")
-        card_path, _status, _text = browser.post("/en/checkout/", ADDRESS)
+        card_path, _status, _text = browser.post(
+            "/en/checkout/", {**ADDRESS, **browser.shown_prices}
+        )
         number = ORDER_IN_PATH.search(card_path)[1]
         if pay:
             card = {"number": "4242424242424242", "expiry": "12/39", "cvc": "123"}

@@ -40,7 +40,8 @@ for i in range(20):
     Module.objects.create(
         part_number=f"BENCH-{{i:03d}}", slug=f"bench-{{i:03d}}", brand="Crucial",
         generation="DDR4", form_factor="SODIMM", capacity_gb=16, speed_mts=3200,
-        cas_latency=22, voltage_mv=1200, price_pence=3999 + i, stock=1_000_000,
+        cas_latency=22, voltage_mv=1200, price_pence=3999 + i, price_eur_cents=4699 + i,
+        stock=1_000_000,
     )
 m = Module.objects.first()
 try:
@@ -70,6 +71,7 @@ class Customer:
             "country": "GB",
             "delivery": "standard",
         }
+        address.update(browser.shown_prices)
         card_path, _status, _page = browser.post("/en/checkout/", address, "place")  # -> card form
         card = {"number": "4242 4242 4242 4242", "expiry": "12/39", "cvc": "123"}
         done_path, _status, page = browser.post(card_path, card, "pay")

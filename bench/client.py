@@ -20,6 +20,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The checkout form's hidden fields: the currency and subtotal the page showed, which
+# the order confirms (a browser sends them back with the form).
+SHOWN_PRICES = re.compile(r'<input type="hidden" name="(currency|shown_subtotal)" value="(\w+)"')
 
 
 class ConnectionLost(Exception):
@@ -83,6 +86,7 @@ class Browser:
         self.language = language
         self.cookies: dict[str, str] = {}
         self.token = ""
+        self.shown_prices: dict[str, str] = {}  # from the last checkout page
         # Mean seconds a person pauses before each page or form (0: none, a robot).
         self.think = think
 
@@ -141,6 +145,9 @@ class Browser:
         match = CSRF.search(text)
         if match:
             self.token = match[1]
+        shown = dict(SHOWN_PRICES.findall(text))
+        if shown:
+            self.shown_prices = shown
         location = urllib.parse.urlparse(response.getheader("Location") or "")
         target = location.path + (f"?{location.query}" if location.query else "")
         return response.status, target, text

@@ -58,6 +58,7 @@ def customer_with_orders(count: int, *, tag: str):
         cas_latency=22,
         voltage_mv=1200,
         price_pence=3999,
+        price_eur_cents=4699,
         stock=1_000_000,
     )
     orders = Order.objects.bulk_create(

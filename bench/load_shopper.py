@@ -124,13 +124,15 @@ class Shopper:
         rng = self.rng
         if rng.random() < self.double_clicks:
             (path, status, text), other = self.browser.post_twice(
-                "/en/checkout/", ADDRESS, "checkout place"
+                "/en/checkout/", {**ADDRESS, **self.browser.shown_prices}, "checkout place"
             )
             mine, other_order = ORDER_IN_PATH.search(path), ORDER_IN_PATH.search(other)
             if mine and other_order and other_order[1] != mine[1]:
                 attempt.extra_orders.append(other_order[1])
         else:
-            path, status, text = self.browser.post("/en/checkout/", ADDRESS, "checkout place")
+            path, status, text = self.browser.post(
+                "/en/checkout/", {**ADDRESS, **self.browser.shown_prices}, "checkout place"
+            )
         found = ORDER_IN_PATH.search(path)
         if not found:
             attempt.note = "not placed (sold out or basket empty)"

@@ -65,6 +65,7 @@ def seed(customers: int) -> None:
         cas_latency=22,
         voltage_mv=1200,
         price_pence=3999,
+        price_eur_cents=4699,
         stock=1_000_000,
     )
     yesterday = timezone.localdate(now) - datetime.timedelta(days=1)

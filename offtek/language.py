@@ -35,7 +35,9 @@ def language_url(url: str, language: str) -> str:
     return urlunsplit(parts._replace(path=f"/{language}{rest}"))
 
 
-def _next_url(request, language: str) -> str:
+def back_url(request, language: str) -> str:
+    """The page a header control (language, market) was used on, if it is on this site;
+    else the home page in `language`."""
     candidate = request.POST.get("next") or request.headers.get("referer") or ""
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -52,8 +54,8 @@ def language_switch(request):
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         fallback = translation.get_language() or settings.LANGUAGE_CODE
-        return HttpResponseRedirect(_next_url(request, fallback))
-    response = HttpResponseRedirect(language_url(_next_url(request, language), language))
+        return HttpResponseRedirect(back_url(request, fallback))
+    response = HttpResponseRedirect(language_url(back_url(request, language), language))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "offtek.context_processors.site",
                 "privacy.consent.context_processors.cookie_consent",
                 "shop.layout.personal_parts",
+                "shop.markets.layout.market",
             ],
         },
     },

@@ -71,10 +71,16 @@ class RoleMatrixAdmin:
         )
 
     def matrix_editable_names(self) -> list[str]:
+        """The model's editable fields, less those the admin leaves out of its form
+        (`exclude`: shown another way, e.g. an amount with its currency)."""
+        excluded = set(self.exclude or ())
         names = [
             field.name
             for field in self.model._meta.get_fields()
-            if getattr(field, "concrete", False) and field.editable and not field.auto_created
+            if getattr(field, "concrete", False)
+            and field.editable
+            and not field.auto_created
+            and field.name not in excluded
         ]
         return names
 

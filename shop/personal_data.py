@@ -71,6 +71,7 @@ def _order_export(order):
 def _basket_export(basket):
     return {
         "updated": basket.updated_at.isoformat(),
+        "market": basket.market,
         "lines": [
             {"module": line.module.part_number, "quantity": line.quantity}
             for line in basket.lines.all()

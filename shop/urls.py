@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("shop.addresses.urls")),
     path("", include("shop.returns.urls")),
     path("", include("shop.legal.urls")),
+    path("", include("shop.markets.urls")),
 ]

@@ -22,7 +22,8 @@ The audit (grep for cache.get/set, cache_page, {% cache %}, lru_cache, functools
 | catalog version, privacy-request rate counter, allauth rate limits | numbers | not needed |
 
 Each test fills the cache in one language, then asks in the other (both orders), and
-checks each page is wholly in its own language.
+checks each page is wholly in its own language. The whole-page and catalog fragment
+caches are keyed by market too (their prices): shop/tests/test_markets.py.
 """
 
 import pytest
@@ -108,7 +109,8 @@ def test_language_buttons_fragment(order):
     for language, html in pages.items():
         label = words("Language")[language]
         assert f'id="language-label">{label}</span>' in html
-        current = html.split('aria-current="true"')[0].rsplit("<button", 1)[1]
+        switch = html.split('class="language-switch"')[1]  # not the market control
+        current = switch.split('aria-current="true"')[0].rsplit("<button", 1)[1]
         assert f'value="{language}"' in current, "the current language is marked"
 
 

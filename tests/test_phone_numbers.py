@@ -198,6 +198,8 @@ def test_checkout_refuses_a_phone_that_is_not_a_number(customer_client):
         "postcode": "SW1A 1AA",
         "country": "GB",
         "delivery": "standard",
+        "currency": "GBP",
+        "shown_subtotal": "4599",
     }
     refused = CheckoutForm({**values, "phone": "call me maybe"}, user=user)
     assert not refused.is_valid() and "phone" in refused.errors

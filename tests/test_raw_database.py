@@ -31,6 +31,7 @@ from shop.fulfilment.dispatch import order_deliver, order_dispatch
 from shop.fulfilment.reviews.services import review_invitations_send
 from shop.models import Order, SmsMessage
 from shop.tests.factories import ModuleFactory
+from shop.tests.helpers import shown_prices
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,7 @@ def lifecycle(client, capture):
                 "country": "GB",
                 "phone": M["phone"],
                 "delivery": "standard",
+                **shown_prices(client),
             },
         )
     number = re.search(r"/checkout/(OT-[\w-]+)/pay/", response["Location"])[1]

@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from offtek.money import pence_display
+from offtek.money import CURRENCIES, Money
 from privacy import policy, registry
 from privacy.phone_numbers import phone_display
 
@@ -117,8 +117,10 @@ def _choice(declaration, key, value) -> str | None:
     return None
 
 
-def value_text(declaration, key: str, value) -> str:
-    """A scalar value (or a list of them) as the customer reads it."""
+def value_text(declaration, key: str, value, *, currency: str | None = None) -> str:
+    """A scalar value (or a list of them) as the customer reads it; an amount in minor
+    units ("..._pence") in `currency`, the currency of the row it is in (or of the
+    row that holds that row: an order's lines are in the order's currency)."""
     if value is None or value == "":
         return MISSING
     if key in declaration.values:
@@ -131,30 +133,33 @@ def value_text(declaration, key: str, value) -> str:
         return str(capfirst(get_language_info(value)["name_translated"]))
     if isinstance(value, str | int) and (text := _choice(declaration, key, value)):
         return text
-    if key.endswith("_pence") and isinstance(value, int):
-        return pence_display(value)
+    if key.endswith("_pence") and isinstance(value, int) and currency in CURRENCIES:
+        return Money(value, currency).display()
     if isinstance(value, datetime.datetime | datetime.date):
         return _moment(value.isoformat()) or str(value)
     if isinstance(value, str) and (ISO_DATETIME.match(value) or ISO_DATE.match(value)):
         return _moment(str(value)) or str(value)
     if isinstance(value, list | tuple):
-        return ", ".join(value_text(declaration, key, item) for item in value) or MISSING
+        items = (value_text(declaration, key, item, currency=currency) for item in value)
+        return ", ".join(items) or MISSING
     if isinstance(value, int):
         return formats.number_format(value)
     return str(value)
 
 
-def _item(declaration, key, value) -> Item:
+def _item(declaration, key, value, currency) -> Item:
     label = key_label(declaration, key) or str(capfirst(key.replace("_", " ")))
     if isinstance(value, dict):
-        return Item(key, label, items=_mapping(declaration, value))
+        return Item(key, label, items=_mapping(declaration, value, currency))
     if isinstance(value, list | tuple) and value and all(isinstance(v, dict) for v in value):
-        return Item(key, label, rows=tuple(_mapping(declaration, row) for row in value))
-    return Item(key, label, text=value_text(declaration, key, value))
+        rows = tuple(_mapping(declaration, row, currency) for row in value)
+        return Item(key, label, rows=rows)
+    return Item(key, label, text=value_text(declaration, key, value, currency=currency))
 
 
-def _mapping(declaration, row: dict) -> tuple:
-    return tuple(_item(declaration, key, value) for key, value in row.items())
+def _mapping(declaration, row: dict, currency: str | None = None) -> tuple:
+    currency = row.get("currency", currency)
+    return tuple(_item(declaration, key, value, currency) for key, value in row.items())
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,12 @@ class ModuleAdmin(CatalogImportMixin, SimpleHistoryAdmin):
         "kit_size",
         "speed_mts",
         "price_pence",
+        "price_eur_cents",
         "stock",
         "is_active",
     ]
-    list_editable = ["price_pence", "stock"]
+    # Each market's own price list; the column names say pence or euro cents.
+    list_editable = ["price_pence", "price_eur_cents", "stock"]
     list_filter = [
         "generation",
         "form_factor",
@@ -108,7 +110,7 @@ class ModuleAdmin(CatalogImportMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["part_number"]}
     list_per_page = 50
     actions = ["reprice", "set_stock"]
-    history_list_display = ["price_pence", "stock"]
+    history_list_display = ["price_pence", "price_eur_cents", "stock"]
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         # simple-history 3.13 calls select_related() with no field names for a model

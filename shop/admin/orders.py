@@ -42,12 +42,25 @@ REFUND_SENT = {
 }
 
 
+def money_field(name: str, label):
+    """A read-only admin column or field showing the Money attribute `name` with its
+    currency ("£45.99", "45,99 €"), never a bare number of pence or cents."""
+
+    @admin.display(description=label)
+    def shown(self, obj):
+        return getattr(obj, name)
+
+    shown.__name__ = f"{name}_shown"
+    return shown
+
+
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    readonly_fields = ["module", "part_number", "description", "unit_price_pence", "quantity"]
+    readonly_fields = ["module", "part_number", "description", "unit_price_shown", "quantity"]
     fields = readonly_fields
+    unit_price_shown = money_field("unit_price", _("unit price"))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -57,9 +70,10 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["gateway", "reference", "status", "amount_pence", "card_brand", "card_last4"]
+    fields = ["gateway", "reference", "status", "amount_shown", "card_brand", "card_last4"]
     readonly_fields = fields
     show_change_link = True
+    amount_shown = money_field("amount", _("amount"))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -69,8 +83,9 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ["reference", "amount_pence", "status", "failure_reason", "reason", "created_at"]
+    fields = ["reference", "amount_shown", "status", "failure_reason", "reason", "created_at"]
     readonly_fields = fields
+    amount_shown = money_field("amount", _("amount"))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -88,8 +103,9 @@ class OrderEventInline(admin.TabularInline):
 
 
 class RefundForm(forms.Form):
+    # Minor units of the order's currency; the page names the currency.
     amount_pence = forms.IntegerField(
-        label=_("Amount in pence"),
+        label=_("Amount in pence or cents (of the order's currency)"),
         min_value=1,
         required=False,
         help_text=_("Leave empty to refund everything still refundable."),
@@ -143,7 +159,7 @@ class HeldForReviewFilter(admin.SimpleListFilter):
 
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "user", "status", "total_pence", "refunded_pence", "created_at"]
+    list_display = ["number", "user", "status", "total_shown", "refunded_shown", "created_at"]
     list_filter = [
         HeldForReviewFilter,
         "status",
@@ -154,11 +170,18 @@ class OrderAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "user__email"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+    # Every stored field, with the amounts shown in the order's currency instead of
+    # the bare minor units they are kept in.
     readonly_fields = [
-        f.name
+        f"{f.name.removesuffix('_pence')}_shown" if f.name.endswith("_pence") else f.name
         for f in Order._meta.get_fields()
         if getattr(f, "concrete", False) and not f.many_to_many
     ]
+    exclude = [f.name for f in Order._meta.concrete_fields if f.name.endswith("_pence")]
+    subtotal_shown = money_field("subtotal", _("items"))
+    delivery_shown = money_field("delivery", _("delivery"))
+    total_shown = money_field("total", _("total"))
+    refunded_shown = money_field("refunded", _("refunded"))
     list_select_related = ["user"]
     actions = [
         "refund_action",
@@ -177,16 +200,19 @@ class OrderAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         failed = Refund.objects.filter(payment__order_id=object_id, status=RefundStatus.FAILED)
-        for refund in failed.only("reference", "amount_pence", "failure_reason"):
+        failed = failed.select_related("payment")
+        for refund in failed.only(
+            "reference", "amount_pence", "failure_reason", "payment__currency"
+        ):
             self.message_user(
                 request,
                 _(
-                    "Refund %(reference)s of %(amount)s pence failed (%(why)s): "
+                    "Refund %(reference)s of %(amount)s failed (%(why)s): "
                     "the money was not given back."
                 )
                 % {
                     "reference": refund.reference,
-                    "amount": refund.amount_pence,
+                    "amount": refund.amount,
                     "why": refund.failure_reason or _("no reason given"),
                 },
                 messages.WARNING,
@@ -390,11 +416,15 @@ class OrderAdmin(SimpleHistoryAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["order", "gateway", "reference", "status", "amount_pence", "created_at"]
+    list_display = ["order", "gateway", "reference", "status", "amount_shown", "created_at"]
     list_filter = ["gateway", "status"]
     search_fields = ["reference", "order__number"]
-    readonly_fields = [f.name for f in Payment._meta.concrete_fields]
+    readonly_fields = [
+        "amount_shown" if f.name == "amount_pence" else f.name
+        for f in Payment._meta.concrete_fields
+    ]
     inlines = [RefundInline]
+    amount_shown = money_field("amount", _("amount"))
 
     def has_add_permission(self, request):
         return False
@@ -418,7 +448,7 @@ class PaymentEventAdmin(admin.ModelAdmin):
 class RefundAdmin(admin.ModelAdmin):
     list_display = [
         "payment",
-        "amount_pence",
+        "amount_shown",
         "status",
         "reference",
         "reason",
@@ -427,7 +457,11 @@ class RefundAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status"]
-    readonly_fields = [f.name for f in Refund._meta.concrete_fields]
+    list_select_related = ["payment", "created_by"]
+    readonly_fields = [
+        "amount_shown" if f.name == "amount_pence" else f.name for f in Refund._meta.concrete_fields
+    ]
+    amount_shown = money_field("amount", _("amount"))
 
     def has_add_permission(self, request):
         return False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from offtek.money import Money
 from shop.models import Withdrawal, WithdrawalLine, WithdrawalStatus
 from shop.payments.base import GatewayError
 from shop.payments.refunds import RefundError
@@ -159,7 +160,9 @@ class WithdrawalAdmin(SimpleHistoryAdmin):
             "title": _("Next step for %(reference)s") % {"reference": withdrawal.reference},
             "withdrawal": withdrawal,
             "lines": [item.line for item in withdrawal.lines.select_related("line")],
-            "refund_pence": withdrawal_refund_pence(withdrawal) if owed else None,
+            "refund": Money(withdrawal_refund_pence(withdrawal), withdrawal.order.currency)
+            if owed
+            else None,
             "form": form,
             "opts": self.model._meta,
         }

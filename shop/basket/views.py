@@ -21,6 +21,7 @@ from shop.basket.services import (
     basket_line_remove,
 )
 from shop.catalog.selectors import module_id_for_part_number
+from shop.markets.selectors import market_for_request
 from shop.orders.reservations import orders_ran_out_since
 
 
@@ -31,7 +32,9 @@ def _errors(request, form) -> None:
 
 
 def basket_detail(request):
-    summary = basket_summary_for(user=request.user, session=request.session)
+    summary = basket_summary_for(
+        user=request.user, session=request.session, market=market_for_request(request)
+    )
     basket_count_remember(session=request.session, count=summary.item_count)
     return render(
         request,

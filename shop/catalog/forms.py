@@ -10,13 +10,15 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from offtek.money import Money
 from shop.catalog.selectors import DEFAULT_MODULE_SORT, SEARCH_MAX_LENGTH
+from shop.markets.rules import Market
 from shop.models import FormFactor, Generation, Manufacturer
 from shop.models.catalog import gigabytes
 
 CAPACITY_CHOICES_GB = [2, 4, 8, 16, 32, 48, 64, 96, 128, 192, 256, 512]
 SPEED_CHOICES_MTS = [1333, 1600, 1866, 2400, 2666, 2933, 3200, 3600, 4800, 5600, 6000]
-MAX_PRICE_POUNDS = 100_000
+MAX_PRICE_UNITS = 100_000  # whole pounds or euros
 capacity_label = lazy(gigabytes, str)
 
 
@@ -59,12 +61,9 @@ class ModuleFilterForm(forms.Form):
         choices=[("", _("Any")), ("yes", _("ECC only")), ("no", _("Non-ECC only"))],
         required=False,
     )
-    price_min = forms.IntegerField(
-        label=_("Price from (£)"), min_value=0, max_value=MAX_PRICE_POUNDS, required=False
-    )
-    price_max = forms.IntegerField(
-        label=_("Price up to (£)"), min_value=0, max_value=MAX_PRICE_POUNDS, required=False
-    )
+    # In whole units of the market's currency; the labels name it (see __init__).
+    price_min = forms.IntegerField(min_value=0, max_value=MAX_PRICE_UNITS, required=False)
+    price_max = forms.IntegerField(min_value=0, max_value=MAX_PRICE_UNITS, required=False)
     in_stock = forms.BooleanField(label=_("In stock only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -80,20 +79,31 @@ class ModuleFilterForm(forms.Form):
     )
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
 
+    def __init__(self, *args, market: Market | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.market = market
+        if market is not None:
+            symbol = market.symbol
+            self.fields["price_min"].label = _("Price from (%(symbol)s)") % {"symbol": symbol}
+            self.fields["price_max"].label = _("Price up to (%(symbol)s)") % {"symbol": symbol}
+
     def filters(self):
-        """Keyword arguments for selectors.modules_filtered, from the valid fields only."""
+        """Keyword arguments for selectors.modules_filtered, from the valid fields only:
+        price bounds in the currency of the market the form was made for."""
         self.is_valid()
         data = self.cleaned_data
         ecc = {"yes": True, "no": False}.get(data.get("ecc") or "")
         price_min, price_max = data.get("price_min"), data.get("price_max")
+        currency = self.market.currency
         return {
+            "market": self.market,
             "generations": data.get("generation") or (),
             "form_factors": data.get("form_factor") or (),
             "capacity_gb": data.get("capacity"),
             "min_speed_mts": data.get("speed"),
             "ecc": ecc,
-            "min_price_pence": None if price_min is None else price_min * 100,
-            "max_price_pence": None if price_max is None else price_max * 100,
+            "min_price": None if price_min is None else Money.from_units(price_min, currency),
+            "max_price": None if price_max is None else Money.from_units(price_max, currency),
             "in_stock": bool(data.get("in_stock")),
             "sort": data.get("sort") or DEFAULT_MODULE_SORT,
         }

@@ -17,7 +17,8 @@ the values, so the stored page cannot hold one visitor's name, basket, messages,
 or nonce. A page that still changed the session, set a cookie or did not answer 200
 is not stored (and is rendered again, normally, if it was a 200).
 
-The page depends otherwise only on the URL, the language, the payment gateway and the
+The page depends otherwise only on the URL, the language, the market (whose prices it
+shows: a French page never comes back in pounds), the payment gateway and the
 visitor's cookie choice, which make up its key, and on the catalog, whose *shared*
 version (shop/catalog_cache.py, in the shared cache) is part of the key too. The pages
 themselves are kept in each process's memory (the "layout" cache): a copy per worker
@@ -41,6 +42,7 @@ from django.utils.translation import get_language
 
 from privacy.consent.cookies import cookie_choice_for
 from shop.catalog.cache import RESULTS_TTL_SECONDS, catalog_version
+from shop.markets.selectors import market_for_request
 
 # Stand-ins for the per-request parts; random per process, so no page text can contain
 # them by chance (the pages are kept per process too).
@@ -73,6 +75,7 @@ def _key(request):
         request.get_host(),
         request.get_full_path(),
         get_language(),
+        market_for_request(request).code,  # its prices, and the header's market control
         settings.PAYMENT_GATEWAY,
         choice.cookie_value() if choice else None,
         choice.from_gpc if choice else None,

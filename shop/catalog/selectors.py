@@ -13,6 +13,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from offtek.money import CurrencyMismatch, Money
+from shop.markets.rules import Market
 from shop.models import (
     CatalogSource,
     Manufacturer,
@@ -144,33 +146,45 @@ def systems_compatible_with(module: Module) -> QuerySet:
     )
 
 
-# The catalog list: sort orders are data, keyed by the value in the URL.
+# The catalog list: sort orders are data, keyed by the value in the URL. PRICE stands
+# for the price column of the market the list is shown in.
+PRICE = "price"
 MODULE_SORTS = {
-    "price": ("price_pence", "pk"),
-    "-price": ("-price_pence", "pk"),
-    "capacity": ("total_gb", "price_pence", "pk"),
-    "-capacity": ("-total_gb", "price_pence", "pk"),
-    "speed": ("speed_mts", "price_pence", "pk"),
-    "-speed": ("-speed_mts", "price_pence", "pk"),
+    "price": (PRICE, "pk"),
+    "-price": (f"-{PRICE}", "pk"),
+    "capacity": ("total_gb", PRICE, "pk"),
+    "-capacity": ("-total_gb", PRICE, "pk"),
+    "speed": ("speed_mts", PRICE, "pk"),
+    "-speed": ("-speed_mts", PRICE, "pk"),
     "newest": ("-created_at", "-pk"),
 }
 DEFAULT_MODULE_SORT = "price"
 
 
+def module_ordering(sort: str, *, market: Market) -> list[str]:
+    """The order_by() fields of a sort, with prices read from `market`'s price list."""
+    fields = MODULE_SORTS.get(sort, MODULE_SORTS[DEFAULT_MODULE_SORT])
+    return [
+        field.replace(PRICE, market.price_field) if PRICE in field else field for field in fields
+    ]
+
+
 def modules_filtered(
     *,
+    market: Market,
     generations=(),
     form_factors=(),
     capacity_gb=None,
     min_speed_mts=None,
     ecc=None,
-    min_price_pence=None,
-    max_price_pence=None,
+    min_price: Money | None = None,
+    max_price: Money | None = None,
     in_stock=False,
     sort=DEFAULT_MODULE_SORT,
     queryset=None,
 ) -> QuerySet:
-    """The catalog list, filtered as the shopper asked. Every argument is optional."""
+    """The catalog list, filtered as the shopper asked, priced in `market`. Every other
+    argument is optional; price bounds must be in the market's currency."""
     modules = modules_on_sale() if queryset is None else queryset
     if generations:
         modules = modules.filter(generation__in=generations)
@@ -182,13 +196,20 @@ def modules_filtered(
         modules = modules.filter(speed_mts__gte=min_speed_mts)
     if ecc is not None:
         modules = modules.filter(ecc=ecc)
-    if min_price_pence is not None:
-        modules = modules.filter(price_pence__gte=min_price_pence)
-    if max_price_pence is not None:
-        modules = modules.filter(price_pence__lte=max_price_pence)
+    if min_price is not None:
+        modules = modules.filter(**{f"{market.price_field}__gte": _in(min_price, market)})
+    if max_price is not None:
+        modules = modules.filter(**{f"{market.price_field}__lte": _in(max_price, market)})
     if in_stock:
         modules = modules.filter(stock__gt=0)
-    return modules.order_by(*MODULE_SORTS.get(sort, MODULE_SORTS[DEFAULT_MODULE_SORT]))
+    return modules.order_by(*module_ordering(sort, market=market))
+
+
+def _in(amount: Money, market: Market) -> int:
+    """The minor units of a price bound, which must be in the market's currency."""
+    if amount.currency != market.currency:
+        raise CurrencyMismatch(f"{amount.currency} bound on the {market.code} price list")
+    return amount.minor
 
 
 def module_id_for_part_number(part_number: str) -> int | None:
@@ -268,7 +289,7 @@ def _module_term_match(term):
     return match
 
 
-def modules_searched(*, query: str) -> QuerySet:
+def modules_searched(*, query: str, market: Market) -> QuerySet:
     """Modules on sale matching every word: part number, brand, generation, form factor,
     a capacity (16GB, 16), a speed (3200, DDR4-3200), or the module's whole name."""
     terms = search_terms(query, fillers=MODULE_NAME_FILLERS)
@@ -277,7 +298,7 @@ def modules_searched(*, query: str) -> QuerySet:
     modules = modules_on_sale()
     for term in terms:
         modules = modules.filter(_module_term_match(term))
-    return modules.order_by("price_pence", "pk")
+    return modules.order_by(market.price_field, "pk")
 
 
 def systems_searched(*, query: str) -> QuerySet:

@@ -8,6 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from shop.catalog.cache import catalog_version_bump
+from shop.markets.rules import MARKETS
 from shop.models import CatalogSource, Module
 
 MIN_PERCENT = Decimal("-90")
@@ -30,19 +31,22 @@ def modules_update(*, modules: list[Module], fields: list[str], reason: str, use
 
 @transaction.atomic
 def modules_reprice(*, modules, percent: Decimal, user=None) -> int:
-    """Change the price of `modules` by `percent` (10 = 10% dearer, -10 = 10% cheaper),
-    rounded to the penny, never below 1p. Returns how many modules changed."""
+    """Change the price of `modules` by `percent` (10 = 10% dearer, -10 = 10% cheaper)
+    in every market's price list, each rounded to its own minor unit (penny, cent) and
+    never below one. Returns how many modules changed."""
     percent = Decimal(percent)
     if not MIN_PERCENT <= percent <= MAX_PERCENT:
         raise CatalogChangeRefused(f"{percent}% is outside {MIN_PERCENT}% to {MAX_PERCENT}%.")
     rows = list(Module.objects.select_for_update().filter(pk__in=[m.pk for m in modules]))
     factor = (Decimal(100) + percent) / Decimal(100)
+    price_fields = [market.price_field for market in MARKETS.values()]
     for module in rows:
-        new_price = (Decimal(module.price_pence) * factor).quantize(
-            Decimal(1), rounding=ROUND_HALF_UP
-        )
-        module.price_pence = max(int(new_price), 1)
-    modules_update(modules=rows, fields=["price_pence"], reason=f"price {percent:+}%", user=user)
+        for field in price_fields:
+            new_price = (Decimal(getattr(module, field)) * factor).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+            setattr(module, field, max(int(new_price), 1))
+    modules_update(modules=rows, fields=price_fields, reason=f"price {percent:+}%", user=user)
     return len(rows)
 
 

@@ -20,6 +20,7 @@ from shop.catalog import selectors
 from shop.catalog.cache import catalog_cached, catalog_fragment
 from shop.catalog.forms import FinderForm, ModuleFilterForm, SearchForm
 from shop.catalog.page_cache import shared_page
+from shop.markets.selectors import market_for_request
 
 MODULES_PER_PAGE = 24
 SYSTEMS_PER_PAGE = 30
@@ -51,8 +52,17 @@ BUY_FORM_MARKER = "<!-- basket form -->"
 
 
 def _catalog_page(request, *, key, template, context, extra=None):
-    """Render the layout around the cached catalog fragment; 404 if there is none."""
-    fragment = catalog_fragment(key=key, template=template, context=context)
+    """Render the layout around the cached catalog fragment; 404 if there is none.
+
+    Fragments are kept per market as well (their prices are the market's), and
+    `context()` gets the market as its argument."""
+    market = market_for_request(request)
+
+    def priced():
+        values = context(market)
+        return None if values is None else {**values, "market": market}
+
+    fragment = catalog_fragment(key=(market.code, key), template=template, context=priced)
     if fragment is None:
         raise Http404
     # The basket form needs this visitor's CSRF token, so it is rendered here, where the
@@ -95,8 +105,8 @@ def module_list(request):
     if canonical != raw_query:
         return redirect(f"{request.path}?{canonical}" if canonical else request.path)
 
-    def context():
-        form = ModuleFilterForm(request.GET)
+    def context(market):
+        form = ModuleFilterForm(request.GET, market=market)
         modules = selectors.modules_filtered(**form.filters())
         page = _page(modules, form.page_number(), MODULES_PER_PAGE)
         return {
@@ -123,7 +133,7 @@ def module_list(request):
 def module_detail(request, slug):
     number = _page_number(request)
 
-    def context():
+    def context(market):
         module = selectors.module_for_page(slug=slug)
         if module is None:
             return None
@@ -154,7 +164,7 @@ def finder(request):
     number = form.page_number()
     manufacturer = criteria["manufacturer"]
 
-    def context():
+    def context(market):
         searching = manufacturer is not None or bool(criteria["query"])
         systems = (
             _page(selectors.systems_matching(**criteria), number, SYSTEMS_PER_PAGE)
@@ -208,12 +218,12 @@ def finder_suggestions(request):
 def system_detail(request, slug):
     number = _page_number(request)
 
-    def context():
+    def context(market):
         system = selectors.system_for_page(slug=slug)
         if system is None:
             return None
         compatible = selectors.modules_compatible_with(system).order_by(
-            "-total_gb", "price_pence", "pk"
+            *selectors.module_ordering("-capacity", market=market)
         )
         return {
             "title": _("Memory for %(system)s") % {"system": system},
@@ -241,8 +251,8 @@ def system_detail(request, slug):
 def search(request):
     query = SearchForm(request.GET).query()
 
-    def context():
-        modules = selectors.modules_searched(query=query)
+    def context(market):
+        modules = selectors.modules_searched(query=query, market=market)
         systems = selectors.systems_searched(query=query)
         return {
             "title": _("Search"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from offtek.money import CURRENCY_CHOICES, Money
 from privacy.phone_numbers import PhoneField
 from shop.addresses.layout import address_lines
 from shop.checkout.delivery import DELIVERY_OPTIONS
@@ -46,13 +47,45 @@ class CheckoutForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user, **kwargs):
+    # What the shopper was shown, sent back with the order: the order is placed only if
+    # the server's prices for the delivery country come to the same (see order_place).
+    currency = forms.ChoiceField(
+        choices=CURRENCY_CHOICES,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("We could not tell which prices you saw: please check them again."),
+            "invalid_choice": _("Prices are in pounds or euros only: please check them again."),
+        },
+    )
+    shown_subtotal = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("We could not tell which prices you saw: please check them again."),
+            "invalid": _("We could not tell which prices you saw: please check them again."),
+            "min_value": _("We could not tell which prices you saw: please check them again."),
+        },
+    )
+
+    def __init__(self, *args, user, shown: Money | None = None, **kwargs):
+        """`shown` is the basket's subtotal as the page shows it (the hidden fields'
+        values when the form is rendered)."""
+        if shown is not None:
+            kwargs.setdefault("initial", {}).update(
+                {"currency": shown.currency, "shown_subtotal": shown.minor}
+            )
         super().__init__(*args, **kwargs)
         self.fields["saved_address"].queryset = Address.objects.filter(user=user)
         self.fields["saved_address"].label_from_instance = lambda a: ", ".join(address_lines(a))
 
     def clean(self):
         cleaned = super().clean()
+        # Hidden fields: their errors are said once, at the top of the form.
+        hidden = {
+            str(e) for name in ("currency", "shown_subtotal") for e in self.errors.pop(name, [])
+        }
+        for message in sorted(hidden):
+            self.add_error(None, message)
         if cleaned.get("saved_address") is None:
             for name in REQUIRED_ADDRESS_FIELDS:
                 if not cleaned.get(name):
@@ -64,6 +97,9 @@ class CheckoutForm(forms.Form):
         if saved is not None:
             return DeliveryAddress.from_address(saved)
         return DeliveryAddress(**{name: self.cleaned_data[name].strip() for name in ADDRESS_FIELDS})
+
+    def shown_subtotal_money(self) -> Money:
+        return Money(self.cleaned_data["shown_subtotal"], self.cleaned_data["currency"])
 
     @property
     def save_address_wanted(self) -> bool:

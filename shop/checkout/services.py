@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from offtek.money import Money
 from privacy.consent.purposes import uses_personal_data
 from shop.addresses.services import address_save
 from shop.catalog.services import modules_update
@@ -16,6 +17,7 @@ from shop.checkout.delivery import DeliveryUnavailable, delivery_price
 from shop.checkout.networks import client_ip_hash
 from shop.checkout.reservations import ReservationRefused, fair_share_check, reservation_check
 from shop.checkout.tasks import reservation_schedule
+from shop.markets.rules import Market, UnknownMarket, market_for_country
 from shop.models import Address, Basket, Module, Order, OrderEvent, OrderLine
 from shop.orders.reservations import reservations_release_expired_on
 
@@ -28,6 +30,23 @@ ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 class CheckoutError(Exception):
     """The order cannot be placed; the message is for the customer."""
+
+
+class MarketChanged(CheckoutError):
+    """The delivery country is in another market than the prices the shopper saw: the
+    basket must be shown again in `market`'s currency before anything is paid."""
+
+    def __init__(self, market: Market):
+        self.market = market
+        super().__init__(
+            _("%(note)s Please check the new prices, then continue to payment.")
+            % {"note": market.repriced_note}
+        )
+
+
+class PricesChanged(CheckoutError):
+    """The basket's subtotal is not the one the shopper saw (a price changed since, or
+    the form was tampered with)."""
 
 
 @dataclass(frozen=True)
@@ -68,14 +87,25 @@ def order_place(
     delivery_code: str,
     save_address: bool = False,
     client_ip: str = "",
+    shown_subtotal: Money | None = None,
 ) -> Order:
     """Turn the basket into an order awaiting payment and reserve its stock.
 
-    Prices are the catalog's at this moment. Raises CheckoutError, leaving the
-    basket and the stock as they were, when something is missing or sold out.
+    The delivery country decides the market, hence the order's currency for life and
+    the price list read; prices are that list's at this moment. `shown_subtotal` is
+    the items' subtotal the shopper saw and confirmed (the checkout page sends it):
+    in another currency it raises MarketChanged, for another amount PricesChanged.
+    Raises CheckoutError, leaving the basket and the stock as they were, when
+    something is missing, sold out, or not what the shopper was shown.
 
     The basket row is locked first, so the same basket submitted twice at once (a
     double click) becomes one order: the second waits, then finds the basket empty."""
+    try:
+        market = market_for_country(address.country)
+    except UnknownMarket:
+        raise CheckoutError(_("We deliver to the United Kingdom and France only.")) from None
+    if shown_subtotal is not None and shown_subtotal.currency != market.currency:
+        raise MarketChanged(market)
     Basket.objects.select_for_update().filter(pk=basket.pk).first()
     wanted = dict(basket.lines.values_list("module_id", "quantity"))
     if not wanted:
@@ -106,11 +136,17 @@ def order_place(
         fair_share_check(user=user, client_ip_hash=ip_hash, wanted=wanted, modules=modules)
     except ReservationRefused as refusal:
         raise CheckoutError(str(refusal)) from None
-    subtotal = sum(m.price_pence * wanted[m.pk] for m in modules)
-    try:
-        delivery = delivery_price(
-            code=delivery_code, country=address.country, subtotal_pence=subtotal
+    subtotal = sum((market.price_of(m) * wanted[m.pk] for m in modules), market.zero())
+    if shown_subtotal is not None and subtotal != shown_subtotal:
+        raise PricesChanged(
+            _(
+                "The prices in your basket have changed since you saw them: the items now "
+                "come to %(subtotal)s. Please check them, then continue to payment."
+            )
+            % {"subtotal": subtotal}
         )
+    try:
+        delivery = delivery_price(code=delivery_code, market=market, subtotal=subtotal)
     except DeliveryUnavailable:
         raise CheckoutError(_("This delivery option is not available for that country.")) from None
 
@@ -128,7 +164,7 @@ def order_place(
             module=m,
             part_number=m.part_number,
             description=str(m)[:200],
-            unit_price_pence=m.price_pence,
+            unit_price_pence=market.price_of(m).minor,
             quantity=wanted[m.pk],
             warranty_years=m.warranty_years,
         )
@@ -145,7 +181,10 @@ def order_place(
     return order
 
 
-def _order_create(*, user, address, delivery_code, subtotal, delivery, client_ip_hash="") -> Order:
+def _order_create(
+    *, user, address, delivery_code, subtotal: Money, delivery: Money, client_ip_hash=""
+) -> Order:
+    """The order row, in the currency of its amounts (they share one: the market's)."""
     fields = {f"delivery_{key}": value for key, value in address.__dict__.items()}
     for _attempt in range(5):
         try:
@@ -153,9 +192,10 @@ def _order_create(*, user, address, delivery_code, subtotal, delivery, client_ip
                 return Order.objects.create(
                     number=order_number_new(),
                     user=user,
-                    subtotal_pence=subtotal,
-                    delivery_pence=delivery,
-                    total_pence=subtotal + delivery,
+                    currency=subtotal.currency,
+                    subtotal_pence=subtotal.minor,
+                    delivery_pence=delivery.minor,
+                    total_pence=(subtotal + delivery).minor,
                     delivery_option=delivery_code,
                     language=user.language,
                     client_ip_hash=client_ip_hash,

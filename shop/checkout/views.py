@@ -12,9 +12,11 @@ from privacy.accounts.services import request_client
 from shop.basket.header import basket_count_remember
 from shop.basket.selectors import basket_summary
 from shop.basket.services import basket_get, basket_get_or_create, basket_refill_from_order
-from shop.checkout.delivery import DELIVERY_OPTIONS
+from shop.checkout.delivery import delivery_offers
 from shop.checkout.forms import CheckoutForm
-from shop.checkout.services import CheckoutError, order_place
+from shop.checkout.services import CheckoutError, MarketChanged, PricesChanged, order_place
+from shop.markets.selectors import market_for_request
+from shop.markets.services import market_choose
 from shop.models import Order, OrderStatus, PaymentStatus
 from shop.orders.access import own_order, verified_customer_required
 from shop.orders.reservations import (
@@ -32,12 +34,12 @@ REDIRECT_STATUSES = ("succeeded", "processing", "requires_payment_method")
 @verified_customer_required
 def checkout(request):
     basket = basket_get(user=request.user, session=request.session)
-    summary = basket_summary(basket=basket)
+    summary = basket_summary(basket=basket, market=market_for_request(request))
     basket_count_remember(session=request.session, count=summary.item_count)
     if summary.is_empty:
         messages.info(request, _("Your basket is empty."))
         return redirect("shop:basket-detail")
-    form = CheckoutForm(request.POST or None, user=request.user)
+    form = CheckoutForm(request.POST or None, user=request.user, shown=summary.subtotal)
     if request.method == "POST" and form.is_valid():
         try:
             order = order_place(
@@ -47,19 +49,44 @@ def checkout(request):
                 delivery_code=form.cleaned_data["delivery"],
                 save_address=form.save_address_wanted,
                 client_ip=request_client(request)[0],
+                shown_subtotal=form.shown_subtotal_money(),
             )
+        except MarketChanged as change:
+            # The delivery country is in another market: show the basket in its
+            # currency, say so, and let the shopper confirm again before paying.
+            market_choose(user=request.user, session=request.session, code=change.market.code)
+            messages.warning(request, str(change))
+            return _checkout_again(request, basket=basket, market=change.market)
+        except PricesChanged as change:
+            messages.error(request, str(change))
+            return _checkout_again(request, basket=basket, market=summary.market)
         except CheckoutError as error:
             messages.error(request, str(error))
             return redirect("shop:basket-detail")
         basket_count_remember(session=request.session, count=0)  # the basket became the order
         return redirect("shop:checkout-pay", number=order.number)
+    return _checkout_page(request, form=form, summary=summary)
+
+
+def _checkout_again(request, *, basket, market):
+    """The checkout page again after the prices moved: the address and options as the
+    shopper filled them, the basket and the prices they now confirm in `market`."""
+    summary = basket_summary(basket=basket, market=market)
+    data = request.POST.copy()
+    data["currency"], data["shown_subtotal"] = summary.subtotal.currency, summary.subtotal.minor
+    form = CheckoutForm(data, user=request.user, shown=summary.subtotal)
+    form.is_valid()
+    return _checkout_page(request, form=form, summary=summary)
+
+
+def _checkout_page(request, *, form, summary):
     return render(
         request,
         "shop/checkout.html",
         {
             "form": form,
             "summary": summary,
-            "delivery_options": DELIVERY_OPTIONS.values(),
+            "delivery_offers": delivery_offers(summary.market),
             "ran_out": orders_ran_out_since(
                 user=request.user, since=timezone.now() - timedelta(days=1)
             ),

@@ -18,6 +18,9 @@ class Basket(models.Model):
         blank=True,
         related_name="basket",
     )
+    # The market the customer last chose (a code of shop.markets.rules.MARKETS), so
+    # their next sign-in shows the same prices; blank until they choose one.
+    market = models.CharField(_("market"), max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

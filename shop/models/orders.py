@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
 
+from offtek.money import CURRENCIES, CURRENCY_CHOICES, Money
 from privacy.history import HistoricalRecords
 from privacy.phone_numbers import phone_normalise
 from shop.models.catalog import Module
@@ -100,11 +101,19 @@ class Order(models.Model):
         default=OrderStatus.PENDING_PAYMENT,
         db_index=True,
     )
-    currency = models.CharField(_("currency"), max_length=3, default="GBP")
-    subtotal_pence = models.PositiveIntegerField(_("items in pence"))
-    delivery_pence = models.PositiveIntegerField(_("delivery in pence"))
-    total_pence = models.PositiveIntegerField(_("total in pence"))
-    refunded_pence = models.PositiveIntegerField(_("refunded in pence"), default=0)
+    # Set from the market of the delivery country when the order is placed, and never
+    # changed: every amount of the order, its lines, payments and refunds is in it.
+    # The `_pence` columns hold minor units of this currency (pence or euro cents);
+    # code reads them as Money through the properties below.
+    currency = models.CharField(
+        _("currency"), max_length=3, default="GBP", choices=CURRENCY_CHOICES
+    )
+    subtotal_pence = models.PositiveIntegerField(_("items (minor units of the currency)"))
+    delivery_pence = models.PositiveIntegerField(_("delivery (minor units of the currency)"))
+    total_pence = models.PositiveIntegerField(_("total (minor units of the currency)"))
+    refunded_pence = models.PositiveIntegerField(
+        _("refunded (minor units of the currency)"), default=0
+    )
     delivery_option = models.CharField(_("delivery option"), max_length=20)
     delivery_name = encrypt(models.CharField(_("full name"), max_length=150))
     delivery_line1 = encrypt(models.CharField(_("address line 1"), max_length=150))
@@ -152,6 +161,9 @@ class Order(models.Model):
                 condition=models.Q(refunded_pence__lte=models.F("total_pence")),
                 name="order_refund_within_total",
             ),
+            models.CheckConstraint(
+                condition=models.Q(currency__in=list(CURRENCIES)), name="order_currency_known"
+            ),
         ]
 
     def __str__(self):
@@ -161,6 +173,26 @@ class Order(models.Model):
     def refundable_pence(self):
         return self.total_pence - self.refunded_pence
 
+    @property
+    def subtotal(self) -> Money:
+        return Money(self.subtotal_pence, self.currency)
+
+    @property
+    def delivery(self) -> Money:
+        return Money(self.delivery_pence, self.currency)
+
+    @property
+    def total(self) -> Money:
+        return Money(self.total_pence, self.currency)
+
+    @property
+    def refunded(self) -> Money:
+        return Money(self.refunded_pence, self.currency)
+
+    @property
+    def refundable(self) -> Money:
+        return Money(self.refundable_pence, self.currency)
+
 
 class OrderLine(models.Model):
     """One module on an order, with the price and warranty as sold."""
@@ -169,7 +201,8 @@ class OrderLine(models.Model):
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="order_lines")
     part_number = models.CharField(_("part number"), max_length=64)
     description = models.CharField(_("description"), max_length=200)
-    unit_price_pence = models.PositiveIntegerField(_("unit price in pence"))
+    # Minor units of the order's currency.
+    unit_price_pence = models.PositiveIntegerField(_("unit price (minor units of the currency)"))
     quantity = models.PositiveIntegerField(_("quantity"))
     warranty_years = models.PositiveSmallIntegerField(_("warranty (years)"), null=True, blank=True)
 
@@ -189,6 +222,14 @@ class OrderLine(models.Model):
     @property
     def total_pence(self):
         return self.unit_price_pence * self.quantity
+
+    @property
+    def unit_price(self) -> Money:
+        return Money(self.unit_price_pence, self.order.currency)
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
 
 
 class OrderEvent(models.Model):

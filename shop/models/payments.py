@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
 
+from offtek.money import Money
 from shop.models.orders import Order
 
 
@@ -25,7 +26,9 @@ class Payment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     gateway = models.CharField(_("gateway"), max_length=20)
     reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
-    amount_pence = models.PositiveIntegerField(_("amount in pence"))
+    # Minor units of `currency`, which is the order's (the gateway is asked for both,
+    # and what it reports must match both).
+    amount_pence = models.PositiveIntegerField(_("amount (minor units of the currency)"))
     currency = models.CharField(_("currency"), max_length=3, default="GBP")
     status = models.CharField(
         _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
@@ -58,6 +61,10 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.gateway} {self.reference or self.pk}"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_pence, self.currency)
 
 
 # What a payment provider may report about the card and the payment's risk, kept
@@ -110,7 +117,8 @@ class Refund(models.Model):
     for a while and can fail."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount_pence = models.PositiveIntegerField(_("amount in pence"))
+    # Minor units of the payment's currency.
+    amount_pence = models.PositiveIntegerField(_("amount (minor units of the currency)"))
     reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.SUCCEEDED
@@ -147,3 +155,7 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.amount_pence} on {self.payment_id}"
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_pence, self.payment.currency)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from offtek.money import Money
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus, Refund
 from shop.models import RefundStatus as R
 from shop.orders.services import IllegalTransition, order_lock, order_transition
@@ -68,6 +69,11 @@ def refund_record(
     Raises RefundError (changing nothing) for a refund that cannot count towards the
     order, such as more than was paid."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if refund.currency and refund.currency.upper() != locked.currency:
+        raise RefundError(
+            _("A refund in %(refund)s cannot count towards a payment in %(payment)s.")
+            % {"refund": refund.currency.upper(), "payment": locked.currency}
+        )
     order = order_lock(order=locked.order)
     row = Refund.objects.filter(payment=locked, reference=refund.reference).first()
     status = refund.status if refund.status in R.values else R.PENDING
@@ -123,7 +129,8 @@ def payment_refund(*, payment: Payment, amount_pence: int, reason: str = "", by=
     available = refundable_now(order=order)
     if not 0 < amount_pence <= available:
         raise RefundError(
-            _("Choose an amount between 1 and %(available)s pence.") % {"available": available}
+            _("Choose an amount between %(least)s and %(available)s.")
+            % {"least": Money(1, order.currency), "available": Money(available, order.currency)}
         )
     result = gateway_get(payment.gateway).refund_create(
         payment=payment, amount_pence=amount_pence, attempt=payment.refunds.count()

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shop.templatetags.money import pence
-
 
 class WithdrawalStatementForm(forms.Form):
     """The statement: who withdraws, from which items of the order, and where the
@@ -26,8 +24,7 @@ class WithdrawalStatementForm(forms.Form):
         self.fields["lines"].choices = [
             (
                 line.pk,
-                f"{line.quantity} × {line.description} ({line.part_number}), "
-                f"{pence(line.total_pence)}",
+                f"{line.quantity} × {line.description} ({line.part_number}), {line.total}",
             )
             for line in lines
         ]

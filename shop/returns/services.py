@@ -18,6 +18,7 @@ from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move, row_lock
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
+from shop.markets.rules import UnknownMarket, market_for_country
 from shop.models import (
     Order,
     OrderEvent,
@@ -212,14 +213,13 @@ def standard_delivery_pence(order: Order) -> int:
     if order.delivery_option == STANDARD_DELIVERY:
         return order.delivery_pence
     try:
-        standard = delivery_price(
-            code=STANDARD_DELIVERY,
-            country=_delivery_country(order),
-            subtotal_pence=order.subtotal_pence,
-        )
-    except DeliveryUnavailable:
+        market = market_for_country(_delivery_country(order))
+        standard = delivery_price(code=STANDARD_DELIVERY, market=market, subtotal=order.subtotal)
+    except (DeliveryUnavailable, UnknownMarket):
         return 0
-    return min(standard, order.delivery_pence)
+    if standard.currency != order.currency:  # an order keeps the currency it was paid in
+        return 0
+    return min(standard.minor, order.delivery_pence)
 
 
 @uses_personal_data("orders", categories=["contact"])

@@ -1,17 +1,13 @@
-"""Money is kept in integer pence; templates show it as pounds: {{ price|pence }}."""
+"""Prices in templates. Amounts are `offtek.money.Money` and show themselves in the
+reader's language ({{ order.total }} -> "£45.99" or "45,99 €"); a module's price
+depends on the market: {{ module|price_in:market }}."""
 
 from django import template
-
-from offtek.money import pence_display
 
 register = template.Library()
 
 
 @register.filter
-def pence(value):
-    """12345 -> "£123.45" in English, "123,45 £" in French; anything else -> ""."""
-    try:
-        amount = int(value)
-    except (TypeError, ValueError):
-        return ""
-    return pence_display(amount)
+def price_in(module, market):
+    """The module's price in `market`'s own price list, as Money."""
+    return market.price_of(module)

@@ -63,7 +63,10 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     module = factory.SubFactory(ModuleFactory)
     part_number = factory.LazyAttribute(lambda o: o.module.part_number)
     description = factory.LazyAttribute(lambda o: str(o.module))
-    unit_price_pence = factory.LazyAttribute(lambda o: o.module.price_pence)
+    # The order's market's price list: euro cents for an order in euros.
+    unit_price_pence = factory.LazyAttribute(
+        lambda o: o.module.price_eur_cents if o.order.currency == "EUR" else o.module.price_pence
+    )
     quantity = 1
 
 
@@ -75,6 +78,7 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     gateway = "simulator"
     reference = factory.Sequence(lambda n: f"sim_test_{n}")
     amount_pence = factory.LazyAttribute(lambda o: o.order.total_pence)
+    currency = factory.LazyAttribute(lambda o: o.order.currency)
 
 
 def paid_order(**kwargs) -> Order:

@@ -27,8 +27,22 @@ def basket_add(client, module, quantity=1):
     return client.post(reverse("shop:basket-add"), {"module": module.pk, "quantity": quantity})
 
 
+def shown_prices_in(page: str) -> dict:
+    """The hidden fields of a checkout page: the currency and subtotal it shows, which
+    the shopper's order confirms."""
+    return dict(
+        re.findall(r'<input type="hidden" name="(currency|shown_subtotal)" value="(\w+)"', page)
+    )
+
+
+def shown_prices(client) -> dict:
+    return shown_prices_in(client.get(reverse("shop:checkout")).content.decode())
+
+
 def checkout_place(client, **overrides) -> Order | None:
-    response = client.post(reverse("shop:checkout"), {**ADDRESS, **overrides})
+    """Fill in the checkout form as shown (its prices included) and place the order."""
+    shown = shown_prices(client)
+    response = client.post(reverse("shop:checkout"), {**ADDRESS, **shown, **overrides})
     match = re.search(r"/checkout/(OT-[\w-]+)/pay/", response.get("Location", ""))
     return Order.objects.get(number=match[1]) if match else None
 

@@ -46,18 +46,22 @@ def test_price_and_stock_are_editable_in_the_list(staff_client):
             "form-INITIAL_FORMS": "1",
             "form-0-id": str(module.pk),
             "form-0-price_pence": "1250",
+            "form-0-price_eur_cents": "1499",
             "form-0-stock": "7",
             "_save": "Save",
         },
     )
     assert response.status_code == 302
     module.refresh_from_db()
-    assert (module.price_pence, module.stock) == (1250, 7)
+    assert (module.price_pence, module.price_eur_cents, module.stock) == (1250, 1499, 7)
     assert module.history.count() == 2
 
 
 def test_reprice_action_asks_for_a_percentage_then_applies_it(staff_client):
-    modules = [ModuleFactory(price_pence=1000), ModuleFactory(price_pence=2000)]
+    modules = [
+        ModuleFactory(price_pence=1000, price_eur_cents=1199),
+        ModuleFactory(price_pence=2000, price_eur_cents=2399),
+    ]
     selected = {ACTION_CHECKBOX_NAME: [m.pk for m in modules], "action": "reprice"}
     form_page = staff_client.post(MODULES, selected)
     assert form_page.status_code == 200
@@ -66,6 +70,8 @@ def test_reprice_action_asks_for_a_percentage_then_applies_it(staff_client):
     done = staff_client.post(MODULES, {**selected, "apply": "1", "percent": "-10"})
     assert done.status_code == 302
     assert sorted(Module.objects.values_list("price_pence", flat=True)) == [900, 1800]
+    # Every market's price list moves, each rounded to its own cent.
+    assert sorted(Module.objects.values_list("price_eur_cents", flat=True)) == [1079, 2159]
 
 
 def test_reprice_action_refuses_a_percentage_out_of_range(staff_client):

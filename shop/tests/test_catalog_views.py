@@ -233,12 +233,12 @@ def french(settings, tmp_path):
 
 
 def test_pages_are_in_french_under_fr(client, french):
-    module = ModuleFactory(price_pence=4299, warranty_years=None, stock=0)
+    module = ModuleFactory(price_pence=4299, price_eur_cents=4999, warranty_years=None, stock=0)
     system = SystemFactory(soldered_only=True)
     assert "Modules de mémoire" in text(client.get("/fr/memory/"))
     module_page = text(client.get(module.get_absolute_url().replace("/en/", "/fr/")))
     assert "Garantie à vie" in module_page
-    assert "42,99 £" in module_page  # a no-break space, collapsed by text()
+    assert "49,99 €" in module_page  # /fr/ shows France's prices; no-break space collapsed
     assert "Rupture de stock" in module_page
     system_page = text(client.get(system.get_absolute_url().replace("/en/", "/fr/")))
     assert "Ce système n’accepte aucune extension de mémoire" in system_page

@@ -34,14 +34,15 @@ def test_order_place_reserves_stock_and_empties_basket():
 
 
 def test_delivery_price_comes_from_the_rules_by_country():
-    module = ModuleFactory(stock=5, price_pence=1000)
+    module = ModuleFactory(stock=5, price_pence=1000, price_eur_cents=1200)
     basket = BasketFactory()
     BasketLineFactory(basket=basket, module=module, quantity=1)
     france = DeliveryAddress(**{**GB.__dict__, "country": "FR"})
 
     order = order_place(user=basket.user, basket=basket, address=france, delivery_code="express")
 
-    assert (order.delivery_pence, order.total_pence) == (1999, 2999)
+    # A French address: the France market, its price list and delivery price, in euros.
+    assert (order.currency, order.delivery_pence, order.total_pence) == ("EUR", 1999, 3199)
 
 
 def test_order_place_refuses_more_than_stock_and_changes_nothing():
@@ -116,15 +117,18 @@ def test_checkout_with_a_saved_address(client):
     client.force_login(user)
     basket_add(client, ModuleFactory())
 
-    order = checkout_place(
-        client, saved_address=address.pk, name="", line1="", city="", postcode=""
-    )
+    fields = {"saved_address": address.pk, "name": "", "line1": "", "city": "", "postcode": ""}
+
+    # The page showed pounds (/en/); a French address re-prices in euros first.
+    assert checkout_place(client, **fields) is None
+    order = checkout_place(client, **fields)
 
     assert (order.delivery_name, order.delivery_city, order.delivery_country) == (
         "Grace Hopper",
         "Paris",
         "FR",
     )
+    assert order.currency == "EUR"
 
 
 def test_another_customers_saved_address_is_refused(client):

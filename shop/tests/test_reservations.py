@@ -10,14 +10,14 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from privacy.tests.factories import UserFactory
 from shop.models import OrderStatus
 from shop.tests.factories import ModuleFactory
-from shop.tests.helpers import ADDRESS, basket_add, checkout_place
+from shop.tests.helpers import ADDRESS, basket_add, checkout_place, shown_prices
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +164,9 @@ def test_one_customer_cannot_take_a_modules_whole_stock_off_sale():
     basket_add(client, module, 40)
     response = client.post(reverse("shop:checkout"), {"name": "x"})
     assert response.status_code == 200  # the invalid form, nothing placed
-    response = client.post(reverse("shop:checkout"), ADDRESS, follow=True)
+    response = client.post(
+        reverse("shop:checkout"), {**ADDRESS, **shown_prices(client)}, follow=True
+    )
     assert "at most 20 modules per customer" in response.text
     module.refresh_from_db()
     assert module.stock == 40
@@ -195,11 +197,13 @@ def test_one_network_cannot_hoard_with_many_accounts(settings):
     assert placed[0] is not None and placed[1] is not None and placed[2] is None
     french = customer_client(REMOTE_ADDR="198.51.100.7")
     basket_add(french, module, 1)
-    response = french.post("/fr/checkout/", ADDRESS, follow=True)
+    response = french.post("/fr/checkout/", {**ADDRESS, **shown_prices(french)}, follow=True)
     assert "Trop de commandes non payées viennent de votre réseau" in response.text
     other_network = customer_client(REMOTE_ADDR="203.0.113.9")
-    basket_add(other_network, module, 1)
-    assert checkout_place(other_network) is not None
+    # The French request left French active: back to /en/, pounds for this UK address.
+    with translation.override("en"):
+        basket_add(other_network, module, 1)
+        assert checkout_place(other_network) is not None
 
 
 def test_expired_orders_do_not_count_against_the_limits():

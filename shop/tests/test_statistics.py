@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from offtek.money import Money
 from privacy.rights.erasure import account_close
 from privacy.tests.factories import UserFactory
 from shop.models import Order
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.django_db
 URL = "/en/admin/shop/salesstatistics/"
 
 
-def _sale(*, when, generation, quantity=1, price=5000, user=None, status="paid"):
+def _sale(*, when, generation, quantity=1, price=5000, user=None, status="paid", currency="GBP"):
     with time_machine.travel(when, tick=False):
-        order = OrderFactory(status=status, **({"user": user} if user else {}))
+        order = OrderFactory(status=status, currency=currency, **({"user": user} if user else {}))
         OrderLineFactory(
             order=order,
             module=ModuleFactory(generation=generation),
@@ -52,9 +53,11 @@ def test_sales_are_counted_by_month_and_generation_including_anonymised_orders()
         call_command("retention", "--apply", stdout=io.StringIO(), stderr=io.StringIO())
     anonymised = Order.objects.get(number__startswith="ANON-")
     assert anonymised.delivery_name == ""
-    by_month = {bar.label: (bar.units, bar.revenue_pence) for bar in sales_by_month()}
+    by_month = {bar.label: (bar.units, bar.revenue.minor) for bar in sales_by_month(currency="GBP")}
     assert by_month == {"2026-01": (2, 10000), "2026-02": (1, 5000)}
-    by_generation = {bar.label: (bar.units, bar.percent) for bar in sales_by_generation()}
+    by_generation = {
+        bar.label: (bar.units, bar.percent) for bar in sales_by_generation(currency="GBP")
+    }
     assert by_generation == {"DDR4": (2, 100.0), "DDR5": (1, 50.0)}
 
 
@@ -67,6 +70,23 @@ def test_the_statistics_page_draws_svg_charts_for_staff(staff_client):
     charts = html[html.index('role="img"') : html.rindex("</svg>", 0, html.index("END SVGs"))]
     assert "<script" not in charts
     assert "DDR4" in html and "2026-01" in html and "£50.00" in html
+
+
+def test_pounds_and_euros_are_counted_apart_never_summed(staff_client):
+    when = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    _sale(when=when, generation="DDR4", price=5000)
+    _sale(when=when, generation="DDR4", price=7000, quantity=2, currency="EUR")
+    assert [(b.units, b.revenue) for b in sales_by_month(currency="GBP")] == [
+        (1, Money(5000, "GBP"))
+    ]
+    assert [(b.units, b.revenue) for b in sales_by_month(currency="EUR")] == [
+        (2, Money(14000, "EUR"))
+    ]
+    html = staff_client.get(URL).content.decode()
+    assert "Sales by month, in GBP" in html and "Sales by month, in EUR" in html
+    assert html.count('role="img"') == 4
+    assert "£50.00" in html and "€140.00" in html
+    assert "£190.00" not in html and "€190.00" not in html  # nothing added across currencies
 
 
 def test_the_statistics_page_is_in_french_too(staff_client):

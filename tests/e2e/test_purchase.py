@@ -73,7 +73,7 @@ def pay_with_card(page, number):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_purchase_with_3ds_challenge_approved(live_server, page, artifacts_dir, lang):
     user = UserFactory(language=lang)
-    module = ModuleFactory(stock=5, price_pence=4599)
+    module = ModuleFactory(stock=5, price_pence=4599, price_eur_cents=5299)
     base = live_server.url
 
     sign_in(page, base, user, lang)
@@ -92,10 +92,13 @@ def test_purchase_with_3ds_challenge_approved(live_server, page, artifacts_dir, 
     page.screenshot(path=artifacts_dir / f"purchase-{lang}-paid.png", full_page=True)
     order = Order.objects.get(user=user)
     assert order.status == OrderStatus.PAID
-    assert order.total_pence == 2 * 4599  # free delivery from £50, in both countries
+    # /fr/ shows France's prices in euros; free delivery from £50 or 50 €.
+    assert (order.currency, order.total_pence) == (
+        ("GBP", 2 * 4599) if lang == "en" else ("EUR", 2 * 5299)
+    )
     assert order.delivery_country == ("GB" if lang == "en" else "FR")
     assert Module.objects.get(pk=module.pk).stock == 3
-    total = "£91.98" if lang == "en" else "91,98\u00a0£"  # French writes the symbol after
+    total = "£91.98" if lang == "en" else "105,98\u00a0€"  # French writes the symbol after
     expect(page.get_by_test_id("order-total")).to_have_text(total)
 
 

@@ -9,7 +9,7 @@ from shop.fulfilment.dispatch import order_dispatch
 from shop.models import Address, BasketLine, Module, Order, OrderStatus, WarrantyClaim
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import AddressFactory, paid_order
-from shop.tests.helpers import ADDRESS, basket_add
+from shop.tests.helpers import ADDRESS, basket_add, shown_prices
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_basket_takes_the_catalog_price_and_stock(client, customer, extras):
 def test_checkout_prices_and_status_come_from_the_shop(client, customer, other, extras):
     module = ModuleFactory(price_pence=4599, stock=5)
     basket_add(client, module, quantity=2)
-    response = client.post(reverse("shop:checkout"), {**ADDRESS, **extras})
+    response = client.post(reverse("shop:checkout"), {**ADDRESS, **extras, **shown_prices(client)})
     assert response.status_code == 302
     order = Order.objects.get()
     assert order.user_id == customer.pk
