@@ -17,7 +17,13 @@ from privacy.tests.factories import UserFactory
 from shop.checkout.networks import client_ip_hash, client_network
 from shop.models import OrderStatus
 from shop.tests.factories import ModuleFactory
-from shop.tests.helpers import ADDRESS, basket_add, checkout_place, simulator_pay
+from shop.tests.helpers import (
+    ADDRESS,
+    basket_add,
+    checkout_place,
+    shown_prices_in,
+    simulator_pay,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +111,10 @@ def test_a_customer_over_their_share_is_told_the_limit_and_nothing_is_reserved(
         order = checkout_place(client)
         ends = timezone.localtime(order.created_at + timedelta(minutes=30)).strftime("%H:%M")
     basket_add(client, module, 10 - held)
-    response = client.post(f"/{language}/checkout/", ADDRESS, follow=True)
+    # A French shopper delivers to France (the market of /fr/); the page's prices go back.
+    address = {**ADDRESS, "country": "FR"} if language == "fr" else ADDRESS
+    shown = shown_prices_in(client.get(f"/{language}/checkout/").content.decode())
+    response = client.post(f"/{language}/checkout/", {**address, **shown}, follow=True)
     assert response.request["PATH_INFO"] == f"/{language}/basket/"
     assert said.format(time=ends) in response.text
     module.refresh_from_db()
@@ -135,11 +144,14 @@ def test_a_network_over_its_share_is_told_the_limit_and_when_it_frees_up(languag
     with time_machine.travel(placed_at + timedelta(minutes=10), tick=False):
         neighbour = customer_from("2001:db8:9:9::abcd")
         basket_add(neighbour, module, 9)
-        response = neighbour.post(f"/{language}/checkout/", ADDRESS, follow=True)
+        address = {**ADDRESS, "country": "FR"} if language == "fr" else ADDRESS
+        shown = shown_prices_in(neighbour.get(f"/{language}/checkout/").content.decode())
+        response = neighbour.post(f"/{language}/checkout/", {**address, **shown}, follow=True)
     frees = timezone.localtime(placed_at + timedelta(minutes=30)).strftime("%H:%M")
     assert said.format(time=frees) in response.text
     with time_machine.travel(placed_at + timedelta(minutes=31), tick=False):
-        assert checkout_place(neighbour) is not None  # the first hold ran out
+        # the first hold ran out
+        assert checkout_place(neighbour, country=address["country"]) is not None
 
 
 def test_networks_are_ipv4_addresses_and_ipv6_64s():
