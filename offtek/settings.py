@@ -234,7 +234,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Offtek <shop@offtek.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: immediate in development and tests, the database queue in production
-# (run `manage.py db_worker` beside gunicorn).
+# (run `manage.py worker` beside gunicorn).
 TASKS = {
     "default": {
         "BACKEND": env.str(
@@ -245,6 +245,10 @@ TASKS = {
         )
     }
 }
+# `manage.py worker` (privacy/queue_worker.py): a task whose worker has not been seen for
+# this many seconds goes back to the queue, at most this many times.
+TASKS_WORKER_TIMEOUT = env.float("TASKS_WORKER_TIMEOUT", default=30)
+TASKS_WORKER_MAX_ATTEMPTS = env.int("TASKS_WORKER_MAX_ATTEMPTS", default=5)
 
 # Payments: the simulator unless Stripe keys are set. Production refuses to start
 # without live keys (offtek/fail_closed.py) unless OFFTEK_TEST_SHOP=true declares a

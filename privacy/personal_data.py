@@ -21,6 +21,7 @@ from privacy.models import (
     PersonalDataBreach,
     PrivacyRequest,
     PrivacyRequestStatus,
+    QueueWorker,
     SecurityEvent,
     User,
 )
@@ -214,6 +215,7 @@ registry.exempt(KeyCanary, reason="A fixed value that proves the encryption keys
 registry.exempt(
     Newsletter, reason="A message written by staff for every subscriber, about no one in it."
 )
+registry.exempt(QueueWorker, reason="A task worker's id and when it was last seen, about no one.")
 
 
 # Retention jobs for the privacy app's own data ------------------------------------
