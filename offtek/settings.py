@@ -125,8 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits, sessions, the catalog version and TOTP replay guards must be shared by
 # every worker and every app server: the database cache needs no extra service;
-# CACHE_URL=redis://host:6379/1 uses Redis through Django's own RedisCache backend (the
-# `redis` client is in requirements.txt).
+# CACHE_URL=redis://host:6379/1 uses Redis (Django's RedisCache and the `redis` client of
+# requirements.txt), with the database cache table standing in while Redis is down.
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://offtek_cache"
@@ -138,7 +138,14 @@ CACHES = {
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # Redis is a cache, not a single point of failure: while it is down, every operation
+    # goes to the database cache table instead (offtek/cache.py).
+    CACHES["default"]["BACKEND"] = "offtek.cache.RedisWithFallbackCache"
+    CACHES["default"].setdefault("OPTIONS", {})["FALLBACK"] = "fallback"
+    CACHES["fallback"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "offtek_cache",
+    }
 
 # Sessions are read from the shared cache (one Redis GET) and written through to the
 # database, so they survive a cache restart and any app server can read them.
@@ -146,7 +153,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Keys name no one: rate limits count per IP address, stored as a keyed hash.
 CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"
-CACHES["default"]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
+for _alias in ("default", "fallback"):
+    if _alias in CACHES:
+        CACHES[_alias]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
 
 AUTH_USER_MODEL = "privacy.User"
 AUTHENTICATION_BACKENDS = [

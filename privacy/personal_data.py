@@ -320,11 +320,12 @@ retention.register(
 
 
 def _expired_cache_entries(now, period):
-    """Expired rows of the database cache, when the default cache is that table."""
-    cache = settings.CACHES.get("default", {})
-    if not (
+    """Expired rows of the database cache, when a cache is that table (the default
+    cache, or the one standing in while Redis is down)."""
+    if not any(
         cache.get("BACKEND", "").endswith("DatabaseCache")
         and cache.get("LOCATION") == CacheEntry._meta.db_table
+        for cache in settings.CACHES.values()
     ):
         return CacheEntry.objects.none()
     return CacheEntry.objects.filter(expires__lt=now - period)
