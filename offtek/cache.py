@@ -5,15 +5,18 @@ through to the database: ``cached_db``), sign-in and privacy-request rate limits
 replay guards, the catalog version. None of it may make Redis a single point of
 failure, so every operation that cannot reach Redis (refused, reset, timed out) is done
 on the database cache instead (the ``FALLBACK`` alias, a ``DatabaseCache`` that
-``createcachetable`` creates), and Redis is left alone for ``RETRY_SECONDS`` (2) in
-this process before it is tried again. Sessions read from the fallback, or from the
-database on a miss, so no one is signed out; rate limits count in the fallback.
+``createcachetable`` creates), and the whole process uses the fallback until a thread,
+asking Redis every ``RETRY_SECONDS`` (2), finds it answering. Sessions read from the
+fallback, or from the database on a miss, so no one is signed out; rate limits count
+in the fallback.
 
 When Redis answers again, what was written to the fallback during the outage may be
-older in Redis (a session changed, a sign-out): before it is used again, every key
-held by the fallback is deleted from Redis and from the fallback, so the next read
-goes to the database (sessions) or starts afresh (counters). Keys are the same in both
-stores (the same KEY_FUNCTION, prefix and version).
+older in Redis (a session changed, a sign-out): before this process uses Redis again,
+every key held by the fallback is deleted from Redis and from the fallback, so the next
+read goes to the database (sessions) or starts afresh (counters). Keys are the same in
+both stores (the same KEY_FUNCTION, prefix and version). A process that never saw the
+outage may read such an older value for up to RETRY_SECONDS after Redis is back, until
+a process that saw it has renewed the keys.
 
     CACHES["default"] = {"BACKEND": "offtek.cache.RedisWithFallbackCache",
                          "LOCATION": "redis://cache:6379/1",
@@ -27,7 +30,7 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 
 logger = logging.getLogger("offtek.cache")
 
@@ -42,7 +45,6 @@ class Outage:
     def __init__(self):
         self.lock = threading.Lock()
         self.ongoing = False
-        self.retry_at = 0.0
 
 
 class RedisWithFallbackCache(RedisCache):
@@ -105,35 +107,44 @@ class RedisWithFallbackCache(RedisCache):
     def clear(self):
         return self._do("clear")
 
-    # The outage: begun by a failed operation, ended by a purge that reaches Redis.
+    # The outage: begun by a failed operation, ended by a thread that waits for Redis.
+
+    def _redis_usable(self) -> bool:
+        return not self._outage.ongoing
 
     def _outage_begin(self, error) -> None:
         with self._outage.lock:
-            if not self._outage.ongoing:
-                logger.warning("Redis is unreachable (%s): using the database cache.", error)
+            if self._outage.ongoing:
+                return
             self._outage.ongoing = True
-            self._outage.retry_at = time.monotonic() + self._retry_seconds
+        logger.warning("Redis is unreachable (%s): using the database cache.", error)
+        threading.Thread(target=self._outage_watch, name="redis-outage", daemon=True).start()
 
-    def _redis_usable(self) -> bool:
-        outage = self._outage
-        if not outage.ongoing:
-            return True
-        if time.monotonic() < outage.retry_at:
-            return False
+    def _outage_watch(self) -> None:
+        """Every RETRY_SECONDS, ask Redis; once it answers, renew what was written to
+        the fallback meanwhile, and use Redis again."""
         try:
-            purged = self._fallback_purge()
-        except self._redis_down as error:
-            self._outage_begin(error)
-            return False
-        with outage.lock:
-            if outage.ongoing:
+            while True:
+                time.sleep(self._retry_seconds)
+                try:
+                    self._cache.get_client(None, write=True).ping()
+                    purged = self._fallback_purge()
+                    with self._outage.lock:
+                        self._outage.ongoing = False
+                    purged += self._fallback_purge()  # written while the first ran
+                except self._redis_down:
+                    continue
+                except DatabaseError as error:
+                    logger.warning("Redis is back, the database cache is not: %s", error)
+                    continue
                 logger.warning("Redis answers again (%d keys written meanwhile renewed).", purged)
-            outage.ongoing = False
-        return True
+                return
+        finally:
+            connections.close_all()  # this thread's own
 
     def _fallback_purge(self) -> int:
         """Delete every key the fallback holds from Redis, then from the fallback."""
-        fallback = self._fallback
+        fallback = caches[self._fallback_alias]
         connection = connections[router.db_for_write(fallback.cache_model_class)]
         table = connection.ops.quote_name(fallback._table)
         with connection.cursor() as cursor:
