@@ -319,6 +319,9 @@ class Stack:
         with psycopg.connect(f"{self.postgres.server_url}/offtek_faults") as connection:
             return connection.execute(query, params).fetchall()
 
+    def worker_log(self) -> str:
+        return (self.workdir / "worker.log").read_text(errors="replace")
+
     def server_errors(self) -> int:
         """Tracebacks and 'Internal Server Error' lines in gunicorn's log so far."""
         text = (self.workdir / "gunicorn.log").read_text(errors="replace")
