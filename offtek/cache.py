@@ -11,18 +11,20 @@ fallback, or from the database on a miss, so no one is signed out; rate limits c
 in the fallback.
 
 When Redis answers again, what was written to the fallback during the outage may be
-older in Redis (a session changed, a sign-out): before this process uses Redis again,
-every key held by the fallback is deleted from Redis and from the fallback, so the next
-read goes to the database (sessions) or starts afresh (counters). Keys are the same in
-both stores (the same KEY_FUNCTION, prefix and version). A process that never saw the
-outage may read such an older value for up to RETRY_SECONDS after Redis is back, until
-a process that saw it has renewed the keys.
+older in Redis (a session changed, a sign-out: a deletion leaves a tombstone row in the
+fallback's table): before this process uses Redis again, every key the fallback holds
+or deleted is deleted from Redis and from the fallback, so the next read goes to the
+database (sessions) or starts afresh (counters). Keys are the same in both stores (the
+same KEY_FUNCTION, prefix and version). A process that never saw the outage may read
+such an older value for up to RETRY_SECONDS after Redis is back, until a process that
+saw it has renewed the keys.
 
     CACHES["default"] = {"BACKEND": "offtek.cache.RedisWithFallbackCache",
                          "LOCATION": "redis://cache:6379/1",
                          "OPTIONS": {"FALLBACK": "fallback"}}
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -30,13 +32,18 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, connections, router, transaction
 
 logger = logging.getLogger("offtek.cache")
 
 # A Redis that does not answer must not hold a request for long.
 REDIS_SOCKET_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 PURGE_BATCH = 500
+# A key deleted while Redis was away is remembered in the fallback's table under its own
+# name and this suffix (no key the key function makes ends with it); CLEARED: all of them.
+DELETED = "#deleted"
+CLEARED = "#cleared"
+TOMBSTONE_EXPIRES = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 class Outage:
@@ -66,12 +73,14 @@ class RedisWithFallbackCache(RedisCache):
 
     # Each operation: in Redis, or in the fallback while Redis is down.
 
-    def _do(self, name, *args, **kwargs):
+    def _do(self, name, *args, deleting=None, **kwargs):
         if self._redis_usable():
             try:
                 return getattr(super(), name)(*args, **kwargs)
             except self._redis_down as error:
                 self._outage_begin(error)
+        if deleting is not None:
+            self._tombstones_write(deleting())
         return getattr(self._fallback, name)(*args, **kwargs)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -87,7 +96,8 @@ class RedisWithFallbackCache(RedisCache):
         return self._do("touch", key, timeout, version=version)
 
     def delete(self, key, version=None):
-        return self._do("delete", key, version=version)
+        made = lambda: [self.make_and_validate_key(key, version=version)]  # noqa: E731
+        return self._do("delete", key, version=version, deleting=made)
 
     def get_many(self, keys, version=None):
         return self._do("get_many", keys, version=version)
@@ -102,10 +112,23 @@ class RedisWithFallbackCache(RedisCache):
         return self._do("set_many", data, timeout, version=version)
 
     def delete_many(self, keys, version=None):
-        return self._do("delete_many", keys, version=version)
+        made = lambda: [self.make_and_validate_key(key, version=version) for key in keys]  # noqa: E731
+        return self._do("delete_many", keys, version=version, deleting=made)
 
     def clear(self):
-        return self._do("clear")
+        return self._do("clear", deleting=lambda: [CLEARED])
+
+    def _tombstones_write(self, keys) -> None:
+        """Remember in the fallback's table that these keys were deleted (or everything,
+        CLEARED) while Redis was away: Redis's older copies go when it is back."""
+        connection, table = self._fallback_table()
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            for key in keys:
+                cursor.execute(f"DELETE FROM {table} WHERE cache_key = %s", [key + DELETED])  # noqa: S608
+                cursor.execute(
+                    f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '', %s)",  # noqa: S608
+                    [key + DELETED, connection.ops.adapt_datetimefield_value(TOMBSTONE_EXPIRES)],
+                )
 
     # The outage: begun by a failed operation, ended by a thread that waits for Redis.
 
@@ -142,21 +165,26 @@ class RedisWithFallbackCache(RedisCache):
         finally:
             connections.close_all()  # this thread's own
 
-    def _fallback_purge(self) -> int:
-        """Delete every key the fallback holds from Redis, then from the fallback."""
+    def _fallback_table(self):
         fallback = caches[self._fallback_alias]
         connection = connections[router.db_for_write(fallback.cache_model_class)]
-        table = connection.ops.quote_name(fallback._table)
+        return connection, connection.ops.quote_name(fallback._table)
+
+    def _fallback_purge(self) -> int:
+        """Delete from Redis every key the fallback holds or deleted, then forget them."""
+        connection, table = self._fallback_table()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - a quoted name
-            keys = [row[0] for row in cursor.fetchall()]
-        for start in range(0, len(keys), PURGE_BATCH):
-            batch = keys[start : start + PURGE_BATCH]
-            self._cache.delete_many(batch)
+            rows = [row[0] for row in cursor.fetchall()]
+        if CLEARED + DELETED in rows:
+            self._cache.clear()
+        for start in range(0, len(rows), PURGE_BATCH):
+            batch = rows[start : start + PURGE_BATCH]
+            self._cache.delete_many([row.removesuffix(DELETED) for row in batch])
             with connection.cursor() as cursor:
                 marks = ", ".join(["%s"] * len(batch))
                 cursor.execute(
                     f"DELETE FROM {table} WHERE cache_key IN ({marks})",  # noqa: S608
                     batch,
                 )
-        return len(keys)
+        return len(rows)

@@ -145,6 +145,8 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["fallback"] = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "offtek_cache",
+        # Never culled during an outage: each row is a key Redis must renew afterwards.
+        "OPTIONS": {"MAX_ENTRIES": 10_000_000},
     }
 
 # Sessions are read from the shared cache (one Redis GET) and written through to the

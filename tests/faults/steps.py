@@ -30,3 +30,33 @@ def deliveries(stack: Stack, addresses) -> Counter:
     """How many messages the mail server accepted for each of `addresses`."""
     wanted = set(addresses)
     return Counter(r for r in stack.mail.recipients() if r in wanted)
+
+
+def shopper_browser(stack: Stack, index: int, **options) -> Browser:
+    """Customer `index` of the prepared database, signed in (their session cookie)."""
+    browser = Browser(stack.gunicorn.port, address=f"203.0.113.{index + 1}", **options)
+    browser.cookies["sessionid"] = stack.catalog["sessions"][index]
+    return browser
+
+
+def signed_in(browser: Browser) -> bool:
+    path, status, _page = browser.get("/en/account/", "account")
+    return status == 200 and "/accounts/login/" not in path
+
+
+def unsafe_stock(stack: Stack) -> list[tuple]:
+    """Modules whose stock went below zero, or whose stock taken is not what the orders
+    reserving stock hold: (module, stock, initial stock, units held)."""
+    initial = {int(k): v for k, v in stack.catalog["initial_stock"].items()}
+    held = dict(
+        stack.sql(
+            "select line.module_id, sum(line.quantity) from shop_orderline line "
+            "join shop_order o on o.id = line.order_id "
+            "where o.stock_reserved group by line.module_id"
+        )
+    )
+    return [
+        (module_id, stock, initial.get(module_id), held.get(module_id, 0))
+        for module_id, stock in stack.sql("select id, stock from shop_module")
+        if stock < 0 or initial.get(module_id, stock) - stock != held.get(module_id, 0)
+    ]
