@@ -20,6 +20,7 @@ survive what kills it in production.
   otherwise kill every worker in turn.
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -109,9 +110,7 @@ def tasks_requeue_abandoned(*, now=None) -> int:
             requeued += _task_requeue(
                 task, status=TaskResultStatus.RUNNING, now=now, delay=timedelta(0)
             )
-    QueueWorker.objects.filter(
-        seen_at__lt=now - FORGET_AFTER_TIMEOUTS * worker_timeout()
-    ).delete()
+    QueueWorker.objects.filter(seen_at__lt=now - FORGET_AFTER_TIMEOUTS * worker_timeout()).delete()
     return requeued
 
 
@@ -197,10 +196,8 @@ class ResilientWorker(Worker):
                     wait = min(RECONNECT_LONGEST_WAIT, wait * 2)
         finally:
             heartbeat.stop()
-            try:
+            with contextlib.suppress(DatabaseError):  # else it is forgotten once silent
                 worker_gone(worker_id=self.worker_id)
-            except DatabaseError:
-                pass  # its tasks go back once its heartbeat is old
             database_connections.close_all()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from bench.fault_steps import deliveries, privacy_request_send, shopper_browser
 from bench.load_shopper import ADDRESS, OUTCOME
-from tests.faults.steps import deliveries, privacy_request_send, shopper_browser
 
 pytestmark = pytest.mark.faults
 

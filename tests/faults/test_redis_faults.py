@@ -2,45 +2,13 @@
 shop answers without an error, keeps every session and order, and what changed while
 it was away (a sign-out) holds once it is back."""
 
-import random
-import threading
 import time
 
 import pytest
 
-from bench.client import ConnectionLost, Record, TimeUp
-from bench.load_shopper import Shopper
-from tests.faults.steps import shopper_browser, signed_in, unsafe_stock
+from bench.fault_steps import shopper_browser, shoppers_run, signed_in, unsafe_stock
 
 pytestmark = pytest.mark.faults
-
-
-def shoppers_run(stack, indexes, seconds: float) -> tuple[list[Record], threading.Thread]:
-    """Signed-in shoppers browsing, filling baskets and paying for `seconds`."""
-    records = [Record() for _index in indexes]
-    stop_at = time.monotonic() + seconds
-
-    def shop(index, record):
-        browser = shopper_browser(stack, index, stop_at=stop_at)
-        browser.record = record
-        shopper = Shopper(browser, stack.catalog, random.Random(index), double_clicks=0)
-        while True:
-            try:
-                shopper.visit()
-            except TimeUp:
-                return
-            except ConnectionLost:
-                continue  # counted in the record as "no answer"
-
-    threads = [
-        threading.Thread(target=shop, args=(index, record))
-        for index, record in zip(indexes, records, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    runner = threading.Thread(target=lambda: [thread.join() for thread in threads])
-    runner.start()
-    return records, runner
 
 
 def statuses(records) -> list[int]:

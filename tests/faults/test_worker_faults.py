@@ -4,7 +4,7 @@ comes back by itself."""
 
 import pytest
 
-from tests.faults.steps import deliveries, email_tasks_unfinished, privacy_request_send
+from bench.fault_steps import deliveries, email_tasks_unfinished, privacy_request_send
 
 pytestmark = pytest.mark.faults
 

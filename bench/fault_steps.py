@@ -1,8 +1,13 @@
-"""What the fault tests do through the shop's public surface, and what they count."""
+"""What the fault tests (tests/faults/) and bench/faults.py do through the shop's
+public surface, and what they count, on a bench/stack.py Stack."""
 
+import random
+import threading
+import time
 from collections import Counter
 
-from bench.client import Browser
+from bench.client import Browser, ConnectionLost, Record, TimeUp
+from bench.load_shopper import Shopper
 from bench.stack import Stack
 
 
@@ -60,3 +65,31 @@ def unsafe_stock(stack: Stack) -> list[tuple]:
         for module_id, stock in stack.sql("select id, stock from shop_module")
         if stock < 0 or initial.get(module_id, stock) - stock != held.get(module_id, 0)
     ]
+
+
+def shoppers_run(stack, indexes, seconds: float) -> tuple[list[Record], threading.Thread]:
+    """Signed-in shoppers browsing, filling baskets and paying for `seconds`."""
+    records = [Record() for _index in indexes]
+    stop_at = time.monotonic() + seconds
+
+    def shop(index, record):
+        browser = shopper_browser(stack, index, stop_at=stop_at)
+        browser.record = record
+        shopper = Shopper(browser, stack.catalog, random.Random(index), double_clicks=0)
+        while True:
+            try:
+                shopper.visit()
+            except TimeUp:
+                return
+            except ConnectionLost:
+                continue  # counted in the record as "no answer"
+
+    threads = [
+        threading.Thread(target=shop, args=(index, record))
+        for index, record in zip(indexes, records, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    runner = threading.Thread(target=lambda: [thread.join() for thread in threads])
+    runner.start()
+    return records, runner
