@@ -14,15 +14,16 @@ seconds:
 - PostgreSQL stopped (fast: every session cut), then started;
 - the mail server hung (accepts connections, never answers), then back.
 
-For each it prints the requests before, during and after the fault and their 5xx (and
-requests left unanswered). Then, without shoppers: --emails privacy requests queued
-while the mail server holds every message, the worker SIGKILLed while it sends, a new
-worker started; and --emails more queued while the mail server is down, then up. It
-counts the e-mails the mail server accepted against those expected (none lost, none
-twice), the order confirmations against the paid orders, and checks the invariants:
-stock never below zero and equal to what orders reserve, every paid order with one
-successful payment, no task left running. Exits 1 if a check fails. Bounded: about
-(4 x --seconds) + 2 minutes on top of the stack's start (45 s).
+For each it prints the requests sent before, during and after the fault (after: once
+the service is back) and their 5xx (and requests left unanswered). Then, without
+shoppers: --emails privacy requests queued while the mail server holds every message,
+the worker SIGKILLed while it sends, a new worker started; and --emails more queued
+while the mail server is down, then up. It counts the e-mails the mail server accepted
+against those expected (none lost, none twice), the order confirmations against the
+paid orders, and checks the invariants: stock never below zero and equal to what
+orders reserve, every paid order with one successful payment, no task left running.
+Exits 1 if a check fails. Bounded: about (4 x --seconds) + 2 minutes on top of the
+stack's start (45 s).
 """
 
 import argparse
@@ -43,31 +44,25 @@ from bench.fault_steps import (
 from bench.stack import Stack
 
 
-def slices(records, marks) -> list[list[int]]:
-    """Statuses of the requests between consecutive marks (per-shopper sample counts)."""
-    cuts = [*marks, [len(record.samples) for record in records]]
-    parts, previous = [], [0] * len(records)
-    for cut in cuts:
-        parts.append(
-            [
-                sample.status
-                for record, start, end in zip(records, previous, cut, strict=True)
-                for sample in record.samples[start:end]
-            ]
-        )
-        previous = cut
-    return parts
+def slices(records, marks: list[float]) -> list[list[int]]:
+    """Statuses of the requests sent before the first mark, between marks, after the last."""
+    bounds = [float("-inf"), *marks, float("inf")]
+    samples = [sample for record in records for sample in record.samples]
+    return [
+        [sample.status for sample in samples if low <= sample.started < high]
+        for low, high in zip(bounds, bounds[1:], strict=False)
+    ]
 
 
 def under_load(stack: Stack, options, name: str, inject, restore) -> bool:
     """Shoppers for --seconds; the fault after a quarter of them, for --outage seconds."""
     records, runner = shoppers_run(stack, range(options.shoppers), options.seconds)
     time.sleep(options.seconds / 4)
-    at_fault = [len(record.samples) for record in records]
+    at_fault = time.monotonic()
     inject()
     time.sleep(options.outage)
     restore()
-    at_restore = [len(record.samples) for record in records]
+    at_restore = time.monotonic()
     runner.join()
     parts = slices(records, [at_fault, at_restore])
     counts = []
