@@ -72,25 +72,27 @@ def worker_gone(*, worker_id: str) -> None:
 
 def _task_requeue(task: DBTaskResult, *, status: str, now, delay: timedelta) -> bool:
     """Back to the queue (True), or failed for good after too many attempts (False).
-    Only from `status`, so a task another worker already moved is left alone."""
-    tasks = DBTaskResult.objects.filter(pk=task.pk, status=status)
+    Only from `status` and the claim that was judged (its start), so a task another
+    worker moved or claimed meanwhile is left alone (False)."""
+    tasks = DBTaskResult.objects.filter(pk=task.pk, status=status, started_at=task.started_at)
     if len(task.worker_ids) >= settings.TASKS_WORKER_MAX_ATTEMPTS:
         error = WorkerLost(
             f"Started {len(task.worker_ids)} times; its worker stopped each time before "
             "it finished."
         )
-        tasks.update(
+        if tasks.update(
             status=TaskResultStatus.FAILED,
             finished_at=now,
             exception_class_path=f"{__name__}.{WorkerLost.__qualname__}",
             traceback=str(error),
-        )
-        logger.error("Task %s (%s) failed: %s", task.pk, task.task_path, error)
+        ):
+            logger.error("Task %s (%s) failed: %s", task.pk, task.task_path, error)
         return False
     changes = {"status": TaskResultStatus.READY, "finished_at": None}
     if delay:
         changes["run_after"] = now + delay
-    tasks.update(**changes)
+    if not tasks.update(**changes):
+        return False
     logger.warning("Task %s (%s) is back in the queue.", task.pk, task.task_path)
     return True
 
