@@ -79,9 +79,10 @@ class RedisWithFallbackCache(RedisCache):
                 return getattr(super(), name)(*args, **kwargs)
             except self._redis_down as error:
                 self._outage_begin(error)
-        if deleting is not None:
+        result = getattr(self._fallback, name)(*args, **kwargs)
+        if deleting is not None:  # after: the fallback's clear() empties its whole table
             self._tombstones_write(deleting())
-        return getattr(self._fallback, name)(*args, **kwargs)
+        return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._do("add", key, value, timeout, version=version)

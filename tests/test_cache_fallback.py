@@ -53,6 +53,8 @@ def test_the_cache_works_from_the_database_while_redis_is_down(redis_down):
     assert time.monotonic() - started < 2  # a refused connection is not waited on
     redis_down.set("rl:kept", "x", 60)
     assert CacheEntry.objects.filter(cache_key__contains=":rl:").count() == 2  # and a tombstone
+    redis_down.clear()
+    assert list(CacheEntry.objects.values_list("cache_key", flat=True)) == ["#cleared#deleted"]
 
 
 def test_a_customer_stays_signed_in_while_redis_is_down(redis_down, client):
