@@ -39,6 +39,7 @@ class Sample:
     status: int  # 0: no answer (connection reset, refused, timed out)
     seconds: float
     port: int = 0
+    started: float = 0.0  # time.monotonic() when the request was sent
 
 
 @dataclass
@@ -121,18 +122,18 @@ class Browser:
             headers["Origin"] = f"{scheme}://127.0.0.1"
             headers["Referer"] = headers["Origin"] + path
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
-        started = time.perf_counter()
+        sent, started = time.monotonic(), time.perf_counter()
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace")
         except (OSError, http.client.HTTPException) as error:
-            self.record.samples.append(Sample(label, 0, time.perf_counter() - started, port))
+            self.record.samples.append(Sample(label, 0, time.perf_counter() - started, port, sent))
             raise ConnectionLost(f"{method} {path}: {error!r}") from error
         finally:
             connection.close()
         self.record.samples.append(
-            Sample(label, response.status, time.perf_counter() - started, port)
+            Sample(label, response.status, time.perf_counter() - started, port, sent)
         )
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":

@@ -30,73 +30,33 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench import load
 from bench.client import Browser, RoundRobin
-from bench.server import Gunicorn, free_port
+from bench.server import Gunicorn
+from bench.stack import Postgres, RedisServer, postgres_binaries
 
 STAFF_EMAIL, STAFF_PASSWORD = "staff@example.com", "staff-bench-password-4242"  # noqa: S105
 
 
 def postgres_start(workdir: Path) -> tuple[str, callable]:
     """A throwaway PostgreSQL on a free port; its URL and a function that stops it."""
-    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not binaries:
+    if not postgres_binaries():
         raise SystemExit("no PostgreSQL: give --server postgres://... or install postgresql")
-    bin_dir, data, port = binaries[-1], workdir / "pg", free_port()
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    workdir.chmod(0o777)
-    subprocess.run(
-        [*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "pg.log")]
-        + ["-w", "-t", "180", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-
-    def stop():
-        subprocess.run(
-            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            capture_output=True,
-        )
-
-    return f"postgres://postgres@127.0.0.1:{port}", stop
+    server = Postgres(workdir)
+    server.start()
+    return server.server_url, server.stop
 
 
 def redis_start(workdir: Path) -> tuple[str, callable]:
     """A redis-server on a free port of 127.0.0.1; its URL and a function that stops it."""
     if not shutil.which("redis-server"):
         raise SystemExit("no redis-server: give --redis redis://... or install redis-server")
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        + ["--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while (
-        subprocess.run(
-            ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
-        ).stdout.strip()
-        != "PONG"
-    ):
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise SystemExit("redis-server did not start")
-        time.sleep(0.2)
-
-    def stop():
-        process.terminate()
-        process.wait(timeout=30)
-
-    return f"redis://127.0.0.1:{port}/0", stop
+    server = RedisServer(workdir)
+    server.start()
+    return server.url, server.stop
 
 
 def staff_create() -> str:

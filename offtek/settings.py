@@ -128,8 +128,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits, sessions, the catalog version and TOTP replay guards must be shared by
 # every worker and every app server: the database cache needs no extra service;
-# CACHE_URL=redis://host:6379/1 uses Redis through Django's own RedisCache backend (the
-# `redis` client is in requirements.txt).
+# CACHE_URL=redis://host:6379/1 uses Redis (Django's RedisCache and the `redis` client of
+# requirements.txt), with the database cache table standing in while Redis is down.
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://offtek_cache"
@@ -141,7 +141,16 @@ CACHES = {
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout"},
 }
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # Redis is a cache, not a single point of failure: while it is down, every operation
+    # goes to the database cache table instead (offtek/cache.py).
+    CACHES["default"]["BACKEND"] = "offtek.cache.RedisWithFallbackCache"
+    CACHES["default"].setdefault("OPTIONS", {})["FALLBACK"] = "fallback"
+    CACHES["fallback"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "offtek_cache",
+        # Never culled during an outage: each row is a key Redis must renew afterwards.
+        "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+    }
 
 # Sessions are read from the shared cache (one Redis GET) and written through to the
 # database, so they survive a cache restart and any app server can read them.
@@ -149,7 +158,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Keys name no one: rate limits count per IP address, stored as a keyed hash.
 CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"
-CACHES["default"]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
+for _alias in ("default", "fallback"):
+    if _alias in CACHES:
+        CACHES[_alias]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
 
 AUTH_USER_MODEL = "privacy.User"
 AUTHENTICATION_BACKENDS = [
@@ -237,7 +248,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Offtek <shop@offtek.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: immediate in development and tests, the database queue in production
-# (run `manage.py db_worker` beside gunicorn).
+# (run `manage.py worker` beside gunicorn).
 TASKS = {
     "default": {
         "BACKEND": env.str(
@@ -248,6 +259,10 @@ TASKS = {
         )
     }
 }
+# `manage.py worker` (privacy/queue_worker.py): a task whose worker has not been seen for
+# this many seconds goes back to the queue, at most this many times.
+TASKS_WORKER_TIMEOUT = env.float("TASKS_WORKER_TIMEOUT", default=30)
+TASKS_WORKER_MAX_ATTEMPTS = env.int("TASKS_WORKER_MAX_ATTEMPTS", default=5)
 
 # Payments: the simulator unless Stripe keys are set. Production refuses to start
 # without live keys (offtek/fail_closed.py) unless OFFTEK_TEST_SHOP=true declares a

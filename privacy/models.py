@@ -576,3 +576,20 @@ class PersonalDataBreach(models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.summary}"
+
+
+class QueueWorker(models.Model):
+    """A running task worker (``manage.py worker``), seen alive at ``seen_at``. A task
+    claimed by a worker not seen for TASKS_WORKER_TIMEOUT seconds goes back to the queue
+    (privacy.queue_worker). No one's data: ids and times."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self):
+        return self.worker_id

@@ -21,6 +21,7 @@ from privacy.models import (
     PersonalDataBreach,
     PrivacyRequest,
     PrivacyRequestStatus,
+    QueueWorker,
     SecurityEvent,
     User,
 )
@@ -214,6 +215,7 @@ registry.exempt(KeyCanary, reason="A fixed value that proves the encryption keys
 registry.exempt(
     Newsletter, reason="A message written by staff for every subscriber, about no one in it."
 )
+registry.exempt(QueueWorker, reason="A task worker's id and when it was last seen, about no one.")
 
 
 # Retention jobs for the privacy app's own data ------------------------------------
@@ -318,11 +320,12 @@ retention.register(
 
 
 def _expired_cache_entries(now, period):
-    """Expired rows of the database cache, when the default cache is that table."""
-    cache = settings.CACHES.get("default", {})
-    if not (
+    """Expired rows of the database cache, when a cache is that table (the default
+    cache, or the one standing in while Redis is down)."""
+    if not any(
         cache.get("BACKEND", "").endswith("DatabaseCache")
         and cache.get("LOCATION") == CacheEntry._meta.db_table
+        for cache in settings.CACHES.values()
     ):
         return CacheEntry.objects.none()
     return CacheEntry.objects.filter(expires__lt=now - period)
