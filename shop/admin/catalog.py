@@ -162,7 +162,7 @@ class SystemAdmin(CatalogImportMixin, SimpleHistoryAdmin):
         "max_total_gb",
         "max_speed_mts",
     ]
-    list_filter = ["manufacturer", "kind", "form_factor", "generations", "supports_ecc"]
+    list_filter = ["manufacturer", "kind", "form_factor", "generations", "ecc_support"]
     search_fields = ["model", "model_line", "manufacturer__name", "slug"]
     list_select_related = ["manufacturer"]
     prepopulated_fields = {"slug": ["model_line", "model"]}
