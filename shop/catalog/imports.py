@@ -8,25 +8,170 @@ record ("catalog import", by the staff member who imported it), cached catalog p
 are retired, and the "demo data" banner goes once a real catalog is loaded.
 """
 
+import csv
+import io
+import re
+import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
 from shop.catalog.cache import catalog_version_bump
-from shop.catalog.services import catalog_source_set
-from shop.models import Manufacturer, Module, OverrideKind, System, SystemModuleOverride
+from shop.catalog.services import catalog_source_set, demo_data_remove
+from shop.models import (
+    EccSupport,
+    FormFactor,
+    Generation,
+    Manufacturer,
+    Module,
+    OverrideKind,
+    System,
+    SystemKind,
+    SystemModuleOverride,
+)
+from shop.models.catalog import SYSTEM_GENERATIONS
 
-IMPORT_FORMATS = [CSV, XLSX]
 CHANGE_REASON = "catalog import"
+# Files are refused before they are parsed past these: a catalog of a few thousand rows
+# is well under a megabyte; a bigger file would hold a web worker for minutes.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # an XLSX is a zip: its sheets unpacked
+MAX_ROWS = 20_000
+
+
+class DemoPolicy:
+    """What an import does to the demo catalog's rows when they are still on sale."""
+
+    REPLACE = "replace"  # take every demo module off sale, delete the made-up systems
+    KEEP = "keep"  # keep them on sale, marked demo (the banner stays)
+    REFUSE = "refuse"  # import nothing while demo data is on sale
+    CHOICES = [
+        (REFUSE, _lazy("Refuse to mix: import nothing while demo data is on sale")),
+        (REPLACE, _lazy("Replace the demo data: take demo modules off sale")),
+        (KEEP, _lazy("Keep the demo data on sale, marked as demo")),
+    ]
 
 
 class CatalogImportRefused(ValueError):
-    """A file the import cannot read (unknown kind or format)."""
+    """A file the import cannot read (unknown kind or format, too large) or may not
+    import (demo data on sale and the choice was to refuse)."""
+
+
+def _size_label(size):
+    return f"{size // (1024 * 1024)} MB"
+
+
+def file_size_check(size):
+    if size > MAX_FILE_BYTES:
+        raise CatalogImportRefused(
+            _("The file is %(size)s; the import takes files of up to %(limit)s.")
+            % {
+                "size": _size_label(size) if size >= 1024 * 1024 else f"{size} B",
+                "limit": _size_label(MAX_FILE_BYTES),
+            }
+        )
+
+
+def _unpacked_size_check(content):
+    """An XLSX file is a zip archive: refuse one whose contents unpack past the limit,
+    reading only the archive's directory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise CatalogImportRefused(
+            _("The file cannot be read as an Excel workbook (XLSX).")
+        ) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise CatalogImportRefused(
+            _("The workbook unpacks to %(size)s; the import takes up to %(limit)s.")
+            % {"size": _size_label(unpacked), "limit": _size_label(MAX_UNPACKED_BYTES)}
+        )
+
+
+def _rows_check(dataset):
+    if dataset.height > MAX_ROWS:
+        raise CatalogImportRefused(
+            _("The file has %(rows)s rows; the import takes up to %(limit)s at a time.")
+            % {"rows": dataset.height, "limit": MAX_ROWS}
+        )
+
+
+# Headers as staff type them: any case, spaces or hyphens for underscores, and a few
+# French names.
+HEADER_ALIASES = {
+    "reference": "part_number",
+    "référence": "part_number",
+    "marque": "brand",
+    "génération": "generation",
+    "generation_memoire": "generation",
+    "format": "form_factor",
+    "capacite_go": "capacity_gb",
+    "capacité_go": "capacity_gb",
+    "prix_eur": "price_eur",
+    "prix_gbp": "price_gbp",
+    "fabricant": "manufacturer",
+}
+
+
+def _header(name):
+    key = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+    return HEADER_ALIASES.get(key, key)
+
+
+def _text(content):
+    if isinstance(content, bytes):
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return content.decode("cp1252")  # a spreadsheet's "CSV" on Windows
+    return content
+
+
+def _delimiter(text):
+    """Semicolons (a French spreadsheet's CSV) or commas: whichever the header has more of."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+class SniffedCSV(CSV):
+    """CSV in UTF-8 (or a Windows spreadsheet's encoding), comma or semicolon separated."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        text = _text(in_stream)
+        file_size_check(len(text.encode("utf-8")))
+        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        dataset = tablib.Dataset()
+        if rows:
+            dataset.headers = [_header(name) for name in rows[0]]
+            width = len(rows[0])
+            for row in rows[1 : MAX_ROWS + 2]:
+                dataset.append((row + [""] * width)[:width])
+        _rows_check(dataset)
+        return dataset
+
+
+class CheckedXLSX(XLSX):
+    """XLSX, refused before it is unpacked if its contents are too large."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        file_size_check(len(in_stream))
+        _unpacked_size_check(in_stream)
+        dataset = super().create_dataset(in_stream, **kwargs)
+        dataset.headers = [_header(name) for name in dataset.headers or []]
+        _rows_check(dataset)
+        return dataset
+
+
+IMPORT_FORMATS = [SniffedCSV, CheckedXLSX]
 
 
 class WholeNumberWidget(widgets.IntegerWidget):
@@ -40,11 +185,14 @@ class WholeNumberWidget(widgets.IntegerWidget):
         if self.is_empty(value):
             return None
         try:
-            number = Decimal(str(value).strip())
+            number = Decimal(str(value).strip().replace(",", "."))
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or number != number.to_integral_value():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+            raise ValueError(
+                _("“%(value)s” is not a whole number: give a whole number of at least %(minimum)s.")
+                % {"value": value, "minimum": self.minimum}
+            )
         if number < self.minimum or number.adjusted() > 9:
             raise ValueError(
                 _("%(value)s is out of range: give a whole number of at least %(minimum)s.")
@@ -53,11 +201,90 @@ class WholeNumberWidget(widgets.IntegerWidget):
         return int(number)
 
 
+class MoneyWidget(widgets.Widget):
+    """An amount as staff type it, in pounds or euros: 45.99, 45,99, £45.99, 45,99 €,
+    1 234,50. Stored in minor units (pence or cents)."""
+
+    def __init__(self, *, currency, **kwargs):
+        self.currency = currency
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = re.sub(r"[\s\u00a0\u202f£€]|GBP|EUR", "", str(value or ""), flags=re.IGNORECASE)
+        if not text:
+            return None
+        if "," in text and "." in text:  # the last separator is the decimal one
+            thousands = "," if text.rfind(".") > text.rfind(",") else "."
+            text = text.replace(thousands, "")
+        text = text.replace(",", ".")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            amount = None
+        if (
+            amount is None
+            or not amount.is_finite()
+            or amount <= 0
+            or -amount.as_tuple().exponent > 2
+        ):
+            raise ValueError(
+                _("“%(value)s” is not an amount in %(currency)s: give it like 45.99 or 45,99.")
+                % {"value": value, "currency": self.currency}
+            )
+        if amount >= 10_000_000:
+            raise ValueError(
+                _("%(value)s is out of range: give an amount under 10,000,000.") % {"value": value}
+            )
+        return int(amount * 100)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else f"{Decimal(value) / 100:.2f}"
+
+
+def _folded(text):
+    return re.sub(r"[\s\-_()]", "", str(text)).casefold()
+
+
+class ChoiceWidget(widgets.Widget):
+    """One of a list of values, as staff type it: any case, with or without hyphens or
+    spaces ("SO-DIMM", "sodimm", "ddr4"), or one of the aliases. A wrong value is
+    answered with every accepted value."""
+
+    def __init__(self, choices, *, aliases=None, **kwargs):
+        self.choices = list(choices)
+        self.accepted = {_folded(value): value for value, _label in self.choices}
+        self.accepted.update({_folded(label): value for value, label in self.choices})
+        self.accepted.update({_folded(alias): value for alias, value in (aliases or {}).items()})
+        super().__init__(**kwargs)
+
+    def accepted_list(self):
+        return ", ".join(str(label) for _value, label in self.choices)
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if (choice := self.accepted.get(_folded(text))) is not None:
+            return choice
+        raise ValueError(
+            _("“%(value)s” is not accepted here. Accepted: %(accepted)s.")
+            % {"value": value, "accepted": self.accepted_list()}
+        )
+
+
+class ChoiceListWidget(ChoiceWidget):
+    """Several values separated by commas or semicolons, each as ChoiceWidget takes it."""
+
+    def clean(self, value, row=None, **kwargs):
+        items = [item for item in re.split(r"[,;/]", str(value or "")) if item.strip()]
+        return ",".join(super(ChoiceListWidget, self).clean(item) for item in items)
+
+
 class YesNoWidget(widgets.BooleanWidget):
     """yes/no (also oui/non, true/false, 1/0); empty is "no"."""
 
-    YES = {"yes", "y", "oui", "o", "true", "1", "x"}
-    NO = {"no", "n", "non", "false", "0", ""}
+    YES = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
+    NO = {"no", "n", "non", "false", "faux", "0", ""}
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip().lower()
@@ -65,7 +292,9 @@ class YesNoWidget(widgets.BooleanWidget):
             return True
         if text in self.NO or value is False:
             return False
-        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+        raise ValueError(
+            _("“%(value)s” is not yes or no. Accepted: yes, no, oui, non, 1, 0.") % {"value": value}
+        )
 
 
 class ManufacturerWidget(widgets.ForeignKeyWidget):
@@ -96,8 +325,60 @@ def _yes_no(attribute):
     return fields.Field(attribute=attribute, column_name=attribute, widget=YesNoWidget())
 
 
+def _choice(attribute, choices, *, column=None, aliases=None):
+    return fields.Field(
+        attribute=attribute,
+        column_name=column or attribute,
+        widget=ChoiceWidget(choices, aliases=aliases),
+    )
+
+
+def _money(attribute, *, column, currency):
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=MoneyWidget(currency=currency)
+    )
+
+
+FORM_FACTOR_ALIASES = {"UDIMM": FormFactor.DIMM, "SO DIMM": FormFactor.SODIMM}
+ECC_ALIASES = {
+    "yes": EccSupport.REQUIRED,
+    "oui": EccSupport.REQUIRED,
+    "obligatoire": EccSupport.REQUIRED,
+    "either": EccSupport.OPTIONAL,
+    "facultatif": EccSupport.OPTIONAL,
+    "no": EccSupport.NONE,
+    "non": EccSupport.NONE,
+    "aucun": EccSupport.NONE,
+}
+KIND_ALIASES = {
+    "portable": SystemKind.LAPTOP,
+    "serveur": SystemKind.SERVER,
+    "bureau": SystemKind.DESKTOP,
+}
+
+
 class CatalogResource(resources.ModelResource):
-    """What both kinds of row share: history, cache and the demo flag."""
+    """What both kinds of row share: history, cache, the demo data and errors that name
+    the column, the value and what is accepted."""
+
+    # Column -> what it accepts, said when a needed cell is empty.
+    EXPECTED = {}
+
+    def __init__(self, *, demo=DemoPolicy.REFUSE, **kwargs):
+        self.demo = demo
+        super().__init__(**kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        if (
+            self.demo == DemoPolicy.REFUSE
+            and Module.objects.filter(is_demo=True, is_active=True).exists()
+        ):
+            raise CatalogImportRefused(
+                _(
+                    "Demo data is still on sale. Choose to replace it (demo modules are "
+                    "taken off sale) or to keep it on sale, marked as demo."
+                )
+            )
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._change_reason = CHANGE_REASON
@@ -108,11 +389,45 @@ class CatalogResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
+        if self.demo == DemoPolicy.REPLACE:
+            demo_data_remove()
         catalog_version_bump()
-        catalog_source_set(is_demo=False)
+        catalog_source_set(is_demo=Module.objects.filter(is_demo=True, is_active=True).exists())
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's checks, less its CheckConstraints (the widgets already hold each
+        number to its minimum, the database still enforces them, and checking them costs
+        queries). An empty needed cell is said in words: the column and what it takes."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in errors:
+                    continue
+                if field == "slug" and "part_number" in error.message_dict:
+                    continue  # the slug comes from the part number: one error is enough
+                if field in self.EXPECTED and any(
+                    code in ("null", "blank", "required")
+                    for code in (e.code for e in error.error_dict[field])
+                ):
+                    messages = [
+                        _("The cell is empty. Accepted: %(expected)s.")
+                        % {"expected": self.EXPECTED[field]}
+                    ]
+                errors[field] = ValidationError(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ModuleResource(CatalogResource):
+    generation = _choice("generation", Generation.choices)
+    form_factor = _choice("form_factor", FormFactor.choices, aliases=FORM_FACTOR_ALIASES)
+    price_gbp = _money("price_pence", column="price_gbp", currency=_lazy("pounds"))
+    price_eur = _money("price_eur_cents", column="price_eur", currency=_lazy("euros"))
+    ranks = _number("ranks", minimum=1)
     capacity_gb = _number("capacity_gb", minimum=1)
     kit_size = _number("kit_size", minimum=1)
     speed_mts = _number("speed_mts", minimum=1)
@@ -142,7 +457,10 @@ class ModuleResource(CatalogResource):
             "voltage_mv",
             "ecc",
             "registered",
+            "ranks",
+            "price_gbp",
             "price_pence",
+            "price_eur",
             "price_eur_cents",
             "stock",
             "warranty_years",
@@ -152,24 +470,23 @@ class ModuleResource(CatalogResource):
         skip_unchanged = True
         report_skipped = True
 
+    EXPECTED = {
+        "part_number": _lazy("the maker's part number"),
+        "brand": _lazy("the maker's name"),
+        "generation": ", ".join(Generation.values),
+        "form_factor": ", ".join(str(label) for _value, label in FormFactor.choices),
+        "capacity_gb": _lazy("a whole number of gigabytes per module, such as 16"),
+        "speed_mts": _lazy("the speed in MT/s, such as 3200"),
+        "cas_latency": _lazy("a whole number, such as 22"),
+        "voltage_mv": _lazy("the voltage in millivolts, such as 1200"),
+        "price_pence": _lazy("price_gbp such as 45.99, or price_pence such as 4599"),
+        "price_eur_cents": _lazy("price_eur such as 52,99, or price_eur_cents such as 5299"),
+    }
+
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        if not instance.slug:
+        if not instance.slug and instance.part_number:
             instance.slug = slugify(instance.part_number)[:80]
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The model's checks, less its CheckConstraints: the widgets above already hold
-        each of those numbers to its minimum (the database still enforces them), and
-        checking them costs four queries a row."""
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
 
 
 def _part_numbers(text):
@@ -187,7 +504,20 @@ class SystemResource(CatalogResource):
     max_per_slot_gb = _number("max_per_slot_gb", minimum=1)
     max_total_gb = _number("max_total_gb", minimum=1)
     max_speed_mts = _number("max_speed_mts", minimum=1)
-    supports_ecc = _yes_no("supports_ecc")
+    kind = _choice("kind", SystemKind.choices, aliases=KIND_ALIASES)
+    generations = fields.Field(
+        attribute="generations",
+        column_name="generations",
+        widget=ChoiceListWidget([(value, value) for value in SYSTEM_GENERATIONS]),
+    )
+    form_factor = fields.Field(
+        attribute="form_factor",
+        column_name="form_factor",
+        widget=ChoiceListWidget(FormFactor.choices, aliases=FORM_FACTOR_ALIASES),
+    )
+    ecc_support = _choice("ecc_support", EccSupport.choices, column="ecc", aliases=ECC_ALIASES)
+    max_ranks = _number("max_ranks", minimum=1)
+    max_module_voltage_mv = _number("max_module_voltage_mv", minimum=1)
     supports_registered = _yes_no("supports_registered")
     pinned_modules = fields.Field(column_name="pinned_modules", readonly=True)
     excluded_modules = fields.Field(column_name="excluded_modules", readonly=True)
@@ -209,7 +539,9 @@ class SystemResource(CatalogResource):
             "generations",
             "form_factor",
             "max_speed_mts",
-            "supports_ecc",
+            "ecc_support",
+            "max_ranks",
+            "max_module_voltage_mv",
             "supports_registered",
             "source_url",
             "pinned_modules",
@@ -302,49 +634,156 @@ RESOURCES = {"modules": ModuleResource, "systems": SystemResource}
 
 
 def catalog_file_read(path) -> object:
-    """The rows of a CSV (UTF-8) or XLSX file as a tablib Dataset."""
-    formats = {".csv": CSV, ".xlsx": XLSX}
+    """The rows of a CSV (UTF-8 or Windows, comma or semicolon) or XLSX file as a
+    tablib Dataset; a file too large, or unpacking too large, is refused unread."""
+    formats = {".csv": SniffedCSV, ".xlsx": CheckedXLSX}
     file_format = formats.get(Path(path).suffix.lower())
     if file_format is None:
         raise CatalogImportRefused(_("Give a .csv or .xlsx file."))
+    file_size_check(Path(path).stat().st_size)
     content = Path(path).read_bytes()
     try:
-        if file_format is CSV:
-            content = content.decode("utf-8-sig")
         return file_format().create_dataset(content)
+    except CatalogImportRefused:
+        raise
     except Exception as error:  # noqa: BLE001 - a file that is not what its name says
         raise CatalogImportRefused(
             _("The file cannot be read as %(format)s.") % {"format": file_format().get_title()}
         ) from error
 
 
-def import_problems(result) -> list[str]:
-    """Every row's errors, in plain words: "Row 3, price_pence: ..." (the header is
-    row 1, as in a spreadsheet)."""
-    problems = [_("File: %(error)s") % {"error": error.error} for error in result.base_errors]
+def _column_for(resource, attribute, values):
+    """The file's column behind a model field (price_pence may come from price_gbp):
+    the one the row has a value in."""
+    columns = [
+        field.column_name for field in resource.get_import_fields() if field.attribute == attribute
+    ]
+    present = [column for column in columns if values.get(column, "---") != "---"]
+    return (present or columns or [attribute])[0]
+
+
+def import_problems(result, *, resource=None, headers=()) -> list[str]:
+    """Every problem, in plain words, naming the row (the header is row 1, as in a
+    spreadsheet), the column, the value and what would be accepted."""
+    return [
+        problem["text"]
+        for problem in import_problem_rows(result, resource=resource, headers=headers)
+    ]
+
+
+def import_problem_rows(result, *, resource=None, headers=()) -> list[dict]:
+    """The problems as rows for a table: row, column, value and text."""
+    problems = [
+        {
+            "row": None,
+            "column": None,
+            "value": None,
+            "text": _("File: %(error)s") % {"error": error.error},
+        }
+        for error in result.base_errors
+    ]
     for number, errors in result.row_errors():
         for error in errors:
-            problems.append(_("Row %(row)s: %(error)s") % {"row": number + 1, "error": error.error})
+            problems.append(
+                {
+                    "row": number + 1,
+                    "column": None,
+                    "value": None,
+                    "text": _("Row %(row)s: %(error)s") % {"row": number + 1, "error": error.error},
+                }
+            )
     for row in result.invalid_rows:
+        values = dict(zip(result.diff_headers, row.values, strict=False))
         for field, messages in row.error_dict.items():
+            column = _column_for(resource, field, values) if resource else field
+            value = values.get(column, "")
+            value = "" if value in ("---", None) else value
             for message in messages:
                 problems.append(
-                    _("Row %(row)s, %(field)s: %(error)s")
-                    % {"row": row.number + 1, "field": field, "error": message}
+                    {
+                        "row": row.number + 1,
+                        "column": column,
+                        "value": value,
+                        "text": _("Row %(row)s, column %(column)s, value “%(value)s”: %(error)s")
+                        % {
+                            "row": row.number + 1,
+                            "column": column,
+                            "value": value,
+                            "error": message,
+                        },
+                    }
                 )
     return problems
 
 
-def catalog_import(*, kind: str, dataset, dry_run: bool, user=None):
+def catalog_import(*, kind: str, dataset, dry_run: bool, user=None, demo=DemoPolicy.REFUSE):
     """Import `dataset` as `kind` ("modules" or "systems"). Nothing is written when
-    `dry_run` is True or when any row is bad. Returns django-import-export's Result."""
+    `dry_run` is True or when any row is bad. `demo` says what happens to demo data
+    still on sale (DemoPolicy). Returns django-import-export's Result."""
     resource_class = RESOURCES.get(kind)
     if resource_class is None:
         raise CatalogImportRefused(_("The kind of rows must be modules or systems."))
-    return resource_class().import_data(
+    if demo not in {value for value, _label in DemoPolicy.CHOICES}:
+        raise CatalogImportRefused(_("Say what happens to the demo data: replace, keep or refuse."))
+    return resource_class(demo=demo).import_data(
         dataset,
         dry_run=dry_run,
         use_transactions=True,
         rollback_on_validation_errors=True,
         user=user,
     )
+
+
+# The downloadable template: every column staff fill in, and one example row.
+TEMPLATE_ROWS = {
+    "module": {
+        "part_number": "CT16G4SFRA32A",
+        "brand": "Crucial",
+        "generation": "DDR4",
+        "form_factor": "SO-DIMM",
+        "capacity_gb": "16",
+        "kit_size": "1",
+        "speed_mts": "3200",
+        "cas_latency": "22",
+        "voltage_mv": "1200",
+        "ecc": "no",
+        "registered": "no",
+        "ranks": "1",
+        "price_gbp": "45.99",
+        "price_eur": "52.99",
+        "stock": "25",
+        "warranty_years": "",
+        "is_active": "yes",
+    },
+    "system": {
+        "manufacturer": "Lenovo",
+        "model_line": "ThinkPad",
+        "model": "ThinkPad T460p",
+        "kind": "laptop",
+        "year": "2016",
+        "slots": "2",
+        "soldered_gb": "0",
+        "max_per_slot_gb": "16",
+        "max_total_gb": "32",
+        "generations": "DDR4",
+        "form_factor": "SO-DIMM",
+        "max_speed_mts": "2133",
+        "ecc": "none",
+        "max_ranks": "",
+        "max_module_voltage_mv": "",
+        "supports_registered": "no",
+        "source_url": "https://example.com/manual.pdf",
+        "pinned_modules": "",
+        "excluded_modules": "",
+    },
+}
+
+
+def import_template_csv(model_name: str) -> str:
+    """A CSV file staff can fill in: the header and one example row."""
+    example = TEMPLATE_ROWS[model_name]
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(example.keys())
+    writer.writerow(example.values())
+    return output.getvalue()

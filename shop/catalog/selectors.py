@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from shop.models import (
-    CatalogSource,
     EccSupport,
     Generation,
     Manufacturer,
@@ -284,8 +283,9 @@ def module_for_page(*, slug: str) -> Module | None:
 
 
 def catalog_is_demo() -> bool:
-    """True while the catalog is the generated demo data (load_demo_catalog)."""
-    return CatalogSource.objects.filter(is_demo=True).exists()
+    """True while any demo module (load_demo_catalog) is on sale, however many real
+    ones were imported beside it: the banner then says prices and stock are demo."""
+    return Module.objects.filter(is_demo=True, is_active=True).exists()
 
 
 def manufacturers_with_systems() -> QuerySet:

@@ -79,8 +79,8 @@ class EccCondition(models.TextChoices):
     XEON_I3_PENTIUM = (
         "xeon-i3-pentium",
         _(
-            "ECC works only with an Intel Xeon, Core i3 or Pentium processor; with a Core i5 or i7, "
-            "use non-ECC modules."
+            "ECC works only with an Intel Xeon, Core i3 or Pentium processor; with a Core i5 "
+            "or i7, use non-ECC modules."
         ),
     )
 
@@ -120,6 +120,9 @@ class Module(models.Model):
         _("warranty (years)"), null=True, blank=True, help_text=_("Empty for a lifetime warranty.")
     )
     is_active = models.BooleanField(_("on sale"), default=True, db_index=True)
+    # Loaded by load_demo_catalog: demo price and stock (a real part number's facts may
+    # still be real). A banner tells shoppers while any such module is on sale.
+    is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +254,9 @@ class System(models.Model):
         help_text=_("Empty if not stated; 1350 for a system that takes only DDR3L (1.35 V)."),
     )
     supports_registered = models.BooleanField(_("supports registered"), default=False)
+    # A made-up machine of the demo catalog (real machines keep is_demo False: their
+    # facts are real, from real_systems.csv).
+    is_demo = models.BooleanField(_("demo data"), default=False)
     source_url = models.URLField(
         _("source of the memory facts"),
         max_length=500,

@@ -31,7 +31,7 @@ MODULE_COLUMNS = [
 SYSTEM_COLUMNS = [
     "manufacturer", "model_line", "model", "kind", "year", "slots", "soldered_gb",
     "max_per_slot_gb", "max_total_gb", "generations", "form_factor", "max_speed_mts",
-    "supports_ecc", "supports_registered", "source_url", "pinned_modules", "excluded_modules",
+    "ecc", "supports_registered", "source_url", "pinned_modules", "excluded_modules",
 ]  # fmt: skip
 
 
@@ -55,7 +55,7 @@ def system_rows(count):
             "manufacturer": f"Maker {index % 7}", "model_line": "Book", "model": f"Book {index}",
             "kind": "laptop", "year": 2018, "slots": 2, "soldered_gb": 0,
             "max_per_slot_gb": 32, "max_total_gb": 64, "generations": "DDR4",
-            "form_factor": "SODIMM", "max_speed_mts": 3200, "supports_ecc": "no",
+            "form_factor": "SODIMM", "max_speed_mts": 3200, "ecc": "no",
             "supports_registered": "no", "source_url": "https://example.com/manual.pdf",
             "pinned_modules": "OT00001-16S32" if index == 0 else "",
             "excluded_modules": "OT00002-16S32" if index == 0 else "",
