@@ -88,6 +88,7 @@ DEMO_FIELD = forms.ChoiceField(
     label=_("Demo data still on sale"),
     choices=DemoPolicy.CHOICES,
     initial=DemoPolicy.REFUSE,
+    required=False,  # not given: refuse, the safe choice
 )
 # The confirm step's file is one the import step wrote: a random name, nothing else.
 TEMPORARY_NAME = re.compile(r"^tmp[A-Za-z0-9_]{1,40}$")
@@ -106,7 +107,7 @@ class CatalogImportForm(ImportForm):
 
 
 class CatalogConfirmForm(ConfirmImportForm):
-    demo = forms.ChoiceField(choices=DemoPolicy.CHOICES, widget=forms.HiddenInput)
+    demo = forms.ChoiceField(choices=DemoPolicy.CHOICES, widget=forms.HiddenInput, required=False)
 
     def clean_import_file_name(self):
         name = super().clean_import_file_name()

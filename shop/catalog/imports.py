@@ -484,9 +484,11 @@ class ModuleResource(CatalogResource):
     }
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if not instance.slug and instance.part_number:
-            instance.slug = slugify(instance.part_number)[:80]
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:  # a bad cell elsewhere must not add a spurious "slug is blank"
+            if not instance.slug and instance.part_number:
+                instance.slug = slugify(instance.part_number)[:80]
 
 
 def _part_numbers(text):
