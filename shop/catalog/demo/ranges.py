@@ -177,6 +177,17 @@ MODULE_FAMILIES = [
         400,
     ),
     ModuleFamily(
+        Generation.DDR3,
+        FormFactor.DIMM,
+        (4, 8),
+        ((1333, 9), (1600, 11)),
+        1500,
+        (1, 2, 4),
+        OEM,
+        450,
+        ecc=True,
+    ),
+    ModuleFamily(
         Generation.DDR4,
         FormFactor.SODIMM,
         (4, 8, 16, 32),
