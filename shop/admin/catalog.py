@@ -32,6 +32,7 @@ from shop.catalog.services import (
     MAX_PERCENT,
     MIN_PERCENT,
     CatalogChangeRefused,
+    demo_data_remove,
     modules_reprice,
     modules_stock_set,
 )
@@ -295,9 +296,26 @@ class ManufacturerAdmin(admin.ModelAdmin):
 
 @admin.register(CatalogSource)
 class CatalogSourceAdmin(admin.ModelAdmin):
-    """Staff clear the "demo data" flag here once the catalog is real."""
+    """Staff end the demo here: clearing "the catalog is demo data" takes every demo
+    module off sale and deletes the made-up systems (the banner follows the demo
+    modules on sale, so a flag alone could not hide them)."""
 
     list_display = ["__str__", "is_demo", "changed_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.is_demo and Module.objects.filter(is_demo=True, is_active=True).exists():
+            taken_off = demo_data_remove()
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d demo module was taken off sale.",
+                    "%(count)d demo modules were taken off sale.",
+                    taken_off,
+                )
+                % {"count": taken_off},
+            )
+            return
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request):
         return False

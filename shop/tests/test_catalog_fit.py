@@ -179,10 +179,11 @@ def test_every_demo_module_is_a_sourced_real_part_or_a_made_up_makers():
         if module.part_number in sourced:
             row = sourced[module.part_number]
             assert module.brand == row["manufacturer"]
-            assert (module.capacity_gb, module.speed_mts, module.cas_latency, module.voltage_mv) == (
-                int(row["capacity_gb"]), int(row["speed_mts"]), int(row["cas_latency"]),
-                int(row["voltage_mv"]),
-            )  # fmt: skip
+            facts = (module.capacity_gb, module.speed_mts, module.cas_latency, module.voltage_mv)
+            assert facts == tuple(
+                int(row[column])
+                for column in ("capacity_gb", "speed_mts", "cas_latency", "voltage_mv")
+            )
             real_parts += 1
         else:
             assert module.brand.endswith(DEMO_MARK), module
