@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
@@ -151,7 +151,10 @@ class CatalogImportMixin(ImportMixin):
             response.context_data["problems"] = import_problem_rows(
                 result, resource=resource, headers=result.diff_headers
             )
-        response.context_data["template_url"] = "import-template/"
+        response.context_data["template_url"] = reverse(
+            "admin:{}_{}_import_template".format(*self.get_model_info()),
+            current_app=self.admin_site.name,
+        )
         return response
 
     def process_import(self, request, **kwargs):

@@ -357,6 +357,17 @@ KIND_ALIASES = {
 }
 
 
+def demo_mix_check(demo):
+    """Refuse, when the choice is to refuse, while demo modules are on sale."""
+    if demo == DemoPolicy.REFUSE and Module.objects.filter(is_demo=True, is_active=True).exists():
+        raise CatalogImportRefused(
+            _(
+                "Demo data is still on sale. Choose to replace it (demo modules are "
+                "taken off sale) or to keep it on sale, marked as demo."
+            )
+        )
+
+
 class CatalogResource(resources.ModelResource):
     """What both kinds of row share: history, cache, the demo data and errors that name
     the column, the value and what is accepted."""
@@ -369,16 +380,7 @@ class CatalogResource(resources.ModelResource):
         super().__init__(**kwargs)
 
     def before_import(self, dataset, **kwargs):
-        if (
-            self.demo == DemoPolicy.REFUSE
-            and Module.objects.filter(is_demo=True, is_active=True).exists()
-        ):
-            raise CatalogImportRefused(
-                _(
-                    "Demo data is still on sale. Choose to replace it (demo modules are "
-                    "taken off sale) or to keep it on sale, marked as demo."
-                )
-            )
+        demo_mix_check(self.demo)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._change_reason = CHANGE_REASON
@@ -727,6 +729,7 @@ def catalog_import(*, kind: str, dataset, dry_run: bool, user=None, demo=DemoPol
         raise CatalogImportRefused(_("The kind of rows must be modules or systems."))
     if demo not in {value for value, _label in DemoPolicy.CHOICES}:
         raise CatalogImportRefused(_("Say what happens to the demo data: replace, keep or refuse."))
+    demo_mix_check(demo)
     return resource_class(demo=demo).import_data(
         dataset,
         dry_run=dry_run,
