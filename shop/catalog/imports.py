@@ -5,31 +5,40 @@ The same resources serve the admin's import page (dry run, then confirm) and
 `manage.py import_catalog`. Every bad value is a field error in plain words, in the
 reader's language; a file with any bad row writes nothing. Each saved row gets a history
 record ("catalog import", by the staff member who imported it), cached catalog pages
-are retired, and the "demo data" banner goes once a real catalog is loaded.
+are retired. Demo data still on sale is refused, replaced (taken off sale) or kept
+(marked, with its banner), as staff choose (DemoPolicy). Reading files (CSV with commas
+or semicolons, XLSX, size limits) is import_files.py; the cells, import_widgets.py.
 """
 
-import csv
-import io
-import re
-import zipfile
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
-
-import tablib
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV, XLSX
+from import_export import fields, resources
 
 from shop.catalog.cache import catalog_version_bump
+from shop.catalog.import_files import (
+    MAX_FILE_BYTES,
+    CatalogImportRefused,
+    CheckedXLSX,
+    SniffedCSV,
+    catalog_file_read,
+    file_size_check,
+    import_template_csv,
+)
+from shop.catalog.import_widgets import (
+    ChoiceListWidget,
+    ChoiceWidget,
+    ManufacturerWidget,
+    MoneyWidget,
+    WholeNumberWidget,
+    YesNoWidget,
+)
 from shop.catalog.services import catalog_source_set, demo_data_remove
 from shop.models import (
     EccSupport,
     FormFactor,
     Generation,
-    Manufacturer,
     Module,
     OverrideKind,
     System,
@@ -39,13 +48,10 @@ from shop.models import (
 from shop.models.catalog import SYSTEM_GENERATIONS
 
 CHANGE_REASON = "catalog import"
+
+
 # Files are refused before they are parsed past these: a catalog of a few thousand rows
 # is well under a megabyte; a bigger file would hold a web worker for minutes.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # an XLSX is a zip: its sheets unpacked
-MAX_ROWS = 20_000
-
-
 class DemoPolicy:
     """What an import does to the demo catalog's rows when they are still on sale."""
 
@@ -57,262 +63,6 @@ class DemoPolicy:
         (REPLACE, _lazy("Replace the demo data: take demo modules off sale")),
         (KEEP, _lazy("Keep the demo data on sale, marked as demo")),
     ]
-
-
-class CatalogImportRefused(ValueError):
-    """A file the import cannot read (unknown kind or format, too large) or may not
-    import (demo data on sale and the choice was to refuse)."""
-
-
-def _size_label(size):
-    return f"{size // (1024 * 1024)} MB"
-
-
-def file_size_check(size):
-    if size > MAX_FILE_BYTES:
-        raise CatalogImportRefused(
-            _("The file is %(size)s; the import takes files of up to %(limit)s.")
-            % {
-                "size": _size_label(size) if size >= 1024 * 1024 else f"{size} B",
-                "limit": _size_label(MAX_FILE_BYTES),
-            }
-        )
-
-
-def _unpacked_size_check(content):
-    """An XLSX file is a zip archive: refuse one whose contents unpack past the limit,
-    reading only the archive's directory."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise CatalogImportRefused(
-            _("The file cannot be read as an Excel workbook (XLSX).")
-        ) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise CatalogImportRefused(
-            _("The workbook unpacks to %(size)s; the import takes up to %(limit)s.")
-            % {"size": _size_label(unpacked), "limit": _size_label(MAX_UNPACKED_BYTES)}
-        )
-
-
-def _rows_check(dataset):
-    if dataset.height > MAX_ROWS:
-        raise CatalogImportRefused(
-            _("The file has %(rows)s rows; the import takes up to %(limit)s at a time.")
-            % {"rows": dataset.height, "limit": MAX_ROWS}
-        )
-
-
-# Headers as staff type them: any case, spaces or hyphens for underscores, and a few
-# French names.
-HEADER_ALIASES = {
-    "reference": "part_number",
-    "référence": "part_number",
-    "marque": "brand",
-    "génération": "generation",
-    "generation_memoire": "generation",
-    "format": "form_factor",
-    "capacite_go": "capacity_gb",
-    "capacité_go": "capacity_gb",
-    "prix_eur": "price_eur",
-    "prix_gbp": "price_gbp",
-    "fabricant": "manufacturer",
-}
-
-
-def _header(name):
-    key = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
-    return HEADER_ALIASES.get(key, key)
-
-
-def _text(content):
-    if isinstance(content, bytes):
-        try:
-            return content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return content.decode("cp1252")  # a spreadsheet's "CSV" on Windows
-    return content
-
-
-def _delimiter(text):
-    """Semicolons (a French spreadsheet's CSV) or commas: whichever the header has more of."""
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-class SniffedCSV(CSV):
-    """CSV in UTF-8 (or a Windows spreadsheet's encoding), comma or semicolon separated."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        text = _text(in_stream)
-        file_size_check(len(text.encode("utf-8")))
-        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
-        dataset = tablib.Dataset()
-        if rows:
-            dataset.headers = [_header(name) for name in rows[0]]
-            width = len(rows[0])
-            for row in rows[1 : MAX_ROWS + 2]:
-                dataset.append((row + [""] * width)[:width])
-        _rows_check(dataset)
-        return dataset
-
-
-class CheckedXLSX(XLSX):
-    """XLSX, refused before it is unpacked if its contents are too large."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        file_size_check(len(in_stream))
-        _unpacked_size_check(in_stream)
-        dataset = super().create_dataset(in_stream, **kwargs)
-        dataset.headers = [_header(name) for name in dataset.headers or []]
-        _rows_check(dataset)
-        return dataset
-
-
-IMPORT_FORMATS = [SniffedCSV, CheckedXLSX]
-
-
-class WholeNumberWidget(widgets.IntegerWidget):
-    """A whole number of at least `minimum`; empty is None (the model says if allowed)."""
-
-    def __init__(self, *, minimum=0, **kwargs):
-        self.minimum = minimum
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if self.is_empty(value):
-            return None
-        try:
-            number = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or number != number.to_integral_value():
-            raise ValueError(
-                _("“%(value)s” is not a whole number: give a whole number of at least %(minimum)s.")
-                % {"value": value, "minimum": self.minimum}
-            )
-        if number < self.minimum or number.adjusted() > 9:
-            raise ValueError(
-                _("%(value)s is out of range: give a whole number of at least %(minimum)s.")
-                % {"value": value, "minimum": self.minimum}
-            )
-        return int(number)
-
-
-class MoneyWidget(widgets.Widget):
-    """An amount as staff type it, in pounds or euros: 45.99, 45,99, £45.99, 45,99 €,
-    1 234,50. Stored in minor units (pence or cents)."""
-
-    def __init__(self, *, currency, **kwargs):
-        self.currency = currency
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        text = re.sub(r"[\s\u00a0\u202f£€]|GBP|EUR", "", str(value or ""), flags=re.IGNORECASE)
-        if not text:
-            return None
-        if "," in text and "." in text:  # the last separator is the decimal one
-            thousands = "," if text.rfind(".") > text.rfind(",") else "."
-            text = text.replace(thousands, "")
-        text = text.replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            amount = None
-        if (
-            amount is None
-            or not amount.is_finite()
-            or amount <= 0
-            or -amount.as_tuple().exponent > 2
-        ):
-            raise ValueError(
-                _("“%(value)s” is not an amount in %(currency)s: give it like 45.99 or 45,99.")
-                % {"value": value, "currency": self.currency}
-            )
-        if amount >= 10_000_000:
-            raise ValueError(
-                _("%(value)s is out of range: give an amount under 10,000,000.") % {"value": value}
-            )
-        return int(amount * 100)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else f"{Decimal(value) / 100:.2f}"
-
-
-def _folded(text):
-    return re.sub(r"[\s\-_()]", "", str(text)).casefold()
-
-
-class ChoiceWidget(widgets.Widget):
-    """One of a list of values, as staff type it: any case, with or without hyphens or
-    spaces ("SO-DIMM", "sodimm", "ddr4"), or one of the aliases. A wrong value is
-    answered with every accepted value."""
-
-    def __init__(self, choices, *, aliases=None, **kwargs):
-        self.choices = list(choices)
-        self.accepted = {_folded(value): value for value, _label in self.choices}
-        self.accepted.update({_folded(label): value for value, label in self.choices})
-        self.accepted.update({_folded(alias): value for alias, value in (aliases or {}).items()})
-        super().__init__(**kwargs)
-
-    def accepted_list(self):
-        return ", ".join(str(label) for _value, label in self.choices)
-
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip()
-        if not text:
-            return None
-        if (choice := self.accepted.get(_folded(text))) is not None:
-            return choice
-        raise ValueError(
-            _("“%(value)s” is not accepted here. Accepted: %(accepted)s.")
-            % {"value": value, "accepted": self.accepted_list()}
-        )
-
-
-class ChoiceListWidget(ChoiceWidget):
-    """Several values separated by commas or semicolons, each as ChoiceWidget takes it."""
-
-    def clean(self, value, row=None, **kwargs):
-        items = [item for item in re.split(r"[,;/]", str(value or "")) if item.strip()]
-        return ",".join(super(ChoiceListWidget, self).clean(item) for item in items)
-
-
-class YesNoWidget(widgets.BooleanWidget):
-    """yes/no (also oui/non, true/false, 1/0); empty is "no"."""
-
-    YES = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
-    NO = {"no", "n", "non", "false", "faux", "0", ""}
-
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip().lower()
-        if text in self.YES or value is True:
-            return True
-        if text in self.NO or value is False:
-            return False
-        raise ValueError(
-            _("“%(value)s” is not yes or no. Accepted: yes, no, oui, non, 1, 0.") % {"value": value}
-        )
-
-
-class ManufacturerWidget(widgets.ForeignKeyWidget):
-    """The manufacturer by name; a new name adds the manufacturer."""
-
-    def __init__(self):
-        super().__init__(Manufacturer, field="name")
-
-    def clean(self, value, row=None, **kwargs):
-        name = str(value or "").strip()
-        if not name:
-            raise ValueError(_("The manufacturer is missing."))
-        if len(name) > 64:
-            raise ValueError(_("The manufacturer's name is longer than 64 characters."))
-        manufacturer = Manufacturer.objects.filter(name__iexact=name).first()
-        if manufacturer is None:
-            manufacturer = Manufacturer.objects.create(name=name, slug=slugify(name)[:80])
-        return manufacturer
 
 
 def _number(attribute, *, minimum=0):
@@ -637,25 +387,6 @@ class SystemResource(CatalogResource):
 RESOURCES = {"modules": ModuleResource, "systems": SystemResource}
 
 
-def catalog_file_read(path) -> object:
-    """The rows of a CSV (UTF-8 or Windows, comma or semicolon) or XLSX file as a
-    tablib Dataset; a file too large, or unpacking too large, is refused unread."""
-    formats = {".csv": SniffedCSV, ".xlsx": CheckedXLSX}
-    file_format = formats.get(Path(path).suffix.lower())
-    if file_format is None:
-        raise CatalogImportRefused(_("Give a .csv or .xlsx file."))
-    file_size_check(Path(path).stat().st_size)
-    content = Path(path).read_bytes()
-    try:
-        return file_format().create_dataset(content)
-    except CatalogImportRefused:
-        raise
-    except Exception as error:  # noqa: BLE001 - a file that is not what its name says
-        raise CatalogImportRefused(
-            _("The file cannot be read as %(format)s.") % {"format": file_format().get_title()}
-        ) from error
-
-
 def _column_for(resource, attribute, values):
     """The file's column behind a model field (price_pence may come from price_gbp):
     the one the row has a value in."""
@@ -739,56 +470,16 @@ def catalog_import(*, kind: str, dataset, dry_run: bool, user=None, demo=DemoPol
     )
 
 
-# The downloadable template: every column staff fill in, and one example row.
-TEMPLATE_ROWS = {
-    "module": {
-        "part_number": "CT16G4SFRA32A",
-        "brand": "Crucial",
-        "generation": "DDR4",
-        "form_factor": "SO-DIMM",
-        "capacity_gb": "16",
-        "kit_size": "1",
-        "speed_mts": "3200",
-        "cas_latency": "22",
-        "voltage_mv": "1200",
-        "ecc": "no",
-        "registered": "no",
-        "ranks": "1",
-        "price_gbp": "45.99",
-        "price_eur": "52.99",
-        "stock": "25",
-        "warranty_years": "",
-        "is_active": "yes",
-    },
-    "system": {
-        "manufacturer": "Lenovo",
-        "model_line": "ThinkPad",
-        "model": "ThinkPad T460p",
-        "kind": "laptop",
-        "year": "2016",
-        "slots": "2",
-        "soldered_gb": "0",
-        "max_per_slot_gb": "16",
-        "max_total_gb": "32",
-        "generations": "DDR4",
-        "form_factor": "SO-DIMM",
-        "max_speed_mts": "2133",
-        "ecc": "none",
-        "max_ranks": "",
-        "max_module_voltage_mv": "",
-        "supports_registered": "no",
-        "source_url": "https://example.com/manual.pdf",
-        "pinned_modules": "",
-        "excluded_modules": "",
-    },
-}
-
-
-def import_template_csv(model_name: str) -> str:
-    """A CSV file staff can fill in: the header and one example row."""
-    example = TEMPLATE_ROWS[model_name]
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(example.keys())
-    writer.writerow(example.values())
-    return output.getvalue()
+IMPORT_FORMATS = [SniffedCSV, CheckedXLSX]
+__all__ = [
+    "IMPORT_FORMATS",
+    "MAX_FILE_BYTES",
+    "CatalogImportRefused",
+    "DemoPolicy",
+    "catalog_file_read",
+    "catalog_import",
+    "file_size_check",
+    "import_problem_rows",
+    "import_problems",
+    "import_template_csv",
+]
