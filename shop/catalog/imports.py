@@ -305,6 +305,15 @@ class SystemResource(CatalogResource):
         skip_unchanged = True
         report_skipped = True
 
+    EXPECTED = {
+        "model_line": _lazy("the line the model is listed under, such as ThinkPad"),
+        "model": _lazy("the model's name, such as ThinkPad T460p"),
+        "kind": ", ".join(str(label) for _value, label in SystemKind.choices),
+        "slots": _lazy("a whole number of memory slots, 0 if none"),
+        "max_total_gb": _lazy("the most memory in gigabytes, such as 32"),
+        "ecc_support": ", ".join(EccSupport.values),
+    }
+
     def get_or_init_instance(self, instance_loader, row):
         """The system is found by its manufacturer: a bad manufacturer is a field error
         like any other, not a failure of the row."""

@@ -15,12 +15,13 @@ from shop.catalog.imports import (
     CatalogImportRefused,
     DemoPolicy,
     ModuleResource,
+    SystemResource,
     catalog_file_read,
     catalog_import,
     import_problems,
 )
 from shop.catalog.selectors import catalog_is_demo
-from shop.models import Module
+from shop.models import Module, System
 from shop.tests.test_catalog_import import admin_import, hidden_inputs, staff
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,30 @@ def test_a_dry_run_with_replace_changes_nothing(tmp_path):
     on_sale = demo_loaded()
     catalog_import(kind="modules", dataset=real_modules(tmp_path), dry_run=True, demo="replace")
     assert Module.objects.filter(is_demo=True, is_active=True).count() == on_sale
+
+
+SYSTEM_HEADER = (
+    "manufacturer;model_line;model;kind;slots;max_per_slot_gb;max_total_gb;generations;"
+    "form_factor;ecc;supports_registered"
+)
+
+
+def test_systems_take_values_as_typed_and_say_what_an_empty_cell_needs(tmp_path):
+    good = "HP;Z;Z440;workstation;8;16;128;ddr4;DIMM;optional;non"
+    empty_kind = "HP;Z;Z640;;8;16;128;DDR4;SO-DIMM;oui;non"
+    path = french_csv(tmp_path, [good, empty_kind], header=SYSTEM_HEADER, name="systems.csv")
+    dataset = catalog_file_read(path)
+    result = catalog_import(kind="systems", dataset=dataset, dry_run=True)
+    problems = import_problems(result, resource=SystemResource(), headers=dataset.headers)
+    assert problems == [
+        "Row 3, column kind, value “”: The cell is empty. "
+        "Accepted: Laptop, Desktop, Mini PC, Server, Workstation."
+    ]
+    path = french_csv(tmp_path, [good], header=SYSTEM_HEADER, name="good.csv")
+    catalog_import(kind="systems", dataset=catalog_file_read(path), dry_run=False)
+    system = System.objects.get(model="Z440")
+    assert (system.generations, system.form_factor, system.ecc_support) == (
+        "DDR4",
+        "DIMM",
+        "optional",
+    )
