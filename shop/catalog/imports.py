@@ -133,6 +133,7 @@ class CatalogResource(resources.ModelResource):
         demo_mix_check(self.demo)
 
     def before_save_instance(self, instance, row, **kwargs):
+        instance.is_demo = False  # a row staff import is real data, even over a demo row
         instance._change_reason = CHANGE_REASON
         user = kwargs.get("user")
         if user is not None and user.is_authenticated:

@@ -227,3 +227,13 @@ def test_systems_take_values_as_typed_and_say_what_an_empty_cell_needs(tmp_path)
         "DIMM",
         "optional",
     )
+
+
+def test_an_imported_row_over_a_demo_row_is_real_data(tmp_path):
+    demo_loaded()
+    demo = Module.objects.filter(is_demo=True).first()
+    row = f"{demo.part_number};Offtek;DDR4;SO-DIMM;8;1;3200;22;1200;no;no;30,00;35,00;4;yes"
+    dataset = catalog_file_read(french_csv(tmp_path, [row]))
+    catalog_import(kind="modules", dataset=dataset, dry_run=False, demo="keep")
+    demo.refresh_from_db()
+    assert not demo.is_demo and demo.price_pence == 3000
