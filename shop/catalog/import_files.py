@@ -102,7 +102,14 @@ def _delimiter(text):
 
 
 class SniffedCSV(CSV):
-    """CSV in UTF-8 (or a Windows spreadsheet's encoding), comma or semicolon separated."""
+    """CSV in UTF-8 (or a Windows spreadsheet's encoding), comma or semicolon separated.
+    Read as bytes, so the admin's upload is decoded here, not by the temporary store."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
         text = _text(in_stream)
