@@ -222,6 +222,25 @@ class SecurityEventKind(models.TextChoices):
     STAFF_VIEW = "staff-view", _("A member of staff viewed your record")
 
 
+# The events after which "not you? change your password" is the right advice: something
+# done with the account's password. Not a sign-out, a failed attempt (the password held),
+# a closure or a member of staff's view.
+SECURITY_ADVICE_KINDS = frozenset(
+    {
+        SecurityEventKind.LOGIN,
+        SecurityEventKind.PASSWORD_CHANGED,
+        SecurityEventKind.PASSWORD_RESET,
+        SecurityEventKind.EMAIL_CHANGED,
+        SecurityEventKind.MFA_ADDED,
+        SecurityEventKind.MFA_REMOVED,
+        SecurityEventKind.MFA_RESET,
+        SecurityEventKind.NAME_CHANGED,
+        SecurityEventKind.PHONE_CHANGED,
+        SecurityEventKind.EXPORT,
+    }
+)
+
+
 class SecurityEvent(models.Model):
     """One security-relevant event on an account. IP, user agent and the e-mail typed
     in a failed sign-in are encrypted; the IP is shortened after 30 days."""
@@ -257,6 +276,11 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def calls_for_advice(self):
+        """Whether "not you? change your password" applies to this event."""
+        return self.kind in SECURITY_ADVICE_KINDS
 
 
 class Disclosure(LedgerModel):

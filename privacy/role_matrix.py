@@ -152,6 +152,8 @@ PAGES: dict[str, frozenset] = {
     "shop_module_process_import": CATALOG_WORK,
     "shop_system_import": CATALOG_WORK,
     "shop_system_process_import": CATALOG_WORK,
+    "shop_module_import_template": CATALOG_WORK,
+    "shop_system_import_template": CATALOG_WORK,
     # The site's own pages: sign-in for anyone, the rest for staff (their own password).
     "login": frozenset(ROLES),
     "logout": frozenset(ROLES),

@@ -84,14 +84,16 @@ def export_sections(*, user: User) -> list[dict]:
 
 
 @transaction.atomic
-def export_build(*, user: User, request=None) -> dict:
-    """The customer's data, as a dict ready for JSON; the export is written to their
-    security log. Refused while the account is being closed (the row is locked by
-    the closure, and a closed account is inactive)."""
+def export_build(*, user: User, request=None, downloaded: bool = True) -> dict:
+    """The customer's data, as a dict ready for JSON. A download is written to their
+    security log; reading it on the "My data" page (downloaded=False) is not a
+    download. Refused while the account is being closed (the row is locked by the
+    closure, and a closed account is inactive)."""
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
         raise ExportRefused
-    security_event_record(kind=SecurityEventKind.EXPORT, user=locked, request=request)
+    if downloaded:
+        security_event_record(kind=SecurityEventKind.EXPORT, user=locked, request=request)
     return {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now().isoformat(),

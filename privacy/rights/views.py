@@ -22,16 +22,16 @@ from privacy.rights.forms import AccountCloseForm, ContactForm
 RECEIPT_SESSION_KEY = "privacy_erasure_receipt"
 
 
-def _export_or_refuse(request):
+def _export_or_refuse(request, *, downloaded):
     try:
-        return export.export_build(user=request.user, request=request)
+        return export.export_build(user=request.user, request=request, downloaded=downloaded)
     except export.ExportRefused:
         return None
 
 
 @login_required
 def export_detail(request):
-    document = _export_or_refuse(request)
+    document = _export_or_refuse(request, downloaded=False)
     if document is None:
         messages.error(request, _("Your account is being closed: there is nothing to export."))
         return redirect("shop:home")
@@ -41,7 +41,7 @@ def export_detail(request):
 
 @login_required
 def export_download(request):
-    document = _export_or_refuse(request)
+    document = _export_or_refuse(request, downloaded=True)
     if document is None:
         messages.error(request, _("Your account is being closed: there is nothing to export."))
         return redirect("shop:home")

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from offtek.money import CurrencyMismatch, Money
 from shop.markets.rules import Market
 from shop.models import (
-    CatalogSource,
+    EccSupport,
+    Generation,
     Manufacturer,
     Module,
     OverrideKind,
@@ -49,12 +50,62 @@ def _upgradeable_gb(system):
     return max(system.max_total_gb - (system.soldered_gb or 0), 0)
 
 
-def _per_slot_gb(system):
-    """The largest module a slot takes; when the source does not say, the maximum is the
-    only bound."""
-    if system.max_per_slot_gb is None:
-        return _upgradeable_gb(system)
-    return system.max_per_slot_gb
+def per_slot_proven_gb(system):
+    """The largest module proven to fit one slot: the source's per-slot maximum, or, when
+    the source gives none, the memory that modules can bring shared equally among the
+    slots (filling every slot with it reaches the stated maximum; a larger module is not
+    proven to work, so it is never offered)."""
+    if system.max_per_slot_gb is not None:
+        return system.max_per_slot_gb
+    if not system.slots:
+        return 0
+    return _upgradeable_gb(system) // system.slots
+
+
+# A machine that takes DDR3L only runs its modules at 1.35 V.
+DDR3L_VOLTAGE_MV = 1350
+
+
+def module_voltage_limit_mv(system):
+    """The highest module voltage the system takes: as stated, else 1.35 V for a
+    DDR3L-only machine, else None (no limit stated)."""
+    if system.max_module_voltage_mv is not None:
+        return system.max_module_voltage_mv
+    if system.generation_list == [Generation.DDR3L]:
+        return DDR3L_VOLTAGE_MV
+    return None
+
+
+def _ecc_modules_for(system):
+    if system.ecc_support == EccSupport.REQUIRED:
+        return Q(ecc=True)
+    if system.ecc_support == EccSupport.NONE:
+        return Q(ecc=False)
+    return Q()
+
+
+def _ecc_systems_for(module):
+    if module.ecc:
+        return Q(ecc_support__in=[EccSupport.REQUIRED, EccSupport.OPTIONAL])
+    return Q(ecc_support__in=[EccSupport.OPTIONAL, EccSupport.NONE])
+
+
+def _ranks_systems_for(module):
+    if module.ranks is None:
+        return Q(max_ranks=None)
+    return Q(max_ranks=None) | Q(max_ranks__gte=module.ranks)
+
+
+def _voltage_modules_for(system):
+    limit = module_voltage_limit_mv(system)
+    return Q() if limit is None else Q(voltage_mv__lte=limit)
+
+
+def _voltage_systems_for(module):
+    stated = Q(max_module_voltage_mv__gte=module.voltage_mv)
+    if module.voltage_mv <= DDR3L_VOLTAGE_MV:
+        return stated | Q(max_module_voltage_mv=None)
+    return stated | (Q(max_module_voltage_mv=None) & ~Q(generations=Generation.DDR3L))
 
 
 @dataclass(frozen=True)
@@ -80,9 +131,18 @@ COMPATIBILITY_RULES = [
     ),
     CompatibilityRule(
         "per_slot",
-        _("Each module is no larger than the system's maximum per slot."),
-        lambda system: Q(capacity_gb__lte=_per_slot_gb(system)),
-        lambda module: Q(max_per_slot_gb__gte=module.capacity_gb) | Q(max_per_slot_gb=None),
+        _(
+            "Each module is no larger than the system's maximum per slot or, when the source "
+            "does not state one, than its maximum shared among its slots."
+        ),
+        lambda system: Q(capacity_gb__lte=per_slot_proven_gb(system)),
+        lambda module: (
+            Q(max_per_slot_gb__gte=module.capacity_gb)
+            | Q(
+                max_per_slot_gb=None,
+                max_total_gb__gte=Coalesce(F("soldered_gb"), 0) + module.capacity_gb * F("slots"),
+            )
+        ),
     ),
     CompatibilityRule(
         "slots",
@@ -100,15 +160,36 @@ COMPATIBILITY_RULES = [
     ),
     CompatibilityRule(
         "ecc",
-        _("ECC modules only go in systems that support ECC."),
-        lambda system: Q() if system.supports_ecc else Q(ecc=False),
-        lambda module: Q(supports_ecc=True) if module.ecc else Q(),
+        _(
+            "ECC modules only for systems that need ECC, non-ECC modules only for systems "
+            "without ECC, either kind where both work."
+        ),
+        _ecc_modules_for,
+        _ecc_systems_for,
     ),
     CompatibilityRule(
         "registered",
         _("Registered modules only go in systems that support them."),
         lambda system: Q() if system.supports_registered else Q(registered=False),
         lambda module: Q(supports_registered=True) if module.registered else Q(),
+    ),
+    CompatibilityRule(
+        "ranks",
+        _(
+            "Where the source limits the ranks of a module, only modules whose maker states "
+            "no more ranks than that."
+        ),
+        lambda system: Q() if system.max_ranks is None else Q(ranks__lte=system.max_ranks),
+        _ranks_systems_for,
+    ),
+    CompatibilityRule(
+        "voltage",
+        _(
+            "The module runs at a voltage the system takes: 1.35 V for a DDR3L-only system, "
+            "or the highest voltage its source states."
+        ),
+        _voltage_modules_for,
+        _voltage_systems_for,
     ),
 ]
 
@@ -223,8 +304,9 @@ def module_for_page(*, slug: str) -> Module | None:
 
 
 def catalog_is_demo() -> bool:
-    """True while the catalog is the generated demo data (load_demo_catalog)."""
-    return CatalogSource.objects.filter(is_demo=True).exists()
+    """True while any demo module (load_demo_catalog) is on sale, however many real
+    ones were imported beside it: the banner then says prices and stock are demo."""
+    return Module.objects.filter(is_demo=True, is_active=True).exists()
 
 
 def manufacturers_with_systems() -> QuerySet:
@@ -315,13 +397,28 @@ def system_suggestions(*, query: str, manufacturer: Manufacturer | None = None) 
     return [{"label": str(system), "url": system.get_absolute_url()} for system in systems]
 
 
+class PathStock:
+    """Whether we can sell an upgrade path today."""
+
+    IN_STOCK = "in-stock"  # a module of that size that fits is in stock
+    OUT_OF_STOCK = "out-of-stock"  # we list one that fits, none in stock
+    UNCONFIRMED = "unconfirmed"  # modules of that size and generation are in stock, but
+    # the source does not state the module type, so none is proven to fit
+    NOT_SOLD = "not-sold"
+
+
 @dataclass(frozen=True)
 class UpgradePath:
     count: int
     capacity_gb: int
     total_gb: int  # the system's memory after the upgrade, soldered memory included
     is_maximum: bool
-    in_catalog: bool  # we sell a compatible module of that size
+    stock: str  # a PathStock value
+
+    @property
+    def in_catalog(self):
+        """A module of that size that fits is in stock."""
+        return self.stock == PathStock.IN_STOCK
 
 
 @dataclass(frozen=True)
@@ -330,23 +427,39 @@ class UpgradeAdvice:
     slots: int
     soldered_gb: int | None  # None: depends on the configuration bought
     max_per_slot_gb: int | None  # None: not stated by the source
+    per_slot_proven_gb: int  # what we offer per slot: stated, or the total shared out
     max_total_gb: int
     maximum_gb: int  # the most memory the system can have
     paths: list
 
 
+def _sizes_by_stock(system, compatible):
+    """{capacity: PathStock} for the sizes we list: fitting and in stock first."""
+    sizes = {}
+    rows = compatible.order_by().values_list("capacity_gb", "stock").distinct()
+    for capacity, stock in rows:
+        if stock > 0 or sizes.get(capacity) != PathStock.IN_STOCK:
+            sizes[capacity] = PathStock.IN_STOCK if stock > 0 else PathStock.OUT_OF_STOCK
+    if system.slots and not system.form_factor_list:
+        unproven = modules_on_sale().filter(generation__in=system.generation_list, stock__gt=0)
+        for capacity in unproven.order_by().values_list("capacity_gb", flat=True).distinct():
+            sizes.setdefault(capacity, PathStock.UNCONFIRMED)
+    return sizes
+
+
 def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) -> UpgradeAdvice:
     """How far the system can be upgraded and the best ways there: every slot filled
-    with modules of one size, largest first. One query."""
+    with modules of one size, largest first, each saying whether we have it in stock.
+    Two queries at most."""
     upgradeable = _upgradeable_gb(system)
-    per_slot = _per_slot_gb(system)
+    per_slot = per_slot_proven_gb(system)
     soldered = system.soldered_gb or 0
     takes_upgrade = system.slots > 0 and per_slot > 0 and upgradeable > 0
     reachable = min(system.slots * per_slot, upgradeable) if takes_upgrade else 0
     paths = []
     if takes_upgrade:
         compatible = modules_compatible_with(system) if compatible is None else compatible
-        sold_sizes = set(compatible.order_by().values_list("capacity_gb", flat=True).distinct())
+        stock = _sizes_by_stock(system, compatible)
         made = DDR5_CAPACITIES_GB if "DDR5" in system.generation_list else STANDARD_CAPACITIES_GB
         sizes = [size for size in made if size <= per_slot and size * system.slots <= upgradeable]
         for size in sorted(sizes, reverse=True)[:3]:
@@ -357,7 +470,7 @@ def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) ->
                     capacity_gb=size,
                     total_gb=soldered + added,
                     is_maximum=added == reachable,
-                    in_catalog=size in sold_sizes,
+                    stock=stock.get(size, PathStock.NOT_SOLD),
                 )
             )
     return UpgradeAdvice(
@@ -365,6 +478,7 @@ def upgrade_advice_for(system: System, *, compatible: QuerySet | None = None) ->
         slots=system.slots,
         soldered_gb=system.soldered_gb,
         max_per_slot_gb=system.max_per_slot_gb,
+        per_slot_proven_gb=per_slot,
         max_total_gb=system.max_total_gb,
         maximum_gb=soldered + reachable,
         paths=paths,

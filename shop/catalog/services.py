@@ -9,7 +9,7 @@ from simple_history.utils import bulk_update_with_history
 
 from shop.catalog.cache import catalog_version_bump
 from shop.markets.rules import MARKETS
-from shop.models import CatalogSource, Module
+from shop.models import CatalogSource, Module, System
 
 MIN_PERCENT = Decimal("-90")
 MAX_PERCENT = Decimal("100")
@@ -71,3 +71,14 @@ def catalog_source_set(*, is_demo: bool) -> CatalogSource:
         source.is_demo = is_demo
         source.save()
     return source
+
+
+@transaction.atomic
+def demo_data_remove() -> int:
+    """End the demo: every demo module goes off sale (kept, so past orders still name
+    it) and the made-up systems are deleted. Returns the modules taken off sale."""
+    count = Module.objects.filter(is_demo=True, is_active=True).update(is_active=False)
+    System.objects.filter(is_demo=True).delete()
+    catalog_source_set(is_demo=False)
+    catalog_version_bump()
+    return count

@@ -21,6 +21,7 @@ from shop.catalog.cache import catalog_cached, catalog_fragment
 from shop.catalog.forms import FinderForm, ModuleFilterForm, SearchForm
 from shop.catalog.page_cache import shared_page
 from shop.markets.selectors import market_for_request
+from shop.models.catalog import volts
 
 MODULES_PER_PAGE = 24
 SYSTEMS_PER_PAGE = 30
@@ -213,6 +214,11 @@ def finder_suggestions(request):
     return JsonResponse({"systems": suggestions})
 
 
+def _voltage_limit_label(system):
+    limit = selectors.module_voltage_limit_mv(system)
+    return None if limit is None else volts(limit)
+
+
 @require_GET
 @shared_page
 def system_detail(request, slug):
@@ -234,6 +240,7 @@ def system_detail(request, slug):
             % {"system": system},
             "system": system,
             "advice": selectors.upgrade_advice_for(system, compatible=compatible),
+            "voltage_limit": _voltage_limit_label(system),
             "modules": _page(compatible, number, MODULES_PER_PAGE),
             "query": {"page": number},
         }

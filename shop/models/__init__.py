@@ -3,6 +3,8 @@
 from shop.models.basket import Basket, BasketLine
 from shop.models.catalog import (
     CatalogSource,
+    EccCondition,
+    EccSupport,
     FormFactor,
     Generation,
     Manufacturer,
@@ -56,6 +58,8 @@ __all__ = [
     "RefundStatus",
     "SalesStatistics",
     "CatalogSource",
+    "EccCondition",
+    "EccSupport",
     "FormFactor",
     "Generation",
     "Manufacturer",

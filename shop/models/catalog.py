@@ -1,8 +1,11 @@
 """The catalog: memory modules, the computer systems they go in, and staff overrides."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,11 @@ from privacy.history import HistoricalRecords
 def gigabytes(size):
     """A size in the shopper's language: "16 GB", or "16 Go" in French."""
     return gettext("%(size)s GB") % {"size": size}
+
+
+def volts(millivolts):
+    """A voltage in the active language's number format: "1.35 V", "1,35 V"."""
+    return f"{number_format(Decimal(millivolts) / 1000, 2)} V"
 
 
 class Generation(models.TextChoices):
@@ -56,6 +64,27 @@ def validate_form_factor_list(value):
         )
 
 
+class EccSupport(models.TextChoices):
+    """What a system says of ECC modules: it needs them, takes either, or takes none."""
+
+    REQUIRED = "required", _("ECC modules only")
+    OPTIONAL = "optional", _("ECC or non-ECC modules")
+    NONE = "none", _("non-ECC modules only")
+
+
+class EccCondition(models.TextChoices):
+    """A processor condition on ECC, as the system's source states it."""
+
+    NONE = "", _("No condition")
+    XEON_I3_PENTIUM = (
+        "xeon-i3-pentium",
+        _(
+            "ECC works only with an Intel Xeon, Core i3 or Pentium processor; with a Core i5 "
+            "or i7, use non-ECC modules."
+        ),
+    )
+
+
 class SystemKind(models.TextChoices):
     LAPTOP = "laptop", _("Laptop")
     DESKTOP = "desktop", _("Desktop")
@@ -79,6 +108,9 @@ class Module(models.Model):
     voltage_mv = models.PositiveIntegerField(_("voltage (mV)"))
     ecc = models.BooleanField(_("ECC"), default=False)
     registered = models.BooleanField(_("registered"), default=False)
+    ranks = models.PositiveSmallIntegerField(
+        _("ranks"), null=True, blank=True, help_text=_("Empty if the maker does not state it.")
+    )
     price_pence = models.PositiveIntegerField(_("price in pence, VAT included"))
     # The France market's own price list: euro cents, French VAT included. Set by staff
     # (or the import), never converted from pounds at checkout.
@@ -88,6 +120,9 @@ class Module(models.Model):
         _("warranty (years)"), null=True, blank=True, help_text=_("Empty for a lifetime warranty.")
     )
     is_active = models.BooleanField(_("on sale"), default=True, db_index=True)
+    # Loaded by load_demo_catalog: demo price and stock (a real part number's facts may
+    # still be real). A banner tells shoppers while any such module is on sale.
+    is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,7 +179,8 @@ class Module(models.Model):
 
     @property
     def voltage_label(self):
-        return f"{self.voltage_mv / 1000:.2f} V"
+        """ "1.20 V", or "1,20 V" in French: the active language's decimal separator."""
+        return volts(self.voltage_mv)
 
     @property
     def warranty_lifetime(self):
@@ -202,8 +238,25 @@ class System(models.Model):
     max_speed_mts = models.PositiveIntegerField(
         _("maximum speed (MT/s)"), null=True, blank=True, help_text=_("Empty if not stated.")
     )
-    supports_ecc = models.BooleanField(_("supports ECC"), default=False)
+    ecc_support = models.CharField(
+        _("ECC"), max_length=8, choices=EccSupport.choices, default=EccSupport.NONE
+    )
+    ecc_condition = models.CharField(
+        _("condition on ECC"), max_length=24, choices=EccCondition.choices, blank=True, default=""
+    )
+    max_ranks = models.PositiveSmallIntegerField(
+        _("most ranks per module"), null=True, blank=True, help_text=_("Empty if not stated.")
+    )
+    max_module_voltage_mv = models.PositiveIntegerField(
+        _("highest module voltage (mV)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty if not stated; 1350 for a system that takes only DDR3L (1.35 V)."),
+    )
     supports_registered = models.BooleanField(_("supports registered"), default=False)
+    # A made-up machine of the demo catalog (real machines keep is_demo False: their
+    # facts are real, from real_systems.csv).
+    is_demo = models.BooleanField(_("demo data"), default=False)
     source_url = models.URLField(
         _("source of the memory facts"),
         max_length=500,
@@ -245,6 +298,10 @@ class System(models.Model):
     @property
     def form_factor_list(self):
         return _listed_values(self.form_factor)
+
+    @property
+    def takes_ecc(self):
+        return self.ecc_support != EccSupport.NONE
 
     @property
     def form_factor_labels(self):

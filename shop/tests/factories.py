@@ -1,6 +1,7 @@
 import factory
 
 from shop.models import (
+    EccSupport,
     FormFactor,
     Generation,
     Manufacturer,
@@ -63,7 +64,7 @@ class SystemFactory(factory.django.DjangoModelFactory):
             slots=16,
             max_per_slot_gb=64,
             max_total_gb=1024,
-            supports_ecc=True,
+            ecc_support=EccSupport.REQUIRED,
             supports_registered=True,
         )
 

@@ -125,6 +125,7 @@ def test_system_admin_has_overrides_inline(staff_client):
         "max_per_slot_gb": 32,
         "max_total_gb": 64,
         "generations": "DDR4",
+        "ecc_support": "none",
         "form_factor": system.form_factor,
         "max_speed_mts": 3200,
         "overrides-TOTAL_FORMS": "1",

@@ -31,7 +31,7 @@ MODULE_COLUMNS = [
 SYSTEM_COLUMNS = [
     "manufacturer", "model_line", "model", "kind", "year", "slots", "soldered_gb",
     "max_per_slot_gb", "max_total_gb", "generations", "form_factor", "max_speed_mts",
-    "supports_ecc", "supports_registered", "source_url", "pinned_modules", "excluded_modules",
+    "ecc", "supports_registered", "source_url", "pinned_modules", "excluded_modules",
 ]  # fmt: skip
 
 
@@ -55,7 +55,7 @@ def system_rows(count):
             "manufacturer": f"Maker {index % 7}", "model_line": "Book", "model": f"Book {index}",
             "kind": "laptop", "year": 2018, "slots": 2, "soldered_gb": 0,
             "max_per_slot_gb": 32, "max_total_gb": 64, "generations": "DDR4",
-            "form_factor": "SODIMM", "max_speed_mts": 3200, "supports_ecc": "no",
+            "form_factor": "SODIMM", "max_speed_mts": 3200, "ecc": "no",
             "supports_registered": "no", "source_url": "https://example.com/manual.pdf",
             "pinned_modules": "OT00001-16S32" if index == 0 else "",
             "excluded_modules": "OT00002-16S32" if index == 0 else "",
@@ -193,14 +193,14 @@ BAD_MODULES = [
     (
         "price_pence",
         "twelve",
-        {"en": "“twelve” is not a whole number.", "fr": "« twelve » n’est pas un nombre entier."},
+        {"en": "“twelve” is not a whole number", "fr": "« twelve » n’est pas un nombre entier"},
     ),
     (
         "generation",
         "DDR9",
         {
-            "en": "Value &#x27;DDR9&#x27; is not a valid choice.",
-            "fr": "La valeur «\xa0&#x27;DDR9&#x27;\xa0» n’est pas un choix valide.",
+            "en": "“DDR9” is not accepted here. Accepted: DDR3, DDR3L, DDR4, DDR5.",
+            "fr": "« DDR9 » n’est pas accepté ici. Valeurs acceptées : DDR3, DDR3L, DDR4, DDR5.",
         },
     ),
     ("stock", "-3", {"en": "-3 is out of range", "fr": "-3 est hors limites"}),
@@ -262,18 +262,37 @@ def test_the_command_imports_a_good_file_and_reports_counts(tmp_path):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"max_total_gb": "lots"}, "Row 4, max_total_gb: “lots” is not a whole number."),
-        ({"generations": "DDR4,DDR7"}, "Row 4, generations: Give one or more memory generations"),
-        ({"form_factor": "SIMM"}, "Row 4, form_factor: Give the form factors"),
+        (
+            {"max_total_gb": "lots"},
+            "Row 4, column max_total_gb, value “lots”: “lots” is not a whole number",
+        ),
+        (
+            {"generations": "DDR4,DDR7"},
+            "Row 4, column generations, value “DDR4,DDR7”: “DDR7” is not accepted here. "
+            "Accepted: DDR3, DDR3L, DDR4, DDR5, LPDDR3",
+        ),
+        (
+            {"form_factor": "SIMM"},
+            "Row 4, column form_factor, value “SIMM”: “SIMM” is not accepted here. "
+            "Accepted: DIMM, SO-DIMM, RDIMM, LRDIMM.",
+        ),
         (
             {"pinned_modules": "NOPE-1"},
-            "Row 4, pinned_modules: No module has the part number NOPE-1.",
+            "Row 4, column pinned_modules, value “NOPE-1”: No module has the part number NOPE-1.",
         ),
-        ({"manufacturer": ""}, "Row 4, manufacturer: The manufacturer is missing."),
-        ({"kind": "toaster"}, "Row 4, kind: Value &#x27;toaster&#x27; is not a valid choice."),
+        (
+            {"manufacturer": ""},
+            "Row 4, column manufacturer, value “”: The manufacturer is missing.",
+        ),
+        (
+            {"kind": "toaster"},
+            "Row 4, column kind, value “toaster”: “toaster” is not accepted here. "
+            "Accepted: Laptop, Desktop, Mini PC, Server, Workstation.",
+        ),
         (
             {"pinned_modules": "OT00001-16S32", "excluded_modules": " OT00001-16S32 "},
-            "Row 4, excluded_modules: A module cannot be both pinned and excluded: OT00001-16S32.",
+            "Row 4, column excluded_modules, value “ OT00001-16S32 ”: A module cannot be both "
+            "pinned and excluded: OT00001-16S32.",
         ),
     ],
 )

@@ -106,7 +106,7 @@ def test_a_fact_the_source_leaves_open_is_shown_as_such():
 def test_a_system_that_takes_two_form_factors_fits_modules_of_either():
     system = SystemFactory(
         kind="server", form_factor="RDIMM,LRDIMM", generations="DDR4", slots=8,
-        max_per_slot_gb=128, max_total_gb=1024, supports_ecc=True, supports_registered=True,
+        max_per_slot_gb=128, max_total_gb=1024, ecc_support="required", supports_registered=True,
     )  # fmt: skip
     rdimm = ModuleFactory(part_number="R-32", form_factor="RDIMM", ecc=True, registered=True,
                           capacity_gb=32)  # fmt: skip

@@ -18,7 +18,7 @@ from shop.catalog.demo import ranges
 from shop.catalog.demo.generations import generation_rule_breaches
 from shop.catalog.demo.ranges import DEMO_MARK, PLATFORMS, ModelLine, Platform
 from shop.catalog.demo.real_systems import FACT_COLUMNS, real_system_rows, system_facts
-from shop.catalog.services import catalog_source_set
+from shop.catalog.services import demo_data_remove
 from shop.catalog.views import FINDER_EXAMPLES
 from shop.models import CatalogSource, System
 from shop.tests.french import french_catalogue_compiled
@@ -164,7 +164,7 @@ def test_a_banner_says_the_catalog_is_demo_data_until_the_flag_is_cleared(
         for _visit in range(2):  # the second visit gets the cached page
             assert BANNER[language] in Client().get(url).content.decode(), url
     with django_capture_on_commit_callbacks(execute=True):
-        catalog_source_set(is_demo=False)
+        demo_data_remove()
     for url in pages:
         assert BANNER[language] not in Client().get(url).content.decode(), url
 

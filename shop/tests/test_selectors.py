@@ -41,7 +41,7 @@ def test_a_module_matching_the_specification_fits():
         ({"kit_size": 4, "capacity_gb": 8}, {"slots": 2}),
         ({"kit_size": 2, "capacity_gb": 32}, {"max_total_gb": 48}),
         ({"kit_size": 2, "capacity_gb": 16}, {"soldered_gb": 8, "max_total_gb": 32}),
-        ({"ecc": True}, {"supports_ecc": False}),
+        ({"ecc": True}, {"ecc_support": "none"}),
         ({"registered": True}, {"supports_registered": False}),
         ({"is_active": False}, {}),
     ],
@@ -172,6 +172,8 @@ MODULE_SPECS = st.fixed_dictionaries(
         "kit_size": st.sampled_from([1, 2, 4]),
         "ecc": st.booleans(),
         "registered": st.booleans(),
+        "ranks": st.sampled_from([None, 1, 2, 4]),
+        "voltage_mv": st.sampled_from([1100, 1200, 1350, 1500]),
     }
 )
 SYSTEM_SPECS = st.fixed_dictionaries(
@@ -180,10 +182,12 @@ SYSTEM_SPECS = st.fixed_dictionaries(
         "form_factor": st.sampled_from(FormFactor.values),
         "slots": st.integers(0, 8),
         "soldered_gb": st.sampled_from([0, 8, 16]),
-        "max_per_slot_gb": st.sampled_from([0, 8, 16, 32, 64]),
+        "max_per_slot_gb": st.sampled_from([None, 0, 8, 16, 32, 64]),
         "max_total_gb": st.sampled_from([16, 32, 64, 128]),
-        "supports_ecc": st.booleans(),
+        "ecc_support": st.sampled_from(["required", "optional", "none"]),
         "supports_registered": st.booleans(),
+        "max_ranks": st.sampled_from([None, 1, 2]),
+        "max_module_voltage_mv": st.sampled_from([None, 1200, 1350]),
     }
 )
 
@@ -198,13 +202,22 @@ def test_both_directions_of_compatibility_agree(module_spec, system_spec):
     by_system = modules_compatible_with(system).filter(pk=module.pk).exists()
     by_module = systems_compatible_with(module).filter(pk=system.pk).exists()
     assert by_system == by_module
+    upgradeable = system.max_total_gb - system.soldered_gb
+    per_slot = system.max_per_slot_gb
+    if per_slot is None:
+        per_slot = upgradeable // system.slots if system.slots else 0
+    voltage_limit = system.max_module_voltage_mv
+    if voltage_limit is None and system.generations == "DDR3L":
+        voltage_limit = 1350
     expected = (
         module.generation in system.generation_list
         and module.form_factor == system.form_factor
-        and module.capacity_gb <= system.max_per_slot_gb
+        and module.capacity_gb <= per_slot
         and module.kit_size <= system.slots
         and module.total_capacity_gb <= system.max_total_gb - system.soldered_gb
-        and (system.supports_ecc or not module.ecc)
+        and (system.ecc_support == "optional" or module.ecc == (system.ecc_support == "required"))
         and (system.supports_registered or not module.registered)
+        and (system.max_ranks is None or (module.ranks or 99) <= system.max_ranks)
+        and (voltage_limit is None or module.voltage_mv <= voltage_limit)
     )
     assert by_system == expected

@@ -20,14 +20,15 @@ class Platform:
     max_speed_mts: int
     years: tuple  # (first, last)
     soldered_gb: int = 0
-    ecc: bool = False
+    ecc: str = "none"  # EccSupport: "required", "optional" or "none"
     registered: bool = False
+    max_module_voltage_mv: int | None = None
 
 
 SO, DIMM, RDIMM, LRDIMM = FormFactor.SODIMM, FormFactor.DIMM, FormFactor.RDIMM, FormFactor.LRDIMM
 PLATFORMS = {
     "ddr3-laptop": Platform("DDR3,DDR3L", SO, 2, 8, 16, 1600, (2013, 2015)),
-    "ddr3l-laptop": Platform("DDR3L", SO, 2, 8, 16, 1600, (2013, 2016)),
+    "ddr3l-laptop": Platform("DDR3L", SO, 2, 8, 16, 1600, (2013, 2016), max_module_voltage_mv=1350),
     "ddr4-laptop": Platform("DDR4", SO, 2, 16, 32, 2400, (2015, 2019)),
     "ddr4-laptop-32": Platform("DDR4", SO, 2, 32, 64, 3200, (2019, 2023)),
     "ddr4-laptop-half": Platform("DDR4", SO, 1, 32, 40, 3200, (2019, 2022), soldered_gb=8),
@@ -40,16 +41,16 @@ PLATFORMS = {
     "ddr4-desktop-4": Platform("DDR4", DIMM, 4, 32, 128, 3200, (2019, 2022)),
     "ddr5-desktop": Platform("DDR5", DIMM, 4, 48, 192, 5600, (2022, 2025)),
     "ddr4-mini": Platform("DDR4", SO, 2, 32, 64, 3200, (2019, 2022)),
-    "ddr4-workstation": Platform("DDR4", DIMM, 4, 32, 128, 2933, (2017, 2021), ecc=True),
-    "ddr5-workstation": Platform("DDR5", DIMM, 4, 48, 192, 4800, (2022, 2025), ecc=True),
+    "ddr4-workstation": Platform("DDR4", DIMM, 4, 32, 128, 2933, (2017, 2021), ecc="optional"),
+    "ddr5-workstation": Platform("DDR5", DIMM, 4, 48, 192, 4800, (2022, 2025), ecc="optional"),
     "ddr4-server": Platform(
-        "DDR4", RDIMM, 16, 64, 1024, 2933, (2017, 2021), ecc=True, registered=True
+        "DDR4", RDIMM, 16, 64, 1024, 2933, (2017, 2021), ecc="required", registered=True
     ),
     "ddr4-server-lr": Platform(
-        "DDR4", LRDIMM, 24, 128, 3072, 3200, (2019, 2022), ecc=True, registered=True
+        "DDR4", LRDIMM, 24, 128, 3072, 3200, (2019, 2022), ecc="required", registered=True
     ),
     "ddr5-server": Platform(
-        "DDR5", RDIMM, 16, 96, 1536, 4800, (2023, 2025), ecc=True, registered=True
+        "DDR5", RDIMM, 16, 96, 1536, 4800, (2023, 2025), ecc="required", registered=True
     ),
 }
 
@@ -137,8 +138,13 @@ class ModuleFamily:
     registered: bool = False
 
 
-CONSUMER = ("Crucial", "Kingston", "Samsung", "SK hynix", "Corsair")
-OEM = ("Crucial", "Kingston", "Samsung", "SK hynix")
+# Module makers of the demo catalog: made up, their names say "(demo)" (real makers'
+# modules come only from real_modules.csv, with facts read on their pages).
+MNEMO, BITWELL, RAMPART, CORELANE, DIMMWORKS = (
+    f"{name} {DEMO_MARK}" for name in ("Mnemo", "Bitwell", "Rampart", "Corelane", "Dimmworks")
+)
+CONSUMER = (MNEMO, BITWELL, RAMPART, CORELANE, DIMMWORKS)
+OEM = (MNEMO, BITWELL, RAMPART, CORELANE)
 MODULE_FAMILIES = [
     ModuleFamily(
         Generation.DDR3,
@@ -169,6 +175,17 @@ MODULE_FAMILIES = [
         (1, 2, 4),
         CONSUMER,
         400,
+    ),
+    ModuleFamily(
+        Generation.DDR3,
+        FormFactor.DIMM,
+        (4, 8),
+        ((1333, 9), (1600, 11)),
+        1500,
+        (1, 2, 4),
+        OEM,
+        450,
+        ecc=True,
     ),
     ModuleFamily(
         Generation.DDR4,
@@ -270,12 +287,15 @@ MODULE_FAMILIES = [
     ),
 ]
 
+# A made-up part number starts with DEMO-, so no real part number is ever imitated.
 PART_PREFIXES = {
-    "Crucial": "CT",
-    "Kingston": "KVR",
-    "Samsung": "M4",
-    "SK hynix": "HMA",
-    "Corsair": "CM",
+    MNEMO: "DEMO-MN",
+    BITWELL: "DEMO-BW",
+    RAMPART: "DEMO-RP",
+    CORELANE: "DEMO-CL",
+    DIMMWORKS: "DEMO-DW",
 }
+# The overclocking maker: its fast DDR5 kits run at 1.35 V.
+OVERCLOCKING_BRAND = DIMMWORKS
 FORM_FACTOR_CODES = {"DIMM": "U", "SODIMM": "S", "RDIMM": "R", "LRDIMM": "L"}
-LIFETIME_BRANDS = {"Crucial", "Kingston", "Corsair"}
+LIFETIME_BRANDS = {MNEMO, BITWELL, DIMMWORKS}

@@ -24,9 +24,11 @@ from shop.catalog.demo.ranges import (
     LIFETIME_BRANDS,
     MODEL_LINES,
     MODULE_FAMILIES,
+    OVERCLOCKING_BRAND,
     PART_PREFIXES,
     PLATFORMS,
 )
+from shop.catalog.demo.real_modules import module_facts, real_module_rows
 from shop.catalog.demo.real_systems import real_system_rows, system_facts
 from shop.catalog.services import catalog_source_set
 from shop.models import Generation, Manufacturer, Module, System, SystemModuleOverride
@@ -76,8 +78,10 @@ def _made_up_systems(*, count, rng, manufacturers, seen_slugs):
             generations=platform.generations,
             form_factor=platform.form_factor,
             max_speed_mts=platform.max_speed_mts,
-            supports_ecc=platform.ecc,
+            ecc_support=platform.ecc,
             supports_registered=platform.registered,
+            max_module_voltage_mv=platform.max_module_voltage_mv,
+            is_demo=True,
         )
 
 
@@ -99,25 +103,78 @@ def demo_price_eur_cents(price_pence: int) -> int:
     return max(cents // 100 * 100 + 99, 599)
 
 
-def _module_rows(*, count, rng):
-    for index in range(count):
+def _demo_price(*, pence_per_gb, gigabytes, speed, rng):
+    price = pence_per_gb * gigabytes
+    price += price * speed // 20000 + rng.randrange(0, 800)
+    return max(price // 100 * 100 + 99, 499)
+
+
+def _family_for(facts):
+    """The demo family of the same kind, for a demo price per gigabyte."""
+    for family in MODULE_FAMILIES:
+        if (family.generation, family.form_factor, family.ecc) == (
+            facts["generation"],
+            facts["form_factor"],
+            facts["ecc"],
+        ):
+            return family
+    return None
+
+
+def _made_up_ranks(family, capacity):
+    """A made-up maker's module states its ranks: small modules single-rank, large
+    registered ones quad-rank, load-reduced ones quad-rank."""
+    if family.form_factor == "LRDIMM" or (family.registered and capacity >= 128):
+        return 4
+    return 1 if capacity <= 8 else 2
+
+
+def _real_module_rows(*, count, rng):
+    """The first `count` modules of real_modules.csv, with demo price and stock."""
+    for row in real_module_rows()[:count]:
+        facts = module_facts(row)
+        family = _family_for(facts)
+        price = _demo_price(
+            pence_per_gb=family.pence_per_gb if family else 400,
+            gigabytes=facts["capacity_gb"] * facts["kit_size"],
+            speed=facts["speed_mts"],
+            rng=rng,
+        )
+        yield Module(
+            **facts,
+            slug=slugify(facts["part_number"])[:80],
+            price_pence=price,
+            price_eur_cents=demo_price_eur_cents(price),
+            stock=rng.randrange(1, 150),
+            warranty_years=rng.choice((3, 5)),
+            is_active=True,
+            is_demo=True,
+        )
+
+
+def _made_up_module_rows(*, count, rng, first_index):
+    for index in range(first_index, first_index + count):
         family = MODULE_FAMILIES[index % len(MODULE_FAMILIES)]
         capacity = family.capacities_gb[(index // len(MODULE_FAMILIES)) % len(family.capacities_gb)]
         speed, cas = rng.choice(family.speeds)
         kit_size = rng.choice(family.kit_sizes)
         brand = rng.choice(family.brands)
         voltage = family.voltage_mv
-        if brand == "Corsair" and family.generation == Generation.DDR5 and speed >= 6000:
+        if brand == OVERCLOCKING_BRAND and family.generation == Generation.DDR5 and speed >= 6000:
             voltage = 1350
         digit = family.generation[3]
         kit = f"{kit_size}K" if kit_size > 1 else ""
         part_number = (
-            f"{PART_PREFIXES[brand]}{kit}{capacity}G{digit}{FORM_FACTOR_CODES[family.form_factor]}"
-            f"{speed // 100}{'E' if family.ecc else ''}-{index + 1:05d}"
+            f"{PART_PREFIXES[brand]}-{kit}{capacity}G{digit}"
+            f"{FORM_FACTOR_CODES[family.form_factor]}{speed // 100}"
+            f"{'E' if family.ecc else ''}-{index + 1:05d}"
         )
-        price = family.pence_per_gb * capacity * kit_size
-        price += price * speed // 20000 + rng.randrange(0, 800)
-        price = max(price // 100 * 100 + 99, 499)
+        price = _demo_price(
+            pence_per_gb=family.pence_per_gb,
+            gigabytes=capacity * kit_size,
+            speed=speed,
+            rng=rng,
+        )
         lifetime = brand in LIFETIME_BRANDS and not family.registered
         yield Module(
             part_number=part_number,
@@ -132,12 +189,21 @@ def _module_rows(*, count, rng):
             voltage_mv=voltage,
             ecc=family.ecc,
             registered=family.registered,
+            ranks=_made_up_ranks(family, capacity),
             price_pence=price,
             price_eur_cents=demo_price_eur_cents(price),
             stock=0 if rng.random() < 0.15 else rng.randrange(1, 150),
             warranty_years=None if lifetime else rng.choice((3, 5)),
             is_active=rng.random() >= 0.03,
+            is_demo=True,
         )
+
+
+def _module_rows(*, count, rng):
+    """The real modules of real_modules.csv first, then made-up ones."""
+    real = list(_real_module_rows(count=count, rng=rng))
+    yield from real
+    yield from _made_up_module_rows(count=count - len(real), rng=rng, first_index=len(real))
 
 
 @transaction.atomic
