@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop.models import OrderStatus, PaymentStatus
-from shop.orders.services import orders_release_abandoned
+from shop.orders.reservations import reservations_release_expired
 from shop.tests.stripe_steps import post_event
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_processing_does_not_pay_and_the_order_waits_for_the_outcome(
     assert mailoutbox == []
     # Not abandoned while the bank decides, and the pay page does not start again.
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        assert orders_release_abandoned() == 0
+        assert reservations_release_expired() == 0
     page = client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
     assert page.status_code == 302 and "/done/" in page["Location"]
     done = client.get(page["Location"])
