@@ -68,5 +68,12 @@ def outgoing_email_render(*, email) -> dict:
     """The message of a queued e-mail, written now: recipients, headers and contents."""
     payload = json.loads(email.payload)
     context = unpack(payload["context"])
-    rendered = email_render(template=email.template, context=context, language=email.language)
+    if payload.get("layout") == "allauth":
+        from privacy.accounts.adapters import account_email_render
+
+        rendered = account_email_render(
+            template=email.template, context=context, language=email.language
+        )
+    else:
+        rendered = email_render(template=email.template, context=context, language=email.language)
     return {"to": [email.to], "headers": payload["headers"], **rendered}

@@ -1,10 +1,5 @@
-import json
-import logging
-
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
-
-logger = logging.getLogger("privacy.emails")
+from django.tasks import default_task_backend, task
 
 # What every e-mail to a customer hands the e-mail provider: their address (contact
 # data) and the message.
@@ -12,38 +7,44 @@ EMAIL_CATEGORIES = ("contact",)
 EMAIL_FIELDS = ("email", "message")
 
 
-def _message_send(*, to, subject, text, html, headers) -> None:
+def message_send(*, to, subject, text, html, headers, message_id: str = "") -> None:
+    """Hand one written e-mail to the mail server (bounded by the mailer's timeout).
+    `message_id`: the outbox row's own Message-ID, the same on every attempt."""
+    if message_id:
+        headers = {**headers, "Message-ID": message_id}
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
-    message.attach_alternative(html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     message.send()
 
 
 @task
-def email_deliver(*, email_id: int | None = None, **queued_before) -> None:
-    """Send the queued e-mail ``email_id`` (see privacy.emails), written now, then
-    forget it. ``queued_before``: tasks queued by an older release, which carried the
-    rendered e-mail (to, subject, text, html, headers)."""
-    from privacy.email_messages import EmailContextUnavailable, outgoing_email_render
+def email_deliver(*, email_id: int | None = None, **queued_before) -> str:
+    """One attempt at the queued e-mail ``email_id`` (see privacy.emails); when it
+    must be tried again later, the task comes back by itself where the queue can
+    defer (otherwise the periodic re-send does it). ``queued_before``: tasks queued
+    by an older release, which carried the rendered e-mail."""
+    from privacy.emails import email_attempt, email_rules
     from privacy.models import OutgoingEmail
+    from privacy.outbox import outbox_come_back_at
 
     if email_id is None:
-        _message_send(**queued_before)
-        return
+        message_send(**queued_before)
+        return "sent"
+    status = email_attempt(email_id=email_id)
     email = OutgoingEmail.objects.filter(pk=email_id).first()
-    if email is None:
-        return  # erased with its recipient's account, or purged by retention
-    try:
-        message = outgoing_email_render(email=email)
-    except EmailContextUnavailable as gone:
-        logger.info("E-mail %s not sent: %s was erased.", email_id, gone)
-        email.delete()
-        return
-    _message_send(**message)
-    # Sent: the provider accepted it (a failure raised above, and the row stays queued).
-    purpose = json.loads(email.payload).get("purpose")
-    if email.user_id and purpose:
-        email_disclosure_record(user_id=email.user_id, purpose=purpose)
-    email.delete()
+    come_back = email and outbox_come_back_at(email, rules=email_rules())
+    if come_back and default_task_backend.supports_defer:
+        email_deliver.using(run_after=come_back).enqueue(email_id=email_id)
+    return status
+
+
+@task
+def emails_resend() -> int:
+    """The same as `manage.py email_resend`, for a periodic worker."""
+    from privacy.emails import emails_resend_due
+
+    return emails_resend_due()
 
 
 def email_disclosure_record(*, user_id: int, purpose: str) -> None:
