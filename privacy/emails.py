@@ -20,7 +20,12 @@ from django.db import transaction
 from django.utils import translation
 
 from privacy import policy
-from privacy.email_messages import EmailContextUnavailable, email_render, outgoing_email_render, pack
+from privacy.email_messages import (
+    EmailContextUnavailable,
+    email_render,
+    outgoing_email_render,
+    pack,
+)
 from privacy.models import OutgoingEmail
 from privacy.outbox import (
     OutboxRules,
@@ -104,6 +109,21 @@ def smtp_failure_transient(error: Exception) -> bool:
     return isinstance(error, OSError | smtplib.SMTPException)
 
 
+def smtp_failure_text(error: Exception) -> str:
+    """What staff see of a failure: the server's answer, never the recipient's
+    address (the column is not encrypted)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = {
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        }
+        return f"recipient refused: {'; '.join(sorted(answers))}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return (
+            f"{type(error).__name__}: {error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+        )
+    return f"{type(error).__name__}: {error}"
+
+
 def email_attempt(*, email_id: int) -> str:
     """One attempt at sending the queued e-mail `email_id`; returns its status (or
     "gone"). Written now, in its language, with its own Message-ID on every attempt."""
@@ -128,7 +148,7 @@ def email_attempt(*, email_id: int) -> str:
     except Exception as error:  # noqa: BLE001 (every failure is recorded, none is lost)
         return outbox_failed(
             row=email,
-            error=f"{type(error).__name__}: {error}",
+            error=smtp_failure_text(error),
             transient=smtp_failure_transient(error),
             rules=rules,
         )
@@ -144,9 +164,7 @@ def emails_resend_due() -> int:
     """Attempt every e-mail due (queued with no task, due for a retry, or claimed by
     a worker that died). Safe to re-run, and from several workers."""
     due = outbox_due(OutgoingEmail.objects.all(), rules=email_rules())
-    return sum(
-        email_attempt(email_id=pk) == "sent" for pk in due.values_list("pk", flat=True)
-    )
+    return sum(email_attempt(email_id=pk) == "sent" for pk in due.values_list("pk", flat=True))
 
 
 def outgoing_email_resend(*, email: OutgoingEmail, by) -> bool:
