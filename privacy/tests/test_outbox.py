@@ -92,7 +92,9 @@ def test_retries_double_their_delay_until_the_email_is_dead(smtp):
     assert smtp.messages == []
 
 
-def test_staff_see_dead_emails_and_resend_them(smtp, staff_client, django_capture_on_commit_callbacks):
+def test_staff_see_dead_emails_and_resend_them(
+    smtp, staff_client, django_capture_on_commit_callbacks
+):
     email = queued()
     smtp.recipient_answer = "550 mailbox unavailable"
     email_attempt(email_id=email.pk)
