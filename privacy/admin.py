@@ -10,5 +10,9 @@ from privacy.rights import admin as rights_admin
 
 __all__ = [
     "outbox_admin",
-    "accounts_admin", "consent_admin", "records_admin", "retention_admin", "rights_admin",
+    "accounts_admin",
+    "consent_admin",
+    "records_admin",
+    "retention_admin",
+    "rights_admin",
 ]

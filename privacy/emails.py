@@ -10,8 +10,6 @@ stays, marked sent, so that it is never sent twice (privacy.outbox: claims, retr
 dead letters)."""
 
 import json
-import logging
-import smtplib
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -21,33 +19,27 @@ from django.utils import translation
 
 from privacy import policy
 from privacy.email_messages import (
-    EmailContextUnavailable,
     email_render,
-    outgoing_email_render,
     pack,
 )
 from privacy.models import OutgoingEmail
-from privacy.outbox import (
-    OutboxRules,
-    outbox_claim,
-    outbox_due,
-    outbox_failed,
-    outbox_resend,
-    outbox_sent,
+from privacy.outbox import outbox_resend
+from privacy.tasks import (
+    EMAIL_CATEGORIES,
+    email_attempt,
+    email_deliver,
+    email_rules,
+    emails_resend_due,
 )
-from privacy.tasks import EMAIL_CATEGORIES, email_deliver, email_disclosure_record, message_send
 
-__all__ = ["email_render", "email_send"]
-
-logger = logging.getLogger("privacy.emails")
-
-
-def email_rules() -> OutboxRules:
-    return OutboxRules(
-        max_attempts=settings.EMAIL_MAX_ATTEMPTS,
-        retry_seconds=settings.EMAIL_RETRY_SECONDS,
-        claim_seconds=settings.OUTBOX_CLAIM_SECONDS,
-    )
+__all__ = [
+    "email_attempt",
+    "email_render",
+    "email_rules",
+    "email_send",
+    "emails_resend_due",
+    "outgoing_email_resend",
+]
 
 
 def email_send(
@@ -97,74 +89,6 @@ def email_send(
     email_id = email.pk
     transaction.on_commit(lambda: email_deliver.enqueue(email_id=email_id))
     return email
-
-
-def smtp_failure_transient(error: Exception) -> bool:
-    """A failure worth trying again: the server unreachable, slow or gone, or a 4xx
-    answer (try later). A 5xx answer (the address or the message refused) is final."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _text in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(error, OSError | smtplib.SMTPException)
-
-
-def smtp_failure_text(error: Exception) -> str:
-    """What staff see of a failure: the server's answer, never the recipient's
-    address (the column is not encrypted)."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        answers = {
-            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
-        }
-        return f"recipient refused: {'; '.join(sorted(answers))}"
-    if isinstance(error, smtplib.SMTPResponseException):
-        return (
-            f"{type(error).__name__}: {error.smtp_code} {error.smtp_error.decode(errors='replace')}"
-        )
-    return f"{type(error).__name__}: {error}"
-
-
-def email_attempt(*, email_id: int) -> str:
-    """One attempt at sending the queued e-mail `email_id`; returns its status (or
-    "gone"). Written now, in its language, with its own Message-ID on every attempt."""
-    email = OutgoingEmail.objects.filter(pk=email_id).first()
-    if email is None:
-        return "gone"  # erased with its recipient's account, or purged by retention
-    rules = email_rules()
-    if not outbox_claim(row=email, rules=rules):
-        return email.status
-    try:
-        message = outgoing_email_render(email=email)
-    except EmailContextUnavailable as gone:
-        logger.info("E-mail %s not sent: %s was erased.", email_id, gone)
-        email.delete()
-        return "gone"
-    except Exception as error:  # noqa: BLE001 (a template that cannot be written: staff look)
-        return outbox_failed(
-            row=email, error=f"{type(error).__name__}: {error}", transient=False, rules=rules
-        )
-    try:
-        message_send(**message, message_id=email.message_key)
-    except Exception as error:  # noqa: BLE001 (every failure is recorded, none is lost)
-        return outbox_failed(
-            row=email,
-            error=smtp_failure_text(error),
-            transient=smtp_failure_transient(error),
-            rules=rules,
-        )
-    # Sent: the provider accepted it. The context is no longer needed.
-    purpose = json.loads(email.payload).get("purpose")
-    outbox_sent(row=email, fields={"payload": json.dumps({"purpose": purpose})})
-    if email.user_id and purpose:
-        email_disclosure_record(user_id=email.user_id, purpose=purpose)
-    return email.status
-
-
-def emails_resend_due() -> int:
-    """Attempt every e-mail due (queued with no task, due for a retry, or claimed by
-    a worker that died). Safe to re-run, and from several workers."""
-    due = outbox_due(OutgoingEmail.objects.all(), rules=email_rules())
-    return sum(email_attempt(email_id=pk) == "sent" for pk in due.values_list("pk", flat=True))
 
 
 def outgoing_email_resend(*, email: OutgoingEmail, by) -> bool:

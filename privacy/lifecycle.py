@@ -1,11 +1,12 @@
 """The one transition skeleton for every lifecycle with states.
 
-Orders, payments, warranty claims and privacy requests each describe their moves as
-data (a `Lifecycle`) and change status only through `lifecycle_move`, which locks the
-row, refuses a move the table forbids with `IllegalTransition`, does nothing when the
-row is already in the target state, keeps the moves only a staff decision may make
-(`staff_moves`) for callers that name the staff member (`by`), stamps the time of first arrival where the
-lifecycle keeps one, and saves with a history reason. What else happens on a move
+Orders, payments, refunds, outbox messages, retention runs, warranty claims and
+privacy requests each describe their moves as data (a `Lifecycle`) and change status
+only through `lifecycle_move`, which locks the row, refuses a move the table forbids
+with `IllegalTransition`, does nothing when the row is already in the target state,
+keeps the moves only a staff decision may make (`staff_moves`) for callers that name
+the staff member (`by`), stamps the time of first arrival where the lifecycle keeps
+one, and saves with a history reason. What else happens on a move
 (stock, events, e-mails) is the caller's `on_enter`, run inside the same transaction.
 
 It lives in privacy because privacy is the framework every app plugs into; the shop

@@ -114,9 +114,7 @@ def outbox_failed(*, row: models.Model, error: str, transient: bool, rules: Outb
 
 def _finish(row: models.Model, to: str, fields: dict) -> None:
     try:
-        lifecycle_move(
-            lifecycle=OUTBOX_LIFECYCLE, row=row, to=to, reason=to, extra_fields=fields
-        )
+        lifecycle_move(lifecycle=OUTBOX_LIFECYCLE, row=row, to=to, reason=to, extra_fields=fields)
     except IllegalTransition as refused:
         # Another worker took the row over after this one's claim ran out and has
         # already finished it: its outcome stands.

@@ -1,5 +1,26 @@
+"""Sending what the outbox holds (see privacy.emails and privacy.outbox): one attempt
+at an e-mail, the sweep of e-mails due, and the tasks the queue runs."""
+
+import json
+import logging
+import smtplib
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import default_task_backend, task
+
+from privacy.email_messages import EmailContextUnavailable, outgoing_email_render
+from privacy.models import OutgoingEmail
+from privacy.outbox import (
+    OutboxRules,
+    outbox_claim,
+    outbox_come_back_at,
+    outbox_due,
+    outbox_failed,
+    outbox_sent,
+)
+
+logger = logging.getLogger("privacy.emails")
 
 # What every e-mail to a customer hands the e-mail provider: their address (contact
 # data) and the message.
@@ -18,16 +39,88 @@ def message_send(*, to, subject, text, html, headers, message_id: str = "") -> N
     message.send()
 
 
+def email_rules() -> OutboxRules:
+    return OutboxRules(
+        max_attempts=settings.EMAIL_MAX_ATTEMPTS,
+        retry_seconds=settings.EMAIL_RETRY_SECONDS,
+        claim_seconds=settings.OUTBOX_CLAIM_SECONDS,
+    )
+
+
+def smtp_failure_transient(error: Exception) -> bool:
+    """A failure worth trying again: the server unreachable, slow or gone, or a 4xx
+    answer (try later). A 5xx answer (the address or the message refused) is final."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, OSError | smtplib.SMTPException)
+
+
+def smtp_failure_text(error: Exception) -> str:
+    """What staff see of a failure: the server's answer, never the recipient's
+    address (the column is not encrypted)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = {
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        }
+        return f"recipient refused: {'; '.join(sorted(answers))}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return (
+            f"{type(error).__name__}: {error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+        )
+    return f"{type(error).__name__}: {error}"
+
+
+def email_attempt(*, email_id: int) -> str:
+    """One attempt at sending the queued e-mail `email_id`; returns its status (or
+    "gone"). Written now, in its language, with its own Message-ID on every attempt."""
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return "gone"  # erased with its recipient's account, or purged by retention
+    rules = email_rules()
+    if not outbox_claim(row=email, rules=rules):
+        return email.status
+    try:
+        message = outgoing_email_render(email=email)
+    except EmailContextUnavailable as gone:
+        logger.info("E-mail %s not sent: %s was erased.", email_id, gone)
+        email.delete()
+        return "gone"
+    except Exception as error:  # noqa: BLE001 (a template that cannot be written: staff look)
+        return outbox_failed(
+            row=email, error=f"{type(error).__name__}: {error}", transient=False, rules=rules
+        )
+    try:
+        message_send(**message, message_id=email.message_key)
+    except Exception as error:  # noqa: BLE001 (every failure is recorded, none is lost)
+        return outbox_failed(
+            row=email,
+            error=smtp_failure_text(error),
+            transient=smtp_failure_transient(error),
+            rules=rules,
+        )
+    # Sent: the provider accepted it. The context is no longer needed.
+    purpose = json.loads(email.payload).get("purpose")
+    outbox_sent(row=email, fields={"payload": json.dumps({"purpose": purpose})})
+    if email.user_id and purpose:
+        email_disclosure_record(user_id=email.user_id, purpose=purpose)
+    return email.status
+
+
+def emails_resend_due() -> int:
+    """Attempt every e-mail due (queued with no task, due for a retry, or claimed by
+    a worker that died). Safe to re-run, and from several workers."""
+    due = outbox_due(OutgoingEmail.objects.all(), rules=email_rules())
+    return sum(email_attempt(email_id=pk) == "sent" for pk in due.values_list("pk", flat=True))
+
+
 @task
 def email_deliver(*, email_id: int | None = None, **queued_before) -> str:
     """One attempt at the queued e-mail ``email_id`` (see privacy.emails); when it
     must be tried again later, the task comes back by itself where the queue can
     defer (otherwise the periodic re-send does it). ``queued_before``: tasks queued
     by an older release, which carried the rendered e-mail."""
-    from privacy.emails import email_attempt, email_rules
-    from privacy.models import OutgoingEmail
-    from privacy.outbox import outbox_come_back_at
-
     if email_id is None:
         message_send(**queued_before)
         return "sent"
@@ -42,8 +135,6 @@ def email_deliver(*, email_id: int | None = None, **queued_before) -> str:
 @task
 def emails_resend() -> int:
     """The same as `manage.py email_resend`, for a periodic worker."""
-    from privacy.emails import emails_resend_due
-
     return emails_resend_due()
 
 

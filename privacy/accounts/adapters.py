@@ -1,14 +1,12 @@
 import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import models
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from privacy.email_messages import SITE_NAME
 from privacy.emails import email_send
 
 # The allauth mail's context values an outbox row can keep; anything else (the
@@ -29,7 +27,7 @@ def site_link(value):
 class SiteUrl:
     """What e-mail templates read as `current_site`: SITE_URL's host, not the request's."""
 
-    name = "Offtek"
+    name = SITE_NAME
 
     @property
     def domain(self):
@@ -67,22 +65,3 @@ class AccountAdapter(DefaultAccountAdapter):
             purpose="account" if own else None,
             layout="allauth",
         )
-
-
-def account_email_render(*, template: str, context: dict, language: str) -> dict:
-    """An allauth e-mail written from its templates (`<prefix>_subject.txt`,
-    `<prefix>_message.txt` and, where there is one, `<prefix>_message.html`), with
-    the site's subject prefix, in `language`."""
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}_message.txt", context).strip()
-        try:
-            html = render_to_string(
-                f"{template}_message.{app_settings.TEMPLATE_EXTENSION}", context
-            ).strip()
-        except TemplateDoesNotExist:
-            html = ""
-    prefix = app_settings.EMAIL_SUBJECT_PREFIX
-    if prefix is None:
-        prefix = f"[{SiteUrl.name}] "
-    return {"subject": f"{prefix}{subject}", "text": text, "html": html}

@@ -9,7 +9,6 @@ from privacy.history import HistoricalRecords
 from privacy.models import OutboxMessage, OutboxStatus
 from shop.models.orders import Order, OrderLine
 
-
 # A text message's status is an outbox status (privacy.outbox).
 SmsStatus = OutboxStatus
 

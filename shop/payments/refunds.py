@@ -49,9 +49,7 @@ class RefundRefused(RefundError):
 def _refund_refusal(payment: Payment, refund: RefundResult) -> str:
     """Why a new refund cannot belong to `payment` ("" when it can)."""
     if refund.amount_pence <= 0:
-        return _("The refund amount %(amount)s is not positive.") % {
-            "amount": refund.amount_pence
-        }
+        return _("The refund amount %(amount)s is not positive.") % {"amount": refund.amount_pence}
     if refund.currency.upper() != payment.currency.upper():
         return _("The refund is in %(theirs)s, the payment in %(ours)s.") % {
             "theirs": refund.currency.upper() or "?",
@@ -160,9 +158,7 @@ def refunds_apply(*, payment: Payment, refunds: tuple[RefundResult, ...]) -> str
         except RefundError as error:
             refused += 1
             note = f"{refund.reference}: {refund.amount_pence} {refund.currency}: {error}"
-            OrderEvent.objects.create(
-                order=payment.order, kind="refund_refused", reason=note[:200]
-            )
+            OrderEvent.objects.create(order=payment.order, kind="refund_refused", reason=note[:200])
             logger.warning("Refund refused on %s: %s", payment.order.number, note)
     outcome = f"{changed} refund(s) recorded"
     return f"{outcome}, {refused} refused" if refused else outcome

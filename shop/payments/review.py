@@ -27,9 +27,7 @@ def order_review_release(*, order: Order, reason: str, by) -> bool:
     if locked.status != OrderStatus.HELD_FOR_REVIEW:
         raise ReviewError(_("%(number)s is not held for review.") % {"number": locked.number})
     OrderEvent.objects.create(order=locked, kind="review_released", reason=reason[:200])
-    changed = order_transition(
-        order=locked, to=OrderStatus.PAID, reason=f"staff #{by.pk}", by=by
-    )
+    changed = order_transition(order=locked, to=OrderStatus.PAID, reason=f"staff #{by.pk}", by=by)
     order.refresh_from_db()
     return changed
 

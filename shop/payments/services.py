@@ -163,8 +163,9 @@ def payment_apply(*, payment: Payment, result: GatewayResult) -> str:
 
 def _succeeded(payment: Payment, result: GatewayResult) -> bool:
     """The money was taken. True when this made the order paid (and only then is the
-    confirmation e-mail queued, in this transaction, sent after it commits). The fraud rules judge the paid order at once and an
-    order that trips one is held for review."""
+    confirmation e-mail queued, in this transaction, sent after it commits). The
+    fraud rules judge the paid order at once and an order that trips one is held for
+    review."""
     locked = row_lock(payment)
     order = row_lock(locked.order)
     expected = order.subtotal_pence + order.delivery_pence

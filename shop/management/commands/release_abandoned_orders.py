@@ -24,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, minutes, **options):
         if minutes is not None and minutes < 0:
             raise CommandError("--minutes must be 0 or more.")
-        period = timedelta(minutes=settings.SHOP_RESERVATION_MINUTES if minutes is None else minutes)
+        period = timedelta(
+            minutes=settings.SHOP_RESERVATION_MINUTES if minutes is None else minutes
+        )
         released = reservations_release_expired(older_than=period)
         self.stdout.write(f"Released {released} abandoned order(s).")
