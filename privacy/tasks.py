@@ -100,9 +100,10 @@ def email_attempt(*, email_id: int) -> str:
             transient=smtp_failure_transient(error),
             rules=rules,
         )
-    # Sent: the provider accepted it. The context is no longer needed.
+    # Sent: the provider accepted it. The recipient and the context are no longer
+    # needed; the row stays so that the e-mail is never sent twice.
     purpose = json.loads(email.payload).get("purpose")
-    outbox_sent(row=email, fields={"payload": json.dumps({"purpose": purpose})})
+    outbox_sent(row=email, fields={"payload": json.dumps({"purpose": purpose}), "to": ""})
     if email.user_id and purpose:
         email_disclosure_record(user_id=email.user_id, purpose=purpose)
     return email.status
