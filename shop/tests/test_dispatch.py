@@ -362,3 +362,33 @@ def test_order_language_prefers_the_account_then_the_order_then_english():
     order.user = None
     order.language = "fr"
     assert order_language(order) == "fr"
+
+
+def test_staff_resend_a_dead_text_message_from_the_admin(
+    settings, staff_client, django_capture_on_commit_callbacks
+):
+    settings.SMS_MAX_ATTEMPTS = 1
+    MemorySmsBackend.failures = 1
+    order = paid_order(delivery_phone="+447700900123")
+    message = SmsMessage.objects.create(
+        order=order,
+        kind="dispatched",
+        to_number="+447700900123",
+        body="On its way",
+        message_key="k1",
+    )
+    sms_attempt(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == SmsStatus.DEAD
+    changelist = reverse("admin:shop_smsmessage_changelist")
+    assert "refused on purpose" in staff_client.get(changelist, {"status__exact": "dead"}).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "resend_action", "_selected_action": [message.pk]})
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (SmsStatus.SENT, 1)
+    [sent] = MemorySmsBackend.outbox
+    assert sent.key == "k1"
+    with django_capture_on_commit_callbacks(execute=True):  # sent: a second re-send does nothing
+        staff_client.post(changelist, {"action": "resend_action", "_selected_action": [message.pk]})
+    assert len(MemorySmsBackend.outbox) == 1
