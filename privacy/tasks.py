@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import default_task_backend, task
 
 from privacy.email_messages import EmailContextUnavailable, outgoing_email_render
+from privacy.models import OutboxStatus as O
 from privacy.models import OutgoingEmail
 from privacy.outbox import (
     OutboxRules,
@@ -111,9 +112,17 @@ def email_attempt(*, email_id: int) -> str:
 
 def emails_resend_due() -> int:
     """Attempt every e-mail due (queued with no task, due for a retry, or claimed by
-    a worker that died). Safe to re-run, and from several workers."""
-    due = outbox_due(OutgoingEmail.objects.all(), rules=email_rules())
-    return sum(email_attempt(email_id=pk) == "sent" for pk in due.values_list("pk", flat=True))
+    a worker that died), oldest first. Stops at the first one the mail server could
+    not take for now (the others would wait a timeout each for the same answer).
+    Safe to re-run, and from several workers."""
+    due = outbox_due(OutgoingEmail.objects.all(), rules=email_rules()).order_by("pk")
+    sent = 0
+    for pk in due.values_list("pk", flat=True):
+        status = email_attempt(email_id=pk)
+        if status == O.RETRYING:
+            break
+        sent += status == O.SENT
+    return sent
 
 
 @task

@@ -137,3 +137,17 @@ def test_a_claimed_email_is_not_sent_by_a_second_worker_until_the_claim_runs_out
     assert [m["Message-ID"] for m in smtp.messages] == [email.message_key]
     assert email_attempt(email_id=email.pk) == O.SENT  # and never sent again
     assert len(smtp.messages) == 1
+
+
+def test_a_sweep_stops_at_the_first_email_the_server_cannot_take(smtp):
+    first, second = queued("first@example.org"), queued("second@example.org")
+    smtp.hang = True
+    call_command("email_resend", stdout=io.StringIO())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status, second.attempts) == (O.RETRYING, O.QUEUED, 0)
+
+    smtp.hang = False
+    with time_machine.travel(first.next_attempt_at):
+        call_command("email_resend", stdout=io.StringIO())
+    assert sorted(m["To"] for m in smtp.messages) == ["first@example.org", "second@example.org"]

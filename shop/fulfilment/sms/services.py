@@ -122,11 +122,15 @@ def _queue_can_defer() -> bool:
 
 def sms_resend_due(*, now: datetime.datetime | None = None) -> int:
     """Attempt every message due (queued, due for a retry, or claimed by a worker
-    that died). Safe to re-run, and from several workers."""
-    due = outbox_due(SmsMessage.objects.all(), rules=sms_rules(), now=now)
+    that died), oldest first, stopping at the first the provider could not take for
+    now. Safe to re-run, and from several workers."""
+    due = outbox_due(SmsMessage.objects.all(), rules=sms_rules(), now=now).order_by("pk")
     sent = 0
     for message_id in due.values_list("pk", flat=True):
-        sent += sms_attempt(message_id=message_id).status == SmsStatus.SENT
+        status = sms_attempt(message_id=message_id).status
+        if status == SmsStatus.RETRYING:
+            break
+        sent += status == SmsStatus.SENT
     return sent
 
 
