@@ -338,7 +338,7 @@ def test_every_entry_point_against_every_status(
     with django_capture_on_commit_callbacks(execute=True):
         outcome = ENTRY_POINTS[entry](world)
     if outcome == "n/a":
-        pytest.skip(f"{entry} does not apply to an order {start} (nothing was charged)")
+        pytest.skip(f"{entry} does not apply to an order {start}")
 
     order = Order.objects.get(pk=world.order.pk)
     end = order.status
