@@ -7,8 +7,12 @@ Whatever the entry point, an order only ever makes a move its lifecycle allows; 
 order held for review leaves that state only by a staff decision (or a refund, which
 only staff can make); no entry point answers 5xx; a held order gets no "order paid"
 e-mail. The table `MUST` pins what each entry point does where it acts, so that a
-grid of no-ops could not pass."""
+grid of no-ops could not pass. A property test then runs any sequence of the
+service-level entry points on one order (Hypothesis, with the sequences that matter
+as explicit examples): every move it records is one the lifecycle allows, and a held
+order becomes paid again only through a staff member's review."""
 
+import contextlib
 import io
 import json
 from collections.abc import Callable
@@ -21,6 +25,9 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from privacy.models import OutgoingEmail
 from privacy.tests.factories import UserFactory
@@ -28,10 +35,14 @@ from shop.checkout.tasks import order_reservation_end, reservations_sweep
 from shop.fulfilment.courier import courier_signature
 from shop.fulfilment.dispatch import order_deliver, order_dispatch
 from shop.models import Order, OrderStatus, Payment, PaymentStatus
-from shop.orders.services import ORDER_LIFECYCLE, order_transition
-from shop.payments.services import PAYMENT_LIFECYCLE
+from shop.orders.reservations import reservations_release_expired
+from shop.orders.services import ORDER_LIFECYCLE, IllegalTransition, order_transition
+from shop.payments.base import GatewayResult, Happened
+from shop.payments.refunds import RefundError, payment_refund, refundable_now
+from shop.payments.review import ReviewError, order_review_release
+from shop.payments.services import PAYMENT_LIFECYCLE, payment_apply
 from shop.tests.factories import ModuleFactory
-from shop.tests.factories_orders import PaymentFactory
+from shop.tests.factories_orders import OrderFactory, OrderLineFactory, PaymentFactory
 from shop.tests.helpers import CARD_SUCCESS, basket_add, checkout_place
 from shop.tests.stripe_steps import paid_by_webhook, post_event
 
@@ -370,3 +381,89 @@ def test_the_return_page_reloaded_on_a_held_order_sends_nothing_and_asks_stripe_
     assert world.order.status == S.HELD_FOR_REVIEW
     assert OutgoingEmail.objects.count() == emails
     assert len(fake_stripe.requests) == asked  # a settled payment is not asked about again
+
+
+# ------------------------------------------- any sequence of entry points (property)
+
+
+def _news(happened: str):
+    """The provider reporting on the order's payment (as a webhook or the return
+    page would apply it)."""
+
+    def apply(order: Order, staff_member):
+        payment = order.payments.get()
+        result = GatewayResult(
+            happened=Happened(happened),
+            reference=payment.reference,
+            amount_pence=order.total_pence,
+            currency=order.currency,
+            failure_message="declined",
+        )
+        payment_apply(payment=payment, result=result)
+
+    return apply
+
+
+def _try(*refusals):
+    def wrap(step):
+        def run(order: Order, staff_member):
+            with contextlib.suppress(*refusals):
+                step(order, staff_member)
+
+        return run
+
+    return wrap
+
+
+STEPS = {
+    "succeeded": _news("succeeded"),
+    "failed": _news("failed"),
+    "processing": _news("processing"),
+    "disputed": _news("disputed"),
+    "staff hold": _try(IllegalTransition)(
+        lambda o, s: order_transition(order=o, to=S.HELD_FOR_REVIEW, reason=f"staff #{s.pk}")
+    ),
+    "staff release": _try(ReviewError)(
+        lambda o, s: order_review_release(order=o, reason="checked", by=s)
+    ),
+    "paid without staff": _try(IllegalTransition)(
+        lambda o, s: order_transition(order=o, to=S.PAID, reason="anyone")
+    ),
+    "dispatch": _try(IllegalTransition)(
+        lambda o, s: order_dispatch(order=o, courier="dpd", tracking_number="T1")
+    ),
+    "deliver": _try(IllegalTransition)(lambda o, s: order_deliver(order=o, source="courier")),
+    "reservation ends": lambda o, s: reservations_release_expired(
+        orders=Order.objects.filter(pk=o.pk), older_than=timedelta(0)
+    ),
+    "staff refund": _try(RefundError)(
+        lambda o, s: payment_refund(
+            payment=o.payments.get(), amount_pence=refundable_now(order=o), by=s
+        )
+    ),
+}
+
+
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.sampled_from(sorted(STEPS)), max_size=8))
+@example(steps=["succeeded", "disputed", "succeeded", "paid without staff"])
+@example(steps=["succeeded", "staff hold", "reservation ends", "dispatch", "deliver"])
+@example(steps=["succeeded", "disputed", "staff release", "dispatch", "staff refund"])
+def test_any_sequence_of_entry_points_makes_only_lifecycle_moves(steps):
+    order = OrderFactory()
+    OrderLineFactory(order=order)
+    PaymentFactory(order=order)  # the simulator's, awaiting the card
+    staff_member = UserFactory(is_staff=True)
+    for step in steps:
+        STEPS[step](Order.objects.get(pk=order.pk), staff_member)
+
+    moves = list(order.events.filter(kind="status").order_by("pk"))
+    for move in moves:
+        by_staff = move.reason == f"staff #{staff_member.pk}"
+        assert ORDER_LIFECYCLE.allows(move.from_status, move.to_status, by_staff=by_staff), move
+        if (move.from_status, move.to_status) == (S.HELD_FOR_REVIEW, S.PAID):
+            assert by_staff and order.events.filter(kind="review_released", pk__lt=move.pk)
