@@ -5,9 +5,9 @@ The task queue keeps each task's arguments in clear (``django_tasks_db``'s
 ``args_kwargs``), so an e-mail is not rendered when it is queued: ``email_send`` stores
 the recipient and the template's context in an encrypted ``OutgoingEmail`` row (rows of
 the database by reference: model and primary key), and the task carries that row's id.
-The message is written when the task runs; once sent, the row forgets its context and
-stays, marked sent, so that it is never sent twice (privacy.outbox: claims, retries,
-dead letters)."""
+The message is written when the task runs; once sent, the row forgets its recipient
+and context and stays, marked sent, so that it is never sent twice (privacy.outbox:
+claims, retries, dead letters)."""
 
 import json
 from email.utils import make_msgid
@@ -18,10 +18,7 @@ from django.db import transaction
 from django.utils import translation
 
 from privacy import policy
-from privacy.email_messages import (
-    email_render,
-    pack,
-)
+from privacy.email_messages import email_render, pack
 from privacy.models import OutgoingEmail
 from privacy.outbox import outbox_resend
 from privacy.tasks import (
