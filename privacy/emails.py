@@ -81,7 +81,7 @@ def email_send(
         template=template,
         language=language,
         payload=payload,
-        message_key=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "offtek.local"),
+        idempotency_key=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "offtek.local"),
     )
     email_id = email.pk
     transaction.on_commit(lambda: email_deliver.enqueue(email_id=email_id))

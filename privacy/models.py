@@ -464,7 +464,7 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
-    message_key = models.CharField(_("message key"), max_length=200, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

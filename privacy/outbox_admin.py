@@ -46,7 +46,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "claimed_at",
         "last_error",
-        "message_key",
+        "idempotency_key",
         "created_at",
         "sent_at",
     ]

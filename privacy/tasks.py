@@ -93,7 +93,7 @@ def email_attempt(*, email_id: int) -> str:
             row=email, error=f"{type(error).__name__}: {error}", transient=False, rules=rules
         )
     try:
-        message_send(**message, message_id=email.message_key)
+        message_send(**message, message_id=email.idempotency_key)
     except Exception as error:  # noqa: BLE001 (every failure is recorded, none is lost)
         return outbox_failed(
             row=email,

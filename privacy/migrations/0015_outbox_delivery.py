@@ -31,8 +31,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='outgoingemail',
-            name='message_key',
-            field=models.CharField(blank=True, max_length=200, verbose_name='message key'),
+            name='idempotency_key',
+            field=models.CharField(blank=True, max_length=200, verbose_name='idempotency key'),
         ),
         migrations.AddField(
             model_name='outgoingemail',

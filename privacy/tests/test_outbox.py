@@ -63,7 +63,7 @@ def test_a_mail_server_that_never_answers_holds_a_worker_one_timeout_then_retrie
     email.refresh_from_db()
     assert (email.status, email.attempts) == (O.SENT, 2)
     [message] = smtp.messages
-    assert message["Message-ID"] == email.message_key and message["To"] == "waiting@example.org"
+    assert message["Message-ID"] == email.idempotency_key and message["To"] == "waiting@example.org"
 
 
 @pytest.mark.parametrize(("answer", "status"), [("451 try later", O.RETRYING), ("550 no", O.DEAD)])
@@ -134,7 +134,7 @@ def test_a_claimed_email_is_not_sent_by_a_second_worker_until_the_claim_runs_out
         assert email_attempt(email_id=email.pk) == O.SENT  # the dead worker's claim is taken over
     email.refresh_from_db()
     assert email.attempts == 2
-    assert [m["Message-ID"] for m in smtp.messages] == [email.message_key]
+    assert [m["Message-ID"] for m in smtp.messages] == [email.idempotency_key]
     assert email_attempt(email_id=email.pk) == O.SENT  # and never sent again
     assert len(smtp.messages) == 1
 

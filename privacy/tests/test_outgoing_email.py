@@ -73,7 +73,7 @@ def test_the_message_is_written_when_the_task_runs(database_queue):
     email_deliver.call(email_id=email.pk)
     assert mail.outbox[0].to == ["queued.person@example.org"]
     assert "PR-2026-LATER1" in mail.outbox[0].body
-    assert mail.outbox[0].extra_headers["Message-ID"] == email.message_key
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.idempotency_key
     email.refresh_from_db()
     # Kept as sent, so that it is never sent twice; its context is forgotten.
     assert email.status == OutboxStatus.SENT and "privacy_request" not in email.payload

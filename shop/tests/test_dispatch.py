@@ -215,7 +215,7 @@ def test_http_provider_failure_then_retry_through_the_outbox(
         assert sms_attempt(message_id=message.pk).status == SmsStatus.SENT
     assert len(sms_provider.received) == 1
     # The same key on both attempts, for a provider that took the first one after all.
-    assert sms_provider.keys == [message.message_key] * 2 and message.message_key
+    assert sms_provider.keys == [message.idempotency_key] * 2 and message.idempotency_key
 
 
 def test_http_provider_refuses_plain_http_to_other_hosts(settings):
@@ -375,7 +375,7 @@ def test_staff_resend_a_dead_text_message_from_the_admin(
         kind="dispatched",
         to_number="+447700900123",
         body="On its way",
-        message_key="k1",
+        idempotency_key="k1",
     )
     sms_attempt(message_id=message.pk)
     message.refresh_from_db()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from privacy.models import OutboxStatus, OutgoingEmail
+from privacy.tasks import email_deliver
 from privacy.tests.factories import PASSWORD
 from privacy.tests.smtp_fake import FakeSmtpServer
 from shop.models import OrderStatus
@@ -36,8 +37,6 @@ def hung_smtp(settings):
 
 def deliver_when_back(server, email: OutgoingEmail) -> None:
     """The worker runs the queued task while the server hangs, then after it is back."""
-    from privacy.tasks import email_deliver
-
     started = time.monotonic()
     assert email_deliver.call(email_id=email.pk) == OutboxStatus.RETRYING
     assert time.monotonic() - started < 9  # one timeout (5 s), not forever

@@ -65,7 +65,7 @@ def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMe
     with translation.override(language):
         body = render_to_string(template, {"order": order, **context}).strip()
     message = SmsMessage.objects.create(
-        order=order, kind=kind, to_number=to_number, body=body, message_key=uuid.uuid4().hex
+        order=order, kind=kind, to_number=to_number, body=body, idempotency_key=uuid.uuid4().hex
     )
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
@@ -88,7 +88,7 @@ def sms_attempt(*, message_id: int) -> SmsMessage:
     if outbox_claim(row=message, rules=rules):
         try:
             reference = sms_backend().send(
-                to=message.to_number, body=message.body, key=message.message_key
+                to=message.to_number, body=message.body, key=message.idempotency_key
             )
         except SmsError as error:
             outbox_failed(row=message, error=str(error), transient=error.transient, rules=rules)
