@@ -89,11 +89,11 @@ def release_while_paying(stop_at: float, every: float, older_than: float, releas
 
     from django.db import connection
 
-    from shop.orders.services import orders_release_abandoned
+    from shop.orders.reservations import reservations_release_expired
 
     try:
         while time.monotonic() + every < stop_at:
             time.sleep(every)
-            released.append(orders_release_abandoned(older_than=timedelta(seconds=older_than)))
+            released.append(reservations_release_expired(older_than=timedelta(seconds=older_than)))
     finally:
         connection.close()

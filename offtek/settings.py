@@ -234,7 +234,9 @@ _smtp_options = {
     "password": _email.get("EMAIL_HOST_PASSWORD"),
     "use_tls": _email.get("EMAIL_USE_TLS"),
     "use_ssl": _email.get("EMAIL_USE_SSL"),
-    "timeout": 20,
+    # Seconds any one exchange with the mail server may take: a server that accepts
+    # the connection and never answers cannot hold a worker for longer.
+    "timeout": env.int("EMAIL_TIMEOUT", default=10),
 }
 MAILERS = {
     "default": {
@@ -246,6 +248,13 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Offtek <shop@offtek.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (privacy.outbox): a failed e-mail is tried again after 1, 2, 4... times
+# EMAIL_RETRY_SECONDS, EMAIL_MAX_ATTEMPTS times in all, then staff see it as dead in
+# the admin. A worker's claim on a message holds OUTBOX_CLAIM_SECONDS (longer than a
+# send can take with EMAIL_TIMEOUT); after that a worker that died is taken over.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
+OUTBOX_CLAIM_SECONDS = env.int("OUTBOX_CLAIM_SECONDS", default=300)
 
 # Background work: immediate in development and tests, the database queue in production
 # (run `manage.py worker` beside gunicorn).

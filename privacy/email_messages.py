@@ -5,11 +5,15 @@ read back when the task that sends it runs (see privacy.emails)."""
 import datetime
 import json
 
+from allauth.account import app_settings
 from django.apps import apps
 from django.db import models
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
+
+SITE_NAME = "Offtek"
 
 
 class EmailContextUnavailable(Exception):
@@ -68,5 +72,29 @@ def outgoing_email_render(*, email) -> dict:
     """The message of a queued e-mail, written now: recipients, headers and contents."""
     payload = json.loads(email.payload)
     context = unpack(payload["context"])
-    rendered = email_render(template=email.template, context=context, language=email.language)
+    if payload.get("layout") == "allauth":
+        rendered = account_email_render(
+            template=email.template, context=context, language=email.language
+        )
+    else:
+        rendered = email_render(template=email.template, context=context, language=email.language)
     return {"to": [email.to], "headers": payload["headers"], **rendered}
+
+
+def account_email_render(*, template: str, context: dict, language: str) -> dict:
+    """An allauth e-mail written from its templates (`<prefix>_subject.txt`,
+    `<prefix>_message.txt` and, where there is one, `<prefix>_message.html`), with
+    the site's subject prefix, in `language`."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}_message.txt", context).strip()
+        try:
+            html = render_to_string(
+                f"{template}_message.{app_settings.TEMPLATE_EXTENSION}", context
+            ).strip()
+        except TemplateDoesNotExist:
+            html = ""
+    prefix = app_settings.EMAIL_SUBJECT_PREFIX
+    if prefix is None:
+        prefix = f"[{SITE_NAME}] "
+    return {"subject": f"{prefix}{subject}", "text": text, "html": html}

@@ -5,18 +5,38 @@ The task queue keeps each task's arguments in clear (``django_tasks_db``'s
 ``args_kwargs``), so an e-mail is not rendered when it is queued: ``email_send`` stores
 the recipient and the template's context in an encrypted ``OutgoingEmail`` row (rows of
 the database by reference: model and primary key), and the task carries that row's id.
-The message is written when the task runs, and the row is deleted once it is sent."""
+The message is written when the task runs; once sent, the row forgets its recipient
+and context and stays, marked sent, so that it is never sent twice (privacy.outbox:
+claims, retries, dead letters)."""
 
 import json
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from privacy import policy
 from privacy.email_messages import email_render, pack
 from privacy.models import OutgoingEmail
-from privacy.tasks import EMAIL_CATEGORIES, email_deliver
+from privacy.outbox import outbox_resend
+from privacy.tasks import (
+    EMAIL_CATEGORIES,
+    email_attempt,
+    email_deliver,
+    email_rules,
+    emails_resend_due,
+)
 
-__all__ = ["email_render", "email_send"]
+__all__ = [
+    "email_attempt",
+    "email_render",
+    "email_rules",
+    "email_send",
+    "emails_resend_due",
+    "outgoing_email_resend",
+]
 
 
 def email_send(
@@ -28,12 +48,16 @@ def email_send(
     headers: dict | None = None,
     user=None,
     purpose: str | None = None,
+    layout: str = "",
 ) -> OutgoingEmail:
     """Queue an e-mail to one recipient, written in `language` when it is sent.
     ``user``: the customer it is for, if any (it is erased with their account), and
     ``purpose``, why we write to them (a key of ``privacy.policy.PURPOSES`` that covers
     contact data): once the e-mail provider has accepted the message, the disclosure
-    ledger records that it received their address and the message, for that purpose."""
+    ledger records that it received their address and the message, for that purpose.
+    ``layout``: "allauth" for the account e-mails, written from allauth's templates.
+    The row is written in the caller's transaction; the task is queued once it
+    commits."""
     if getattr(user, "pk", None):
         declared = policy.PURPOSES.get(purpose or "")
         if declared is None or not set(EMAIL_CATEGORIES) <= set(declared.categories):
@@ -44,7 +68,12 @@ def email_send(
         purpose = None
     with translation.override(language):
         payload = json.dumps(
-            {"context": pack(context), "headers": headers or {}, "purpose": purpose}
+            {
+                "context": pack(context),
+                "headers": headers or {},
+                "purpose": purpose,
+                "layout": layout,
+            }
         )
     email = OutgoingEmail.objects.create(
         user=user if getattr(user, "pk", None) else None,
@@ -52,6 +81,18 @@ def email_send(
         template=template,
         language=language,
         payload=payload,
+        idempotency_key=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "offtek.local"),
     )
-    email_deliver.enqueue(email_id=email.pk)
+    email_id = email.pk
+    transaction.on_commit(lambda: email_deliver.enqueue(email_id=email_id))
     return email
+
+
+def outgoing_email_resend(*, email: OutgoingEmail, by) -> bool:
+    """Staff send a dead e-mail again (see the admin's "Re-send")."""
+    with transaction.atomic():
+        again = outbox_resend(row=email, by=by)
+        if again:
+            email_id = email.pk
+            transaction.on_commit(lambda: email_deliver.enqueue(email_id=email_id))
+    return again

@@ -465,11 +465,42 @@ class Newsletter(models.Model):
         return self.subject_en
 
 
-class OutgoingEmail(models.Model):
-    """An e-mail waiting to be sent. The task queue carries only this row's id; the
+class OutboxStatus(models.TextChoices):
+    """Where a message of an outbox (e-mails, text messages) is: see privacy.outbox."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Failed, will retry")
+    DEAD = "dead", _("Given up (re-send by hand)")
+
+
+class OutboxMessage(models.Model):
+    """What every outbox row keeps for delivery: its status (changed only through
+    privacy.outbox), the attempts made, when the next one is due, when a worker
+    claimed it, and its own key (an e-mail's Message-ID), the same on every attempt,
+    so that a provider can recognise a message it has already taken."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutgoingEmail(OutboxMessage):
+    """An e-mail of the outbox. The task queue carries only this row's id; the
     recipient and what the message is about are encrypted here, and the message is
-    written when the task runs. The row goes once the e-mail is sent; one never sent
-    goes with the "outgoing-email" retention rule."""
+    written when the task runs. Once sent, its context is forgotten (the row stays,
+    so that it is never sent twice); every row goes with the "outgoing-email"
+    retention rule."""
 
     # The customer it is for, when it is one: their pending e-mails go with the account.
     user = models.ForeignKey(
@@ -483,8 +514,10 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(_("queued"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("e-mail waiting to be sent")
-        verbose_name_plural = _("e-mails waiting to be sent")
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due")]
 
     def __str__(self):
         return f"{self.template} ({self.created_at:%Y-%m-%d %H:%M})"

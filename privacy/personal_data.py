@@ -277,8 +277,9 @@ retention.register(
     action="notify",
 )
 
-# E-mails waiting in the queue: the recipient and the context, encrypted; the task
-# carries only the row's id. Sent ones are deleted at once; never sent ones here.
+# The e-mail outbox: the recipient and the context, encrypted; the task carries only
+# the row's id. A sent row forgets its context at once and stays (so that it is never
+# sent twice) until this rule deletes it, as it deletes rows never sent.
 registry.declare(
     OutgoingEmail,
     title=_("E-mails waiting to be sent to you"),
@@ -300,7 +301,7 @@ retention.register(
     model=OutgoingEmail,
     due=lambda now, period: OutgoingEmail.objects.filter(created_at__lt=now - period),
     act=retention.delete_rows,
-    name="outgoing-email: e-mails never sent",
+    name="outgoing-email: e-mails sent or never sent",
 )
 # The production task queue keeps each task's arguments (ids only) and its outcome.
 # Finished tasks go after a few days, and so do tasks that never ran.

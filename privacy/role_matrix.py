@@ -123,12 +123,18 @@ MODELS: dict[str, dict[str, Grant]] = {
     "shop.payment": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.paymentevent": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.refund": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.smsmessage": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    # Outboxes: "change" is the right to re-send a dead message, nothing else.
+    "shop.smsmessage": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
     "shop.reviewinvitation": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.salesstatistics": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # Withdrawals: like orders, "change" is the right to take them through their steps.
     "shop.withdrawal": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
     "shop.withdrawalline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    "privacy.outgoingemail": {
+        SUPERUSER: grant("vc"),
+        SHOP_STAFF: grant("vc"),
+        PRIVACY_OFFICER: READ,
+    },
     # The task queue: superusers look at failures.
     "django_tasks_database.dbtaskresult": {SUPERUSER: READ},
 }
@@ -180,6 +186,7 @@ PERSONAL_RECORDS = {
     "shop.payment": "order.user",
     "shop.warrantyclaim": "line.order.user",
     "shop.smsmessage": "order.user",
+    "privacy.outgoingemail": "user",
     "shop.reviewinvitation": "order.user",
     "shop.withdrawal": "order.user",
     "account.emailaddress": "user",

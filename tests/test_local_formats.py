@@ -126,11 +126,14 @@ def test_address_book_lays_out_addresses_by_country(client_for, customer, langua
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_order_confirmation_e_mail_uses_local_formats(customer, order, language):
+def test_the_order_confirmation_e_mail_uses_local_formats(
+    customer, order, language, django_capture_on_commit_callbacks
+):
     customer.language = language
     customer.save()
     mail.outbox.clear()
-    order_paid_email_send(order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_paid_email_send(order=order)
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     country = {"en": "United Kingdom", "fr": "Royaume-Uni"}[language]

@@ -46,12 +46,15 @@ def signed_in(customer):
     return client
 
 
-def test_sign_up_and_confirmation_log_a_sign_in_and_no_email_change():
+def test_sign_up_and_confirmation_log_a_sign_in_and_no_email_change(
+    django_capture_on_commit_callbacks,
+):
     client = Client()
-    client.post(
-        reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        )
     link = re.search(r"https?://[^/\s]+(/\S*/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
     client.post(link)
     user = User.objects.get(email="new@example.com")
@@ -81,9 +84,12 @@ def test_password_change_is_logged_only_when_it_happens(customer, signed_in):
     assert kinds(customer) == [K.PASSWORD_CHANGED]
 
 
-def test_password_reset_is_logged_as_a_reset_not_a_change(customer):
+def test_password_reset_is_logged_as_a_reset_not_a_change(
+    customer, django_capture_on_commit_callbacks
+):
     client = Client()
-    client.post(reverse("account_reset_password"), {"email": customer.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": customer.email})
     assert kinds(customer) == [], "asking for the link changes nothing"
     body = mail.outbox[-1].body
     link = re.search(r"https?://[^/\s]+(/\S*/password/reset/key/\S+/)", body).group(1)
@@ -94,9 +100,12 @@ def test_password_reset_is_logged_as_a_reset_not_a_change(customer):
     assert K.PASSWORD_CHANGED not in kinds(customer)
 
 
-def test_email_change_is_logged_when_the_new_address_is_confirmed(customer, signed_in):
+def test_email_change_is_logged_when_the_new_address_is_confirmed(
+    customer, signed_in, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
-    signed_in.post(reverse("account_email"), {"email": "moved@example.com", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(reverse("account_email"), {"email": "moved@example.com", "action_add": ""})
     assert kinds(customer) == [], "an address added but not confirmed changes nothing"
     message = next(m for m in mail.outbox if "moved@example.com" in m.to)
     link = re.search(r"https?://[^/\s]+(/\S*/confirm-email/\S+/)", message.body).group(1)

@@ -9,10 +9,24 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from privacy import policy
+from privacy.lifecycle import Lifecycle, lifecycle_move
 from privacy.models import RetentionRun, RetentionRunStatus
 from privacy.retention.jobs import IdList, RetentionJob, jobs, kept_counters
 
 STALE_AFTER = datetime.timedelta(minutes=30)
+R = RetentionRunStatus
+
+# A run that applies the schedule ends once, one way; a dry run is recorded as such.
+RETENTION_RUN_LIFECYCLE = Lifecycle(
+    moves={
+        R.RUNNING: frozenset({R.SUCCEEDED, R.FAILED, R.INTERRUPTED}),
+        R.SUCCEEDED: frozenset(),
+        R.FAILED: frozenset(),
+        R.INTERRUPTED: frozenset(),
+        R.DRY_RUN: frozenset(),
+    },
+    stamps={R.SUCCEEDED: "finished_at", R.FAILED: "finished_at", R.INTERRUPTED: "finished_at"},
+)
 
 
 class RetentionBusy(Exception):
@@ -38,13 +52,17 @@ Progress = Callable[[RuleReport, int], None]
 
 def _lock(*, now: datetime.datetime) -> RetentionRun:
     """Take the one ``running`` slot; a run silent for STALE_AFTER is taken to have died."""
-    RetentionRun.objects.filter(
-        status=RetentionRunStatus.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER
-    ).update(
-        status=RetentionRunStatus.FAILED,
-        finished_at=timezone.now(),
-        error="No sign of life: the process stopped without finishing.",
+    stale = RetentionRun.objects.filter(
+        status=R.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER
     )
+    for run in stale:
+        lifecycle_move(
+            lifecycle=RETENTION_RUN_LIFECYCLE,
+            row=run,
+            to=R.FAILED,
+            reason="no sign of life",
+            extra_fields={"error": "No sign of life: the process stopped without finishing."},
+        )
     try:
         with transaction.atomic():
             return RetentionRun.objects.create(now=now, applied=True)
@@ -149,21 +167,26 @@ def retention_run(
                 if report.due:
                     _apply(job, report, now=now, batch_size=batch_size, run=run, progress=progress)
     except BaseException as error:
-        run.status = (
-            RetentionRunStatus.INTERRUPTED
-            if isinstance(error, KeyboardInterrupt)
-            else RetentionRunStatus.FAILED
-        )
-        run.error = f"{type(error).__name__}: {error}"
-        _finish(run, reports)
+        ended = R.INTERRUPTED if isinstance(error, KeyboardInterrupt) else R.FAILED
+        _finish(run, reports, to=ended, error=f"{type(error).__name__}: {error}")
         raise
-    if apply:
-        run.status = RetentionRunStatus.SUCCEEDED
-    _finish(run, reports)
+    _finish(run, reports, to=R.SUCCEEDED if apply else None)
     return run, reports
 
 
-def _finish(run: RetentionRun, reports: list[RuleReport]) -> None:
-    run.rules = [asdict(report) for report in reports]
-    run.finished_at = timezone.now()
-    run.save()
+def _finish(run: RetentionRun, reports: list[RuleReport], *, to: str | None, error="") -> None:
+    """Record what the run found and did; an applied run ends through its lifecycle,
+    a dry run is written once, as it is."""
+    rules = [asdict(report) for report in reports]
+    if to is None:
+        run.rules = rules
+        run.finished_at = timezone.now()
+        run.save()
+        return
+    lifecycle_move(
+        lifecycle=RETENTION_RUN_LIFECYCLE,
+        row=run,
+        to=to,
+        reason=to,
+        extra_fields={"rules": rules, "error": error},
+    )

@@ -49,11 +49,12 @@ def confirmation_link(message):
     return match.group(1)
 
 
-def test_signup_verify_login_logout(client):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "New.Customer@Example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_signup_verify_login_logout(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "New.Customer@Example.com", "password1": PASSWORD, "password2": PASSWORD},
+        )
     assert response.status_code == 302
     user = User.objects.get(email="new.customer@example.com")
     assert not EmailAddress.objects.get(user=user).verified
@@ -89,11 +90,12 @@ def test_signup_rejects_short_and_common_passwords(client):
     assert not User.objects.filter(email="weak@example.com").exists()
 
 
-def test_signup_stores_the_language_of_the_page(client):
-    client.post(
-        "/fr/accounts/signup/",
-        {"email": "client@example.fr", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_signup_stores_the_language_of_the_page(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/fr/accounts/signup/",
+            {"email": "client@example.fr", "password1": PASSWORD, "password2": PASSWORD},
+        )
     user = User.objects.get(email="client@example.fr")
     assert user.language == "fr"
     assert "Confirmez votre adresse e-mail" in mail.outbox[0].subject
@@ -220,18 +222,24 @@ def test_password_change_ends_every_other_session(client):
     assert other_device.get(reverse("privacy:account-detail")).status_code == 302
 
 
-def test_email_change_needs_verification_of_the_new_address(client):
+def test_email_change_needs_verification_of_the_new_address(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     login(client, user.email, PASSWORD)
-    client.post(reverse("account_email"), {"email": "moved@example.com", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"email": "moved@example.com", "action_add": ""})
     new = EmailAddress.objects.get(user=user, email="moved@example.com")
     assert not new.verified
     assert any("moved@example.com" in message.to for message in mail.outbox)
 
 
-def test_password_reset_sends_a_link_and_sets_the_new_password(client):
+def test_password_reset_sends_a_link_and_sets_the_new_password(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory()
-    client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
     body = mail.outbox[-1].body
     link = re.search(r"https?://[^/\s]+(/\S*/password/reset/key/\S+/)", body).group(1)
     response = client.get(link)

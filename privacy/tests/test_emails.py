@@ -26,10 +26,16 @@ def greeting_template(settings, tmp_path):
     return "greeting"
 
 
-def test_email_is_sent_in_the_recipients_language_with_html(greeting_template):
-    email_send(
-        to="client@example.fr", template=greeting_template, context={"name": "<Zoé>"}, language="fr"
-    )
+def test_email_is_sent_in_the_recipients_language_with_html(
+    greeting_template, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send(
+            to="client@example.fr",
+            template=greeting_template,
+            context={"name": "<Zoé>"},
+            language="fr",
+        )
     message = mail.outbox[0]
     assert message.to == ["client@example.fr"]
     assert message.subject == "Se connecter"
@@ -41,11 +47,12 @@ def test_email_is_sent_in_the_recipients_language_with_html(greeting_template):
     assert "Offtek ne vous demandera jamais" in html
 
 
-def test_signup_confirmation_has_an_html_part_in_french(client):
-    client.post(
-        "/fr/accounts/signup/",
-        {"email": "nouveau@example.fr", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_signup_confirmation_has_an_html_part_in_french(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/fr/accounts/signup/",
+            {"email": "nouveau@example.fr", "password1": PASSWORD, "password2": PASSWORD},
+        )
     html, _ = mail.outbox[0].alternatives[0]
     assert "Confirmer mon adresse e-mail" in html
     assert (

@@ -1,6 +1,7 @@
 """The task queue carries an id, never an e-mail: the recipient and the context wait
-encrypted in OutgoingEmail, the message is written when the task runs, and what was
-never sent is purged with the "outgoing-email" rule."""
+encrypted in OutgoingEmail, the task is queued once the transaction commits, the
+message is written when the task runs, and every row is purged with the
+"outgoing-email" rule."""
 
 import datetime
 import io
@@ -14,7 +15,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from privacy.emails import email_send
-from privacy.models import OutgoingEmail, PrivacyRequest
+from privacy.models import OutboxStatus, OutgoingEmail, PrivacyRequest
 from privacy.tasks import email_deliver
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +41,18 @@ def _request(**kwargs):
     )
 
 
-def test_the_queue_holds_an_id_and_the_row_holds_nothing_in_clear(database_queue):
+def test_the_queue_holds_an_id_and_the_row_holds_nothing_in_clear(
+    database_queue, django_capture_on_commit_callbacks
+):
     privacy_request = _request()
-    email_send(
-        to=privacy_request.email,
-        template="privacy/emails/request_received",
-        context={"privacy_request": privacy_request},
-        language="en",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send(
+            to=privacy_request.email,
+            template="privacy/emails/request_received",
+            context={"privacy_request": privacy_request},
+            language="en",
+        )
+        assert not DBTaskResult.objects.exists()  # queued only once the change commits
     task = DBTaskResult.objects.get()
     assert task.args_kwargs == {"args": [], "kwargs": {"email_id": OutgoingEmail.objects.get().pk}}
     with connection.cursor() as cursor:
@@ -68,7 +73,12 @@ def test_the_message_is_written_when_the_task_runs(database_queue):
     email_deliver.call(email_id=email.pk)
     assert mail.outbox[0].to == ["queued.person@example.org"]
     assert "PR-2026-LATER1" in mail.outbox[0].body
-    assert not OutgoingEmail.objects.exists()  # forgotten once sent
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.idempotency_key
+    email.refresh_from_db()
+    # Kept as sent, so that it is never sent twice; its context is forgotten.
+    assert email.status == OutboxStatus.SENT and "privacy_request" not in email.payload
+    email_deliver.call(email_id=email.pk)
+    assert len(mail.outbox) == 1
 
 
 def test_an_email_about_an_erased_row_is_dropped(database_queue):
@@ -93,9 +103,12 @@ def test_a_context_that_cannot_be_referenced_is_refused():
 
 @pytest.mark.parametrize(("days_later", "kept"), [(6, True), (8, False)])
 def test_unsent_emails_and_their_tasks_are_purged_after_their_period(
-    database_queue, days_later, kept
+    database_queue, days_later, kept, django_capture_on_commit_callbacks
 ):
-    with time_machine.travel(START, tick=False):
+    with (
+        time_machine.travel(START, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         email_send(
             to="waiting@example.org",
             template="privacy/emails/request_verify",

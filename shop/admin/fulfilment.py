@@ -9,12 +9,21 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy.outbox_admin import resend_report
+from shop.fulfilment.sms.services import sms_message_resend
 from shop.fulfilment.warranty.services import (
     CLAIM_TRANSITIONS,
     IllegalClaimTransition,
     claim_transition,
 )
-from shop.models import ClaimStatus, ReviewInvitation, SmsMessage, WarrantyClaim, WarrantyClaimEvent
+from shop.models import (
+    ClaimStatus,
+    ReviewInvitation,
+    SmsMessage,
+    SmsStatus,
+    WarrantyClaim,
+    WarrantyClaimEvent,
+)
 
 
 class WarrantyClaimEventInline(admin.TabularInline):
@@ -105,13 +114,28 @@ class WarrantyClaimAdmin(SimpleHistoryAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
-    list_display = ["order", "kind", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_display = [
+        "order",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["order__number"]
     readonly_fields = [f.name for f in SmsMessage._meta.concrete_fields]
+    actions = ["resend_action"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Re-send (dead messages)"), permissions=["change"])
+    def resend_action(self, request, queryset):
+        dead = list(queryset.filter(status=SmsStatus.DEAD))
+        resent = sum(sms_message_resend(message=message, by=request.user) for message in dead)
+        resend_report(self, request, resent, queryset.count())
 
 
 @admin.register(ReviewInvitation)

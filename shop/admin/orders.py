@@ -157,11 +157,30 @@ class HeldForReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefundRefusedFilter(admin.SimpleListFilter):
+    """Orders with a refund the provider reported that was refused (another
+    currency, not a positive amount, more than was paid): staff look at them."""
+
+    title = _("refund refused")
+    parameter_name = "refund_refused"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("A reported refund was refused"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                pk__in=OrderEvent.objects.filter(kind="refund_refused").values("order_id")
+            )
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
     list_display = ["number", "user", "status", "total_shown", "refunded_shown", "created_at"]
     list_filter = [
         HeldForReviewFilter,
+        RefundRefusedFilter,
         "status",
         "delivery_option",
         "created_at",
@@ -215,6 +234,14 @@ class OrderAdmin(SimpleHistoryAdmin):
                     "amount": refund.amount,
                     "why": refund.failure_reason or _("no reason given"),
                 },
+                messages.WARNING,
+            )
+        refused = OrderEvent.objects.filter(order_id=object_id, kind="refund_refused")
+        for event in refused.only("reason"):
+            self.message_user(
+                request,
+                _("A refund the payment provider reported was refused and not counted: %(why)s")
+                % {"why": event.reason},
                 messages.WARNING,
             )
         return super().change_view(request, object_id, form_url, extra_context)

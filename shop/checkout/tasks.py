@@ -1,6 +1,7 @@
 """Reservations end by themselves: tasks the queue runs when an unpaid order's hold
 ends, and a sweep that re-schedules itself (no cron line). A worker that was down
-runs every overdue task as soon as it starts."""
+runs every overdue task as soon as it starts. The same sweep sends what the outbox
+holds due (e-mails and text messages whose task was lost or whose worker died)."""
 
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
+from privacy.emails import emails_resend_due
+from shop.fulfilment.sms.services import sms_resend_due
 from shop.models import Order
 from shop.orders.reservations import reservation_ends_at, reservations_release_expired
 
@@ -24,9 +27,12 @@ def order_reservation_end(order_id: int) -> int:
 
 @task
 def reservations_sweep() -> int:
-    """Release every expired reservation (catches up after downtime), then come back."""
+    """Release every expired reservation (catches up after downtime), send the
+    outbox messages due, then come back."""
     cache.delete(SWEEP_SCHEDULED_KEY)
     released = reservations_release_expired()
+    emails_resend_due()
+    sms_resend_due()
     sweep_schedule()
     return released
 

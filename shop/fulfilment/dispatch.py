@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from privacy.consent.purposes import uses_personal_data
 from privacy.disclosures import disclosure_record
 from privacy.emails import email_send
+from privacy.lifecycle import row_lock
 from shop.fulfilment.sms.services import sms_queue
 from shop.models import Order, OrderStatus
 from shop.orders.selectors import order_language
-from shop.orders.services import ORDER_LIFECYCLE, order_lock, order_transition
+from shop.orders.services import ORDER_LIFECYCLE, order_transition
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def order_dispatch(*, order: Order, courier: str, tracking_number: str, by=None)
         raise DispatchError(_("Unknown courier."))
     if not tracking_number:
         raise DispatchError(_("A tracking number is required."))
-    locked = order_lock(order=order)
+    locked = row_lock(order)
     if locked.status == OrderStatus.DISPATCHED:
         order.refresh_from_db()
         return False

@@ -6,32 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from django_cryptography.fields import encrypt
 
 from privacy.history import HistoricalRecords
+from privacy.models import OutboxMessage, OutboxStatus
 from shop.models.orders import Order, OrderLine
 
-
-class SmsStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+# A text message's status is an outbox status (privacy.outbox).
+SmsStatus = OutboxStatus
 
 
-class SmsMessage(models.Model):
-    """One text message to a customer (the outbox). A failed send stays queued with
-    its attempt count and the time of the next try, until it is sent or gives up."""
+class SmsMessage(OutboxMessage):
+    """One text message to a customer (the outbox): claimed, sent, retried with a
+    growing delay, or dead for staff to re-send, as every outbox message is."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="sms_messages")
     kind = models.CharField(_("kind"), max_length=20)
     to_number = encrypt(models.CharField(_("mobile number"), max_length=32))
     body = encrypt(models.TextField(_("message")))
-    status = models.CharField(
-        _("status"), max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=200, blank=True)
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("text message")

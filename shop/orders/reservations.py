@@ -3,17 +3,21 @@ SHOP_RESERVATION_MINUTES, then is cancelled, which gives the stock back.
 
 Called by the queued tasks (shop.checkout.tasks) and, so that an expired hold never
 blocks a shopper even when no worker has run yet, wherever stock is read for a sale:
-adding to the basket, placing an order, the pay page."""
+adding to the basket, placing an order, the pay page; and by `manage.py
+release_abandoned_orders`. The one way an unpaid order is released: an order whose
+payment the provider is still processing (a bank debit, a 3-D Secure check under
+way) is not abandoned, whatever its age."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from shop.models import Order, OrderLine, OrderStatus
+from shop.models import Order, OrderLine, OrderStatus, PaymentStatus
 from shop.orders.services import IllegalTransition, order_transition
 
 EXPIRED_REASON = "reservation expired: no payment in time"
+# Orders released before the two release paths became one carry the older reason.
 ABANDONED_REASONS = (EXPIRED_REASON, "abandoned: no payment in time")
 
 
@@ -49,12 +53,19 @@ def orders_ran_out_since(*, user, since) -> list[Order]:
     )
 
 
-def reservations_release_expired(*, now=None, orders=None) -> int:
+def reservations_release_expired(
+    *, now=None, orders=None, older_than: timedelta | None = None
+) -> int:
     """Cancel the unpaid orders whose reservation has ended (all of them, or those of
-    `orders`). Each in its own transaction; safe to re-run, and from several workers."""
-    cutoff = (now or timezone.now()) - reservation_period()
-    expired = (orders if orders is not None else Order.objects.all()).filter(
-        status=OrderStatus.PENDING_PAYMENT, created_at__lte=cutoff
+    `orders`), except those with a payment still processing. `older_than`: another
+    period than SHOP_RESERVATION_MINUTES (a manual run). Each in its own transaction;
+    safe to re-run, and from several workers."""
+    period = reservation_period() if older_than is None else older_than
+    cutoff = (now or timezone.now()) - period
+    expired = (
+        (orders if orders is not None else Order.objects.all())
+        .filter(status=OrderStatus.PENDING_PAYMENT, created_at__lte=cutoff)
+        .exclude(payments__status=PaymentStatus.PROCESSING)
     )
     released = 0
     for order in expired.only("pk").iterator():

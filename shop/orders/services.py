@@ -3,12 +3,10 @@
 `order_transition` is the only code that changes `Order.status`; it is a thin wrapper
 over privacy.lifecycle, the skeleton every state machine shares."""
 
-from datetime import timedelta
-
 from django.db import transaction
-from django.utils import timezone
 
-from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from privacy.lifecycle import IllegalTransition as IllegalTransition  # re-exported
+from privacy.lifecycle import Lifecycle, lifecycle_move, row_lock
 from shop.catalog.services import modules_update
 from shop.models import Module, Order, OrderEvent, OrderStatus
 
@@ -16,17 +14,21 @@ S = OrderStatus
 
 # Allowed moves and the time an order first entered a status, as data. A cancelled
 # order can still become paid when a payment succeeds late and its stock can be
-# reserved again (see payments.services).
+# reserved again (see payments.services). An order held for review (fraud rules, a
+# dispute, staff) goes back to paid only by a staff decision (payments.review): no
+# webhook, return page, task or command can release it. Refunded in full it becomes
+# refunded, since only staff can give money back (here or at the provider).
 ORDER_LIFECYCLE = Lifecycle(
     moves={
         S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
         S.PAID: frozenset({S.DISPATCHED, S.REFUNDED, S.HELD_FOR_REVIEW}),
-        S.HELD_FOR_REVIEW: frozenset({S.PAID, S.REFUNDED}),
+        S.HELD_FOR_REVIEW: frozenset({S.REFUNDED}),
         S.DISPATCHED: frozenset({S.DELIVERED, S.REFUNDED}),
         S.DELIVERED: frozenset({S.REFUNDED}),
         S.CANCELLED: frozenset({S.PAID}),
         S.REFUNDED: frozenset(),
     },
+    staff_moves={S.HELD_FOR_REVIEW: frozenset({S.PAID})},
     stamps={
         S.PAID: "paid_at",
         S.DISPATCHED: "dispatched_at",
@@ -35,22 +37,16 @@ ORDER_LIFECYCLE = Lifecycle(
 )
 TRANSITIONS = ORDER_LIFECYCLE.moves
 
-ABANDONED_AFTER = timedelta(minutes=30)
-
 
 class StockUnavailable(Exception):
     pass
 
 
-def order_lock(*, order: Order) -> Order:
-    """The order row, locked until the end of the transaction."""
-    return Order.objects.select_for_update().get(pk=order.pk)
-
-
-def order_transition(*, order: Order, to: str, reason: str = "", at=None) -> bool:
+def order_transition(*, order: Order, to: str, reason: str = "", by=None, at=None) -> bool:
     """Move the order to `to` through the shared lifecycle skeleton: locks the row;
     does nothing (returns False) when the order is already there; raises
-    IllegalTransition for a move the table forbids. Entering `paid` without reserved
+    IllegalTransition for a move the table forbids (and for a staff-only move without
+    `by`, the staff member deciding). Entering `paid` without reserved
     stock (a late payment) reserves it again or raises StockUnavailable, changing
     nothing; entering `cancelled` gives the reserved stock back. `at`: when it
     happened, if not now (a courier's delivery time), for the status's timestamp."""
@@ -76,6 +72,7 @@ def order_transition(*, order: Order, to: str, reason: str = "", at=None) -> boo
         before=before,
         on_enter=on_enter,
         extra_fields={stamp: at} if stamp and at is not None else None,
+        by=by,
     )
 
 
@@ -90,7 +87,7 @@ def _order_modules(order: Order) -> tuple[list[Module], dict[int, int]]:
 @transaction.atomic
 def order_stock_release(*, order: Order) -> bool:
     """Give an order's reserved modules back to stock, once."""
-    locked = order_lock(order=order)
+    locked = row_lock(order)
     if not locked.stock_reserved:
         return False
     modules, wanted = _order_modules(locked)
@@ -108,7 +105,7 @@ def order_stock_release(*, order: Order) -> bool:
 def order_stock_reserve_again(*, order: Order) -> None:
     """Reserve a released order's modules again (a payment succeeded late).
     Raises StockUnavailable, changing nothing, when they are no longer in stock."""
-    locked = order_lock(order=order)
+    locked = row_lock(order)
     if locked.stock_reserved:
         return
     modules, wanted = _order_modules(locked)
@@ -121,23 +118,3 @@ def order_stock_reserve_again(*, order: Order) -> None:
     locked.save(update_fields=["stock_reserved", "updated_at"])
     OrderEvent.objects.create(order=locked, kind="stock_reserved_again")
     order.refresh_from_db()
-
-
-def orders_release_abandoned(*, now=None, older_than: timedelta = ABANDONED_AFTER) -> int:
-    """Cancel orders left awaiting payment for longer than `older_than`, which gives
-    their stock back. Each order in its own transaction; safe to re-run."""
-    cutoff = (now or timezone.now()) - older_than
-    # A payment the provider is still processing (e.g. a bank debit) is not abandoned.
-    pending = Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff).exclude(
-        payments__status="processing"
-    )
-    released = 0
-    for order in pending.only("pk").iterator():
-        try:
-            changed = order_transition(
-                order=order, to=S.CANCELLED, reason="abandoned: no payment in time"
-            )
-        except IllegalTransition:
-            continue  # paid in the meantime
-        released += int(changed)
-    return released

@@ -2,8 +2,14 @@
 dashboard, or automatically (a duplicate payment, a late payment for stock that is
 gone). Each refund is recorded once per provider reference and follows the
 provider's status: pending, then succeeded or failed (a card refund can even fail
-after it succeeded). Only succeeded refunds count towards the order's refunded total,
-and an order refunded in full becomes refunded."""
+after it succeeded), through its lifecycle. Only succeeded refunds count towards the
+order's refunded total, and an order refunded in full becomes refunded.
+
+What a provider reports is checked against the payment before anything is written:
+a refund in another currency, of zero or a negative amount, or that would take the
+payment's refunds above what it paid, is refused, logged and flagged to staff (an
+order event `refund_refused`, a filter in the order admin) and never counted; the
+webhook still answers 2xx so that the provider does not send it again for days."""
 
 import logging
 
@@ -12,17 +18,48 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from offtek.money import Money
+from privacy.lifecycle import Lifecycle, lifecycle_move, row_lock
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus, Refund
 from shop.models import RefundStatus as R
-from shop.orders.services import IllegalTransition, order_lock, order_transition
+from shop.orders.services import IllegalTransition, order_transition
 from shop.payments.base import RefundResult
 from shop.payments.registry import gateway_get
 
 logger = logging.getLogger(__name__)
 
 
+# A refund follows the provider: pending, then succeeded or failed; a card refund
+# can still fail after it succeeded. A failed refund never comes back.
+REFUND_LIFECYCLE = Lifecycle(
+    moves={
+        R.PENDING: frozenset({R.SUCCEEDED, R.FAILED}),
+        R.SUCCEEDED: frozenset({R.FAILED}),
+        R.FAILED: frozenset(),
+    }
+)
+
+
 class RefundError(Exception):
     """A refund that cannot be made or counted; the message is safe to show."""
+
+
+class RefundRefused(RefundError):
+    """A refund the provider reported that does not fit its payment."""
+
+
+def _refund_refusal(payment: Payment, refund: RefundResult) -> str:
+    """Why a new refund cannot belong to `payment` ("" when it can)."""
+    if refund.amount_pence <= 0:
+        return _("The refund amount %(amount)s is not positive.") % {"amount": refund.amount_pence}
+    if refund.currency.upper() != payment.currency.upper():
+        return _("The refund is in %(theirs)s, the payment in %(ours)s.") % {
+            "theirs": refund.currency.upper() or "?",
+            "ours": payment.currency.upper(),
+        }
+    given_back = payment.refunds.exclude(status=R.FAILED).aggregate(total=Sum("amount_pence"))
+    if (given_back["total"] or 0) + refund.amount_pence > payment.amount_pence:
+        return _("The refunds would exceed the %(paid)s paid.") % {"paid": payment.amount_pence}
+    return ""
 
 
 def _refunds_sum(order: Order, statuses) -> int:
@@ -68,16 +105,19 @@ def refund_record(
     status. Returns the refund when something changed, None for news already known.
     Raises RefundError (changing nothing) for a refund that cannot count towards the
     order, such as more than was paid."""
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    locked = row_lock(payment)
     if refund.currency and refund.currency.upper() != locked.currency:
         raise RefundError(
             _("A refund in %(refund)s cannot count towards a payment in %(payment)s.")
             % {"refund": refund.currency.upper(), "payment": locked.currency}
         )
-    order = order_lock(order=locked.order)
+    order = row_lock(locked.order)
     row = Refund.objects.filter(payment=locked, reference=refund.reference).first()
     status = refund.status if refund.status in R.values else R.PENDING
     if row is None:
+        refusal = _refund_refusal(locked, refund)
+        if refusal:
+            raise RefundRefused(refusal)
         row = Refund.objects.create(
             payment=locked,
             amount_pence=refund.amount_pence,
@@ -90,12 +130,19 @@ def refund_record(
         )
         note = f"{refund.amount_pence} {status} {reason}".strip()
         OrderEvent.objects.create(order=order, kind="refund", reason=note[:200])
-    elif row.status == status or row.status == R.FAILED:
-        return None  # known already; a failed refund does not come back
     else:
-        row.status = status
-        row.failure_reason = refund.failure_reason[:100]
-        row.save(update_fields=["status", "failure_reason", "updated_at"])
+        try:
+            moved = lifecycle_move(
+                lifecycle=REFUND_LIFECYCLE,
+                row=row,
+                to=status,
+                reason=f"provider: {status}",
+                extra_fields={"failure_reason": refund.failure_reason[:100]},
+            )
+        except IllegalTransition:
+            moved = False  # late news: a failed refund does not come back
+        if not moved:
+            return None  # known already
     if status == R.FAILED:
         note = f"{row.reference}: {row.amount_pence} not refunded {row.failure_reason}".strip()
         OrderEvent.objects.create(order=order, kind="refund_failed", reason=note[:200])
@@ -106,17 +153,21 @@ def refund_record(
 
 
 def refunds_apply(*, payment: Payment, refunds: tuple[RefundResult, ...]) -> str:
-    """Refunds the provider reported on a payment (from its dashboard or ours)."""
-    changed = 0
+    """Refunds the provider reported on a payment (from its dashboard or ours). One
+    that does not fit the payment or its order is refused: nothing of it is written
+    or counted, staff see why on the order, and the answer is still a success."""
+    changed = refused = 0
     for refund in refunds:
         try:
             if refund_record(payment=payment, refund=refund, reason="reported by the provider"):
                 changed += 1
-        except RefundError:
-            # e.g. a refund of a duplicate payment, which never counted towards the
-            # order: nothing to add to the order's refunded total.
-            logger.info("Refund %s not counted towards its order", refund.reference)
-    return f"{changed} refund(s) recorded"
+        except RefundError as error:
+            refused += 1
+            note = f"{refund.reference}: {refund.amount_pence} {refund.currency}: {error}"
+            OrderEvent.objects.create(order=payment.order, kind="refund_refused", reason=note[:200])
+            logger.warning("Refund refused on %s: %s", payment.order.number, note)
+    outcome = f"{changed} refund(s) recorded"
+    return f"{outcome}, {refused} refused" if refused else outcome
 
 
 def payment_refund(*, payment: Payment, amount_pence: int, reason: str = "", by=None) -> Refund:

@@ -13,17 +13,12 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move, row_lock
 from shop.fraud.services import fraud_verdict
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentEvent, PaymentStatus
 from shop.orders.emails import order_paid_email_send, order_refunded_out_of_stock_email_send
 from shop.orders.services import IllegalTransition as IllegalOrderTransition
-from shop.orders.services import (
-    StockUnavailable,
-    order_lock,
-    order_stock_reserve_again,
-    order_transition,
-)
+from shop.orders.services import StockUnavailable, order_stock_reserve_again, order_transition
 from shop.payments.base import (
     GatewayError,
     GatewayResult,
@@ -51,10 +46,6 @@ PAYMENT_LIFECYCLE = Lifecycle(
     }
 )
 OPEN_STATUSES = [P.CREATED, P.REQUIRES_ACTION]
-
-
-def payment_lock(*, payment: Payment) -> Payment:
-    return Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
 
 
 def payment_transition(
@@ -94,8 +85,22 @@ def payment_start(*, order: Order, return_url: str) -> PaymentStart:
     return start
 
 
+# What the return page may still learn: a payment not yet settled, for an order
+# awaiting payment (or cancelled, which a late success can still pay). Anything else
+# (paid, held for review, dispatched...) is left alone, however often it is reloaded.
+RETURN_PAYMENT_STATUSES = frozenset({P.CREATED, P.REQUIRES_ACTION, P.PROCESSING, P.FAILED})
+RETURN_ORDER_STATUSES = frozenset({S.PENDING_PAYMENT, S.CANCELLED})
+
+
 def payment_return(*, payment: Payment) -> str:
-    """The customer came back from the card form: ask the provider, apply the answer."""
+    """The customer came back from the card form: ask the provider, apply the answer.
+    A no-op once the payment is settled or the order has moved on."""
+    payment.refresh_from_db()
+    if (
+        payment.status not in RETURN_PAYMENT_STATUSES
+        or payment.order.status not in RETURN_ORDER_STATUSES
+    ):
+        return "nothing to check"
     try:
         result = gateway_get(payment.gateway).payment_check(payment=payment)
     except GatewayError:
@@ -136,7 +141,7 @@ def payment_apply(*, payment: Payment, result: GatewayResult) -> str:
     if happened == Happened.FAILED:
         return "failed" if _failed(payment, result) else "failed, no change"
     if happened in (Happened.PROCESSING, Happened.REQUIRES_ACTION):
-        locked = payment_lock(payment=payment)
+        locked = row_lock(payment)
         changed = _move(locked, P(happened.value), result)
         payment.refresh_from_db()
         return str(happened) if changed else f"{happened}, no change"
@@ -149,10 +154,11 @@ def payment_apply(*, payment: Payment, result: GatewayResult) -> str:
 
 def _succeeded(payment: Payment, result: GatewayResult) -> bool:
     """The money was taken. True when this made the order paid (and only then is the
-    confirmation e-mail queued). The fraud rules judge the paid order at once and an
-    order that trips one is held for review."""
-    locked = payment_lock(payment=payment)
-    order = order_lock(order=locked.order)
+    confirmation e-mail queued, in this transaction, sent after it commits). The
+    fraud rules judge the paid order at once and an order that trips one is held for
+    review."""
+    locked = row_lock(payment)
+    order = row_lock(locked.order)
     expected = order.subtotal_pence + order.delivery_pence
     if result.amount_pence != expected or result.currency.upper() != order.currency:
         OrderEvent.objects.create(
@@ -179,7 +185,7 @@ def _succeeded(payment: Payment, result: GatewayResult) -> bool:
             order_stock_reserve_again(order=order)
         except StockUnavailable:
             refund_quietly(payment=locked, reason="stock gone before the payment completed")
-            transaction.on_commit(lambda: order_refunded_out_of_stock_email_send(order=order))
+            order_refunded_out_of_stock_email_send(order=order)
             return False
     try:
         changed = order_transition(order=order, to=S.PAID, reason=f"payment {locked.reference}")
@@ -187,7 +193,7 @@ def _succeeded(payment: Payment, result: GatewayResult) -> bool:
         return False  # already beyond paid (dispatched, refunded...): nothing to do
     if changed:
         _fraud_hold(order, locked)
-        transaction.on_commit(lambda: order_paid_email_send(order=order))
+        order_paid_email_send(order=order)
     return changed
 
 
@@ -204,7 +210,7 @@ def _fraud_hold(order: Order, payment: Payment) -> None:
 def _failed(payment: Payment, result: GatewayResult) -> bool:
     """The payment failed. A late failure never undoes a success. The order, if still
     awaiting payment, is cancelled and its stock released."""
-    locked = payment_lock(payment=payment)
+    locked = row_lock(payment)
     message = result.failure_message or str(_("Your card was declined."))
     if not _move(locked, P.FAILED, result, failure_message=message[:200]):
         payment.refresh_from_db()
@@ -218,7 +224,7 @@ def _failed(payment: Payment, result: GatewayResult) -> bool:
 
 def _disputed(payment: Payment, result: GatewayResult) -> bool:
     """A chargeback was opened: hold a paid order for staff review."""
-    order = order_lock(order=payment.order)
+    order = row_lock(payment.order)
     reason = f"dispute {result.dispute_reason}".strip()
     OrderEvent.objects.create(order=order, kind="dispute", reason=reason[:200])
     if order.status != S.PAID:

@@ -29,7 +29,6 @@ from shop.models import (
     WithdrawalLine,
     WithdrawalStatus,
 )
-from shop.orders.services import order_lock
 from shop.payments.refunds import payment_refund, refundable_now
 from shop.returns.period import refund_due_date, withdrawal_period
 
@@ -115,7 +114,7 @@ def withdrawal_confirm(
     """Record the customer's confirmed statement and e-mail them its acknowledgement.
     Raises WithdrawalRefused, writing nothing, when the period is over, the lines are
     withdrawn already or not of this order."""
-    locked = order_lock(order=order)
+    locked = row_lock(order)
     line_ids = [int(pk) for pk in line_ids]
     refusal = withdrawal_refusal(locked, line_ids=line_ids)
     if refusal:
@@ -250,7 +249,7 @@ def withdrawal_refund(*, withdrawal: Withdrawal, by=None) -> Refund:
             _("Withdrawal %(reference)s cannot be refunded: it is %(status)s.")
             % {"reference": locked.reference, "status": locked.get_status_display().lower()}
         )
-    order_lock(order=locked.order)
+    row_lock(locked.order)
     payment = locked.order.payments.filter(status=PaymentStatus.SUCCEEDED).first()
     amount = withdrawal_refund_pence(locked)
     if payment is None or amount <= 0:

@@ -11,6 +11,7 @@ class FakeSmsProvider:
     def __init__(self, token: str = TOKEN):
         self.token = token
         self.received: list[dict] = []
+        self.keys: list[str] = []  # the Idempotency-Key of every authorised request
         self.fail_next = 0  # answer HTTP 503 to the next N requests
         fake = self
 
@@ -20,6 +21,7 @@ class FakeSmsProvider:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if self.headers.get("Authorization") != f"Bearer {fake.token}":
                     return self._answer(401, {"error": "bad token"})
+                fake.keys.append(self.headers.get("Idempotency-Key", ""))
                 if fake.fail_next > 0:
                     fake.fail_next -= 1
                     return self._answer(503, {"error": "try later"})

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from privacy.models import Disclosure
 from shop.fulfilment.courier import courier_signature
@@ -119,7 +119,7 @@ def test_a_failing_sms_provider_never_blocks_the_dispatch_and_is_retried(
     order.refresh_from_db()
     assert order.status == S.DISPATCHED and len(mail.outbox) == 1
     message = SmsMessage.objects.get(order=order)
-    assert (message.status, message.attempts) == (SmsStatus.QUEUED, 1)
+    assert (message.status, message.attempts) == (SmsStatus.RETRYING, 1)
     assert message.last_error and MemorySmsBackend.outbox == []
     assert message.next_attempt_at == datetime.datetime(2026, 11, 2, 10, 1, tzinfo=datetime.UTC)
     # Not due yet: nothing is sent.
@@ -140,17 +140,22 @@ def test_sms_gives_up_after_the_last_attempt(settings):
     message = SmsMessage.objects.create(order=order, kind="dispatched", to_number="+44", body="x")
     sms_attempt(message_id=message.pk)
     message.refresh_from_db()
-    assert (message.status, message.next_attempt_at is not None) == (SmsStatus.QUEUED, True)
-    sms_attempt(message_id=message.pk)
+    assert (message.status, message.next_attempt_at is not None) == (SmsStatus.RETRYING, True)
+    sms_attempt(message_id=message.pk)  # not due yet: nothing happens
+    message.refresh_from_db()
+    assert message.attempts == 1
+    with time_machine.travel(message.next_attempt_at):
+        sms_attempt(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.next_attempt_at) == (
-        SmsStatus.FAILED,
+        SmsStatus.DEAD,
         2,
         None,
     )
-    sms_attempt(message_id=message.pk)  # a failed message is never tried again
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        sms_attempt(message_id=message.pk)  # a dead message is never tried again
     message.refresh_from_db()
-    assert message.attempts == 2
+    assert message.attempts == 2 and MemorySmsBackend.outbox == []
 
 
 def test_a_queue_that_can_defer_gets_the_retry_as_a_task_with_run_after(
@@ -205,9 +210,12 @@ def test_http_provider_failure_then_retry_through_the_outbox(
     order = paid_order(delivery_phone="+447700900123")
     dispatch(order, django_capture_on_commit_callbacks)
     message = SmsMessage.objects.get(order=order)
-    assert message.status == SmsStatus.QUEUED and "503" in message.last_error
-    assert sms_attempt(message_id=message.pk).status == SmsStatus.SENT
+    assert message.status == SmsStatus.RETRYING and "503" in message.last_error
+    with time_machine.travel(message.next_attempt_at):
+        assert sms_attempt(message_id=message.pk).status == SmsStatus.SENT
     assert len(sms_provider.received) == 1
+    # The same key on both attempts, for a provider that took the first one after all.
+    assert sms_provider.keys == [message.idempotency_key] * 2 and message.idempotency_key
 
 
 def test_http_provider_refuses_plain_http_to_other_hosts(settings):
@@ -354,3 +362,33 @@ def test_order_language_prefers_the_account_then_the_order_then_english():
     order.user = None
     order.language = "fr"
     assert order_language(order) == "fr"
+
+
+def test_staff_resend_a_dead_text_message_from_the_admin(
+    settings, staff_client, django_capture_on_commit_callbacks
+):
+    settings.SMS_MAX_ATTEMPTS = 1
+    MemorySmsBackend.failures = 1
+    order = paid_order(delivery_phone="+447700900123")
+    message = SmsMessage.objects.create(
+        order=order,
+        kind="dispatched",
+        to_number="+447700900123",
+        body="On its way",
+        idempotency_key="k1",
+    )
+    sms_attempt(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == SmsStatus.DEAD
+    changelist = reverse("admin:shop_smsmessage_changelist")
+    assert "refused on purpose" in staff_client.get(changelist, {"status__exact": "dead"}).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "resend_action", "_selected_action": [message.pk]})
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (SmsStatus.SENT, 1)
+    [sent] = MemorySmsBackend.outbox
+    assert sent.key == "k1"
+    with django_capture_on_commit_callbacks(execute=True):  # sent: a second re-send does nothing
+        staff_client.post(changelist, {"action": "resend_action", "_selected_action": [message.pk]})
+    assert len(MemorySmsBackend.outbox) == 1

@@ -7,7 +7,7 @@ import pytest
 from shop.fraud.services import fraud_verdict
 from shop.fulfilment.dispatch import order_dispatch, order_dispatched_notify
 from shop.fulfilment.sms.services import sms_attempt, sms_queue
-from shop.orders.emails import _send as order_email_send
+from shop.orders.emails import _queue as order_email_queue
 from shop.orders.statistics import sales_by_generation, sales_by_month
 
 
@@ -21,7 +21,7 @@ from shop.orders.statistics import sales_by_generation, sales_by_month
         (order_dispatched_notify, "orders"),
         (sms_queue, "orders"),
         (sms_attempt, "orders"),
-        (order_email_send, "orders"),
+        (order_email_queue, "orders"),
     ],
 )
 def test_each_use_names_its_purpose(function, purpose):

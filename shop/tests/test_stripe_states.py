@@ -1,15 +1,19 @@
 """Each PaymentIntent status has a defined effect; only `succeeded`, for the server's
 amount (items + delivery) in the order's currency, pays."""
 
+import io
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from shop.checkout.tasks import order_reservation_end, reservations_sweep
 from shop.models import OrderStatus, PaymentStatus
-from shop.orders.services import orders_release_abandoned
+from shop.orders.reservations import reservations_release_expired
+from shop.tests.helpers import basket_add
 from shop.tests.stripe_steps import post_event
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +38,14 @@ def test_processing_does_not_pay_and_the_order_waits_for_the_outcome(
     assert mailoutbox == []
     # Not abandoned while the bank decides, and the pay page does not start again.
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        assert orders_release_abandoned() == 0
+        assert reservations_release_expired() == 0
+        # Nor by any path that releases reservations in production.
+        assert order_reservation_end.call(order.pk) == 0
+        assert reservations_sweep.call() == 0
+        call_command("release_abandoned_orders", "--minutes", "0", stdout=io.StringIO())
+        basket_add(client, module, 1)  # stock read for a sale releases expired holds
+    order.refresh_from_db()
+    assert order.status == S.PENDING_PAYMENT and order.stock_reserved
     page = client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
     assert page.status_code == 302 and "/done/" in page["Location"]
     done = client.get(page["Location"])

@@ -50,7 +50,7 @@ def test_two_confirmations_at_once_record_one_withdrawal(
 ):
     order = delivered_order()
     if not locking:
-        monkeypatch.setattr(services, "order_lock", lambda *, order: order)
+        monkeypatch.setattr(services, "row_lock", lambda row: row)
     line_ids = list(order.lines.values_list("pk", flat=True))
 
     def confirm():

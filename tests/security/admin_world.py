@@ -17,6 +17,7 @@ from privacy.models import (
     Disclosure,
     ErasureReceipt,
     Newsletter,
+    OutgoingEmail,
     PersonalDataBreach,
     PrivacyRequest,
     RetentionRun,
@@ -125,6 +126,14 @@ def world_build():
             order=order, kind="dispatched", to_number="+447700900123", body="On its way"
         ),
         "shop.reviewinvitation": ReviewInvitation.objects.create(order=order, provider="memory"),
+        "privacy.outgoingemail": OutgoingEmail.objects.create(
+            user=victim,
+            to=victim.email,
+            template="shop/emails/order_paid",
+            payload="{}",
+            status="dead",
+            last_error="recipient refused: 550 no",
+        ),
         "shop.salesstatistics": line,
         "shop.withdrawal": withdrawal,
         "shop.withdrawalline": WithdrawalLine.objects.create(withdrawal=withdrawal, line=line),

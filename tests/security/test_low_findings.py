@@ -42,10 +42,13 @@ LINK = re.compile(r"https?://[^\s\"'<>]+")
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:6666", "localhost:7777"])
-def test_password_reset_links_come_from_site_url_not_the_host_header(settings, host):
+def test_password_reset_links_come_from_site_url_not_the_host_header(
+    settings, host, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://shop.test"
     customer = UserFactory()
-    Client().post(reverse("account_reset_password"), {"email": customer.email}, HTTP_HOST=host)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": customer.email}, HTTP_HOST=host)
     (message,) = mail.outbox
     body = message.body + "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
     links = LINK.findall(body)
@@ -54,13 +57,16 @@ def test_password_reset_links_come_from_site_url_not_the_host_header(settings, h
     assert host not in body and host.split(":")[1] not in body
 
 
-def test_every_link_of_sign_up_mails_comes_from_site_url(settings):
+def test_every_link_of_sign_up_mails_comes_from_site_url(
+    settings, django_capture_on_commit_callbacks
+):
     """The verification e-mail of a new address, and the 'you already have an account'
     e-mail of a known one, with a forged Host."""
     settings.SITE_URL = "https://shop.test"
     existing = UserFactory()
-    signup(Client(HTTP_HOST="127.0.0.1:6666"), "brand.new@example.com")
-    signup(Client(HTTP_HOST="127.0.0.1:6666"), existing.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(Client(HTTP_HOST="127.0.0.1:6666"), "brand.new@example.com")
+        signup(Client(HTTP_HOST="127.0.0.1:6666"), existing.email)
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         body = message.body + "".join(str(alt[0]) for alt in message.alternatives)

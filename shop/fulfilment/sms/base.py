@@ -15,11 +15,19 @@ from abc import ABC, abstractmethod
 
 
 class SmsError(Exception):
-    """The message was not accepted; the text says why (never the message body)."""
+    """The message was not accepted; the text says why (never the message body).
+    `transient`: worth trying again later (unreachable, slow, busy); False when the
+    provider refused this message for good."""
+
+    def __init__(self, message: str, *, transient: bool = True):
+        super().__init__(message)
+        self.transient = transient
 
 
 class SmsBackend(ABC):
     name: str = ""
 
     @abstractmethod
-    def send(self, *, to: str, body: str) -> str: ...
+    def send(self, *, to: str, body: str, key: str = "") -> str:
+        """`key`: the message's own key, the same on every attempt, for a provider
+        that recognises a message it has already taken."""

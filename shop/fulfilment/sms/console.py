@@ -9,7 +9,7 @@ class ConsoleSmsBackend(SmsBackend):
 
     name = "console"
 
-    def send(self, *, to: str, body: str) -> str:
+    def send(self, *, to: str, body: str, key: str = "") -> str:
         reference = f"console-{secrets.token_hex(4)}"
         sys.stdout.write(f"SMS to {to} ({reference}):\n{body}\n\n")
         return reference

@@ -8,6 +8,7 @@ class SentSms:
     to: str
     body: str
     reference: str
+    key: str = ""
 
 
 class MemorySmsBackend(SmsBackend):
@@ -23,10 +24,10 @@ class MemorySmsBackend(SmsBackend):
         cls.outbox = []
         cls.failures = 0
 
-    def send(self, *, to: str, body: str) -> str:
+    def send(self, *, to: str, body: str, key: str = "") -> str:
         if MemorySmsBackend.failures > 0:
             MemorySmsBackend.failures -= 1
             raise SmsError("memory backend: refused on purpose")
         reference = f"mem-{len(MemorySmsBackend.outbox) + 1}"
-        MemorySmsBackend.outbox.append(SentSms(to=to, body=body, reference=reference))
+        MemorySmsBackend.outbox.append(SentSms(to=to, body=body, reference=reference, key=key))
         return reference

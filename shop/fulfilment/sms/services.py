@@ -1,17 +1,27 @@
 """Text messages to customers: queued in the outbox, sent after the order's change
-commits, retried with a growing delay until sent or out of attempts."""
+commits, retried with a growing delay until sent or dead (privacy.outbox)."""
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from privacy.consent.purposes import uses_personal_data
 from privacy.disclosures import disclosure_record
+from privacy.outbox import (
+    OutboxRules,
+    outbox_claim,
+    outbox_come_back_at,
+    outbox_due,
+    outbox_failed,
+    outbox_resend,
+    outbox_sent,
+)
 from privacy.phone_numbers import phone_e164_or_none
 from shop.fulfilment.sms.base import SmsBackend, SmsError
 from shop.fulfilment.sms.console import ConsoleSmsBackend
@@ -33,9 +43,12 @@ def sms_backend() -> SmsBackend:
     return BACKENDS[settings.SMS_BACKEND]()
 
 
-def sms_retry_delay(*, attempts: int) -> datetime.timedelta:
-    """1, 2, 4, 8... times SMS_RETRY_SECONDS after the n-th failed attempt."""
-    return datetime.timedelta(seconds=settings.SMS_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
+def sms_rules() -> OutboxRules:
+    return OutboxRules(
+        max_attempts=settings.SMS_MAX_ATTEMPTS,
+        retry_seconds=settings.SMS_RETRY_SECONDS,
+        claim_seconds=settings.OUTBOX_CLAIM_SECONDS,
+    )
 
 
 @uses_personal_data("orders", categories=["contact", "transaction"])
@@ -51,7 +64,9 @@ def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMe
     language = order_language(order)
     with translation.override(language):
         body = render_to_string(template, {"order": order, **context}).strip()
-    message = SmsMessage.objects.create(order=order, kind=kind, to_number=to_number, body=body)
+    message = SmsMessage.objects.create(
+        order=order, kind=kind, to_number=to_number, body=body, idempotency_key=uuid.uuid4().hex
+    )
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
 
@@ -63,39 +78,27 @@ def _enqueue(message_id: int, run_after: datetime.datetime | None = None) -> Non
 
 @uses_personal_data("orders", categories=["contact"])
 def sms_attempt(*, message_id: int) -> SmsMessage:
-    """Try to send one queued message. A failure is recorded, never raised: the
-    message is tried again later (by the task queue when it can defer, otherwise by
-    `manage.py sms_resend`), up to SMS_MAX_ATTEMPTS."""
-    with transaction.atomic():
-        message = SmsMessage.objects.select_for_update().get(pk=message_id)
-        if message.status != SmsStatus.QUEUED:
-            return message
+    """One attempt at a queued message: claimed under its row lock (so no two
+    workers send it), handed to the provider with its own key, then marked sent, to
+    retry, or dead (privacy.outbox). A failure is recorded, never raised; the task
+    comes back for the next attempt when the queue can defer, otherwise `manage.py
+    sms_resend` does."""
+    message = SmsMessage.objects.get(pk=message_id)
+    rules = sms_rules()
+    if outbox_claim(row=message, rules=rules):
         try:
-            reference = sms_backend().send(to=message.to_number, body=message.body)
+            reference = sms_backend().send(
+                to=message.to_number, body=message.body, key=message.idempotency_key
+            )
         except SmsError as error:
-            message.attempts += 1
-            message.last_error = str(error)[:200]
-            if message.attempts >= settings.SMS_MAX_ATTEMPTS:
-                message.status = SmsStatus.FAILED
-                message.next_attempt_at = None
-                logger.warning("SMS %s failed for good: %s", message.pk, error)
-            else:
-                message.next_attempt_at = timezone.now() + sms_retry_delay(
-                    attempts=message.attempts
-                )
-            message.save()
+            outbox_failed(row=message, error=str(error), transient=error.transient, rules=rules)
         else:
-            message.attempts += 1
-            message.status = SmsStatus.SENT
-            message.provider_reference = reference
-            message.sent_at = timezone.now()
-            message.next_attempt_at = None
-            message.last_error = ""
-            message.save()
+            outbox_sent(row=message, fields={"provider_reference": reference[:100]})
             _sms_disclosure_record(message)
             return message
-    if message.status == SmsStatus.QUEUED and _queue_can_defer():
-        transaction.on_commit(lambda: _enqueue(message.pk, run_after=message.next_attempt_at))
+    come_back = outbox_come_back_at(message, rules=rules)
+    if come_back and _queue_can_defer():
+        transaction.on_commit(lambda: _enqueue(message.pk, run_after=come_back))
     return message
 
 
@@ -118,13 +121,27 @@ def _queue_can_defer() -> bool:
 
 
 def sms_resend_due(*, now: datetime.datetime | None = None) -> int:
-    """Try again every queued message whose next attempt is due. Safe to re-run."""
-    now = now or timezone.now()
-    due = SmsMessage.objects.filter(status=SmsStatus.QUEUED, next_attempt_at__lte=now)
+    """Attempt every message due (queued, due for a retry, or claimed by a worker
+    that died), oldest first, stopping at the first the provider could not take for
+    now. Safe to re-run, and from several workers."""
+    due = outbox_due(SmsMessage.objects.all(), rules=sms_rules(), now=now).order_by("pk")
     sent = 0
     for message_id in due.values_list("pk", flat=True):
-        sent += sms_attempt(message_id=message_id).status == SmsStatus.SENT
+        status = sms_attempt(message_id=message_id).status
+        if status == SmsStatus.RETRYING:
+            break
+        sent += status == SmsStatus.SENT
     return sent
+
+
+def sms_message_resend(*, message: SmsMessage, by) -> bool:
+    """Staff send a dead text message again (the admin's "Re-send")."""
+    with transaction.atomic():
+        again = outbox_resend(row=message, by=by)
+        if again:
+            message_id = message.pk
+            transaction.on_commit(lambda: _enqueue(message_id))
+    return again
 
 
 # The task queue's entry points live here, beside the services they call, so that

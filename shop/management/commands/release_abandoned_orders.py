@@ -1,21 +1,31 @@
-from django.core.management.base import BaseCommand
+from datetime import timedelta
 
-from shop.orders.services import ABANDONED_AFTER, orders_release_abandoned
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from shop.orders.reservations import reservations_release_expired
 
 
 class Command(BaseCommand):
-    help = "Cancel orders awaiting payment for more than 30 minutes and give their stock back."
+    help = (
+        "Cancel orders whose reservation has ended unpaid and give their stock back "
+        "(orders with a payment still processing wait)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--minutes",
             type=int,
-            default=int(ABANDONED_AFTER.total_seconds() // 60),
-            help="Age in minutes after which an unpaid order is abandoned (default 30).",
+            default=None,
+            help="Age in minutes after which an unpaid order is released "
+            "(default SHOP_RESERVATION_MINUTES).",
         )
 
     def handle(self, *args, minutes, **options):
-        from datetime import timedelta
-
-        released = orders_release_abandoned(older_than=timedelta(minutes=minutes))
+        if minutes is not None and minutes < 0:
+            raise CommandError("--minutes must be 0 or more.")
+        period = timedelta(
+            minutes=settings.SHOP_RESERVATION_MINUTES if minutes is None else minutes
+        )
+        released = reservations_release_expired(older_than=period)
         self.stdout.write(f"Released {released} abandoned order(s).")
