@@ -269,6 +269,27 @@ SHOP_UNPAID_LIMIT_PER_NETWORK = (
     env.int("SHOP_UNPAID_UNITS_PER_NETWORK", default=60),
 )
 
+# Invoices and VAT (shop/invoices): the seller named on every invoice and credit note
+# (the demo's values are fictional), its number series, and who owes French VAT on a
+# parcel from the UK ("ioss" or "eu_establishment", see shop/invoices/rules.py).
+SHOP_SELLER = {
+    "key": env.str("SHOP_SELLER_KEY", default="offtek-uk"),
+    "name": env.str("SHOP_SELLER_NAME", default="Offtek Demo Ltd (fictional)"),
+    "address": env.list(
+        "SHOP_SELLER_ADDRESS", default=["1 Example Street", "Demotown", "ZZ99 9ZZ"]
+    ),
+    "country": env.str("SHOP_SELLER_COUNTRY", default="GB"),
+    "registration": env.str("SHOP_SELLER_REGISTRATION", default="Company no. 00000000 (demo)"),
+    "vat_numbers": {
+        "GB": env.str("SHOP_SELLER_VAT_GB", default="GB000000000"),
+        "FR": env.str("SHOP_SELLER_VAT_FR", default="FR00000000000"),
+    },
+    "ioss_number": env.str("SHOP_SELLER_IOSS", default="IM0000000000"),
+    "number_prefix": env.str("SHOP_INVOICE_PREFIX", default="OT"),
+}
+SHOP_VAT_SCHEME_FR = env.str("SHOP_VAT_SCHEME_FR", default="ioss")
+SHOP_EUR_PER_GBP = env.str("SHOP_EUR_PER_GBP", default="1.15")  # for the IOSS limit only
+
 # Fulfilment: text messages (console in development, "http" provider in production),
 # courier delivery updates, review invitations.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")

@@ -28,12 +28,15 @@ def email_send(
     headers: dict | None = None,
     user=None,
     purpose: str | None = None,
+    attachments: list | None = None,
 ) -> OutgoingEmail:
     """Queue an e-mail to one recipient, written in `language` when it is sent.
     ``user``: the customer it is for, if any (it is erased with their account), and
     ``purpose``, why we write to them (a key of ``privacy.policy.PURPOSES`` that covers
     contact data): once the e-mail provider has accepted the message, the disclosure
-    ledger records that it received their address and the message, for that purpose."""
+    ledger records that it received their address and the message, for that purpose.
+    ``attachments``: rows with an ``email_attachment()`` method returning (file name,
+    bytes, MIME type), stored by reference and read when the e-mail is written."""
     if getattr(user, "pk", None):
         declared = policy.PURPOSES.get(purpose or "")
         if declared is None or not set(EMAIL_CATEGORIES) <= set(declared.categories):
@@ -44,7 +47,12 @@ def email_send(
         purpose = None
     with translation.override(language):
         payload = json.dumps(
-            {"context": pack(context), "headers": headers or {}, "purpose": purpose}
+            {
+                "context": pack(context),
+                "headers": headers or {},
+                "purpose": purpose,
+                "attachments": pack(list(attachments or [])),
+            }
         )
     email = OutgoingEmail.objects.create(
         user=user if getattr(user, "pk", None) else None,

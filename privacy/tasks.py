@@ -12,9 +12,11 @@ EMAIL_CATEGORIES = ("contact",)
 EMAIL_FIELDS = ("email", "message")
 
 
-def _message_send(*, to, subject, text, html, headers) -> None:
+def _message_send(*, to, subject, text, html, headers, attachments=()) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     message.send()
 
 

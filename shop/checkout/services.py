@@ -16,6 +16,8 @@ from shop.catalog.services import modules_update
 from shop.checkout.delivery import DeliveryUnavailable, delivery_price
 from shop.checkout.reservations import ReservationRefused, reservation_check
 from shop.checkout.tasks import reservation_schedule
+from shop.invoices.freeze import order_vat_freeze
+from shop.invoices.vat import VatRateMissing
 from shop.models import Address, Basket, Module, Order, OrderEvent, OrderLine
 from shop.orders.reservations import reservations_release_expired_on
 
@@ -130,6 +132,10 @@ def order_place(
         )
         for m in modules
     )
+    try:
+        order_vat_freeze(order=order)
+    except VatRateMissing:
+        raise CheckoutError(_("We cannot sell to that country today. Please try again later.")) from None
     for module in modules:
         module.stock -= wanted[module.pk]
     modules_update(modules=modules, fields=["stock"], reason=f"reserved for {order.number}")

@@ -21,6 +21,15 @@ from shop.models.fulfilment import (
     WarrantyClaim,
     WarrantyClaimEvent,
 )
+from shop.models.invoices import (
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentLine,
+    DocumentSeries,
+    ImmutableDocument,
+    VatRate,
+)
 from shop.models.orders import (
     Address,
     Country,
@@ -33,6 +42,13 @@ from shop.models.orders import (
 from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 
 __all__ = [
+    "Document",
+    "DocumentFile",
+    "DocumentKind",
+    "DocumentLine",
+    "DocumentSeries",
+    "ImmutableDocument",
+    "VatRate",
     "ClaimReason",
     "ClaimStatus",
     "ReviewInvitation",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from shop.invoices.tasks import credit_note_after_commit
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus, Refund
 from shop.models import RefundStatus as R
 from shop.orders.services import IllegalTransition, order_lock, order_transition
@@ -96,6 +97,7 @@ def refund_record(
         logger.warning("Refund %s failed on %s", row.reference, order.number)
     if row.counts_towards_order:
         _order_follow(order)
+    credit_note_after_commit(refund=row)
     return row
 
 

@@ -1,0 +1,107 @@
+"""VAT on VAT-inclusive prices, in integer minor units, by EN 16931's arithmetic.
+
+How a gross (VAT-inclusive) total is split, per VAT rate:
+
+1. Every line of one rate (modules and delivery) is added up: G, what the customer pays.
+2. The rate's taxable basis B is G / (1 + rate), rounded half up; VAT is G - B. When a
+   neighbouring basis (B - 1 or B + 1) makes B x rate, rounded, equal G - B exactly,
+   that one is taken, so the VAT is "the basis times the rate, rounded" (EN 16931
+   BR-CO-17) and the total is still exactly what was paid. Some totals have no such
+   basis (at 20 %, a basis of 2 gives 2.40 and of 3 gives 3.60: nothing gives 3); the
+   VAT then differs from basis x rate by less than one minor unit, within the
+   standard's tolerance.
+3. B is shared between the rate's lines in proportion to their gross amounts by largest
+   remainder, so the line net amounts add up to the basis exactly; each line's VAT is
+   its gross less its net.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from shop.models import VatRate
+
+ONE = 10_000  # basis points in 100 %
+
+
+class VatRateMissing(Exception):
+    """No VAT rate is configured for a country on a day."""
+
+
+@dataclass(frozen=True)
+class TaxedLine:
+    gross: int
+    net: int
+    vat: int
+    rate_bp: int
+
+
+def vat_rate_on(*, country: str, day: date) -> int:
+    """The country's VAT rate in basis points on `day`, from the VatRate table."""
+    rate = (
+        VatRate.objects.filter(country=country, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .values_list("rate_bp", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise VatRateMissing(f"no VAT rate for {country} on {day}")
+    return rate
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def rate_split(gross: int, rate_bp: int) -> tuple[int, int]:
+    """(taxable basis, VAT) of a VAT-inclusive amount at one rate (step 2 above)."""
+    basis = _half_up(gross * ONE, ONE + rate_bp)
+    for candidate in (basis, basis - 1, basis + 1):
+        if 0 <= candidate <= gross and candidate + _half_up(candidate * rate_bp, ONE) == gross:
+            return candidate, gross - candidate
+    return basis, gross - basis
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """`total` shared in proportion to `weights` by largest remainder: the parts add
+    up to `total` exactly."""
+    whole = sum(weights)
+    if whole == 0:
+        return [0] * len(weights)
+    parts = [total * weight // whole for weight in weights]
+    remainders = sorted(
+        range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i)
+    )
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def lines_tax(lines: list[tuple[int, int]]) -> list[TaxedLine]:
+    """Split VAT-inclusive lines, given as (gross, rate in basis points), into net and
+    VAT by the method above; the result is in the same order."""
+    by_rate: dict[int, list[int]] = defaultdict(list)
+    for index, (_gross, rate_bp) in enumerate(lines):
+        by_rate[rate_bp].append(index)
+    taxed: list[TaxedLine | None] = [None] * len(lines)
+    for rate_bp, indexes in by_rate.items():
+        grosses = [lines[i][0] for i in indexes]
+        basis, _vat = rate_split(sum(grosses), rate_bp)
+        for i, gross, net in zip(indexes, grosses, allocate(basis, grosses), strict=True):
+            taxed[i] = TaxedLine(gross=gross, net=net, vat=gross - net, rate_bp=rate_bp)
+    return [line for line in taxed if line is not None]
+
+
+def vat_breakdown(lines: list[TaxedLine]) -> list[dict]:
+    """The VAT per rate of taxed lines: [{"rate_bp", "basis", "vat"}], highest rate first."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for line in lines:
+        totals[line.rate_bp][0] += line.net
+        totals[line.rate_bp][1] += line.vat
+    return [
+        {"rate_bp": rate, "basis": basis, "vat": vat}
+        for rate, (basis, vat) in sorted(totals.items(), reverse=True)
+    ]
