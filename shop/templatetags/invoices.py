@@ -31,7 +31,7 @@ def minor(value, currency) -> str:
 @register.filter
 def rate(rate_bp) -> str:
     """2000 -> "20 %" ("5.5 %" for 550; a comma in French)."""
-    text = f"{Decimal(int(rate_bp)) / 100:f}".rstrip("0").rstrip(".")
+    text = f"{Decimal(int(rate_bp)) / 100:.2f}".rstrip("0").rstrip(".")
     if (get_language() or "en").startswith("fr"):
         text = text.replace(".", ",")
     return f"{text}\u00a0%"
