@@ -126,6 +126,11 @@ MODELS: dict[str, dict[str, Grant]] = {
     "shop.smsmessage": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.reviewinvitation": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.salesstatistics": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    # Invoices and credit notes are never changed after issue (a correction is a credit
+    # note); VAT rates are data: a new rate is a new row (past orders keep theirs).
+    "shop.document": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    "shop.documentline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    "shop.vatrate": {SUPERUSER: grant("vac", ALL), SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # The task queue: superusers look at failures.
     "django_tasks_database.dbtaskresult": {SUPERUSER: READ},
 }
@@ -143,6 +148,8 @@ PAGES: dict[str, frozenset] = {
     "shop_order_dispatch": ORDER_WORK,
     "shop_order_review": ORDER_WORK,
     "shop_warrantyclaim_step": ORDER_WORK,
+    "shop_document_pdf": ORDER_WORK | {PRIVACY_OFFICER},
+    "shop_document_resend": ORDER_WORK,
     # Importing a catalog file changes prices and stock in bulk.
     "shop_module_import": CATALOG_WORK,
     "shop_module_process_import": CATALOG_WORK,
@@ -172,6 +179,7 @@ PERSONAL_RECORDS = {
     "privacy.securityevent": "user",
     "shop.order": "user",
     "shop.payment": "order.user",
+    "shop.document": "order.user",
     "shop.warrantyclaim": "line.order.user",
     "shop.smsmessage": "order.user",
     "shop.reviewinvitation": "order.user",

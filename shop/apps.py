@@ -15,4 +15,5 @@ class ShopConfig(AppConfig):
         from shop.catalog import cache  # noqa: F401 - connects the catalog's cache signals
         from shop.fulfilment import views as fulfilment_views  # noqa: F401 - order page part
         from shop.fulfilment.sms import checks as sms_checks  # noqa: F401
+        from shop.invoices import views as invoice_views  # noqa: F401 - order page part
         from shop.payments import checks  # noqa: F401

@@ -6,9 +6,15 @@ import facturx
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from shop.invoices.cii import buyer_of, cii_xml
 from shop.models import Document
+
+
+# One font configuration per process: a new one for every PDF would load the system's
+# fonts again each time (slower, and more memory until it is collected).
+FONTS = FontConfiguration()
 
 
 def document_html(document: Document, lines) -> str:
@@ -28,7 +34,9 @@ def document_pdf(document: Document) -> bytes:
     """The Factur-X PDF of `document` (bytes)."""
     lines = list(document.lines.all())
     xml = cii_xml(document, lines)
-    page = HTML(string=document_html(document, lines)).write_pdf(pdf_variant="pdf/a-3b")
+    page = HTML(string=document_html(document, lines)).write_pdf(
+        pdf_variant="pdf/a-3b", font_config=FONTS
+    )
     return facturx.generate_from_binary(
         page,
         xml,

@@ -22,6 +22,7 @@ from shop.models.fulfilment import (
     WarrantyClaimEvent,
 )
 from shop.models.invoices import (
+    DOCUMENT_ANONYMISED,
     Document,
     DocumentFile,
     DocumentKind,
@@ -42,6 +43,7 @@ from shop.models.orders import (
 from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 
 __all__ = [
+    "DOCUMENT_ANONYMISED",
     "Document",
     "DocumentFile",
     "DocumentKind",

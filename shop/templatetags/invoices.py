@@ -7,6 +7,9 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from shop.addresses.layout import country_name
+from shop.invoices.rules import checkout_notes
+
 register = template.Library()
 
 SYMBOLS = {"GBP": "£", "EUR": "€"}
@@ -44,3 +47,9 @@ def unit_net(line, currency) -> str:
     value = Decimal(line.net) / 100 / line.quantity
     places = 2 if value == value.quantize(Decimal("0.01")) else 4
     return _amount(value.quantize(Decimal(10) ** -places), currency, places)
+
+
+@register.inclusion_tag("shop/includes/vat_notes.html")
+def vat_notes():
+    """What the checkout says about VAT for each destination (shop.invoices.rules)."""
+    return {"notes": [(country_name(code), note) for code, note in checkout_notes()]}
