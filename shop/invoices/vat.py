@@ -3,13 +3,12 @@
 How a gross (VAT-inclusive) total is split, per VAT rate:
 
 1. Every line of one rate (modules and delivery) is added up: G, what the customer pays.
-2. The rate's taxable basis B is G / (1 + rate), rounded half up; VAT is G - B. When a
-   neighbouring basis (B - 1 or B + 1) makes B x rate, rounded, equal G - B exactly,
-   that one is taken, so the VAT is "the basis times the rate, rounded" (EN 16931
-   BR-CO-17) and the total is still exactly what was paid. Some totals have no such
-   basis (at 20 %, a basis of 2 gives 2.40 and of 3 gives 3.60: nothing gives 3); the
-   VAT then differs from basis x rate by less than one minor unit, within the
-   standard's tolerance.
+2. The rate's taxable basis B is G / (1 + rate), rounded half up; its VAT is G - B, so
+   the document's total is exactly what was paid. VAT is then B x rate rounded (EN 16931
+   BR-CO-17) whenever some whole basis allows it (no other basis does better than this
+   one). Some totals have none (at 20 %, a basis of 2 gives 2 + 0.40 and of 3 gives 3 +
+   0.60: nothing gives 3); VAT then differs from B x rate by at most (1 + rate) / 2 of a
+   minor unit, within the standard's tolerance of one unit.
 3. B is shared between the rate's lines in proportion to their gross amounts by largest
    remainder, so the line net amounts add up to the basis exactly; each line's VAT is
    its gross less its net.
@@ -59,9 +58,6 @@ def _half_up(numerator: int, denominator: int) -> int:
 def rate_split(gross: int, rate_bp: int) -> tuple[int, int]:
     """(taxable basis, VAT) of a VAT-inclusive amount at one rate (step 2 above)."""
     basis = _half_up(gross * ONE, ONE + rate_bp)
-    for candidate in (basis, basis - 1, basis + 1):
-        if 0 <= candidate <= gross and candidate + _half_up(candidate * rate_bp, ONE) == gross:
-            return candidate, gross - candidate
     return basis, gross - basis
 
 

@@ -6,7 +6,7 @@ import facturx
 from lxml import etree
 
 from shop.checkout.services import DeliveryAddress, order_place
-from shop.models import Order, Payment
+from shop.models import Basket, Order, Payment
 from shop.payments.base import GatewayResult, Happened
 from shop.payments.refunds import payment_refund
 from shop.payments.services import payment_apply, payment_create
@@ -27,7 +27,7 @@ RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformation
 
 def order_placed(*, user, modules, country="GB", delivery="standard") -> Order:
     """`modules`: [(module, quantity)], placed as `user` would at checkout."""
-    basket = BasketFactory(user=user)
+    basket = Basket.objects.filter(user=user).first() or BasketFactory(user=user)
     for module, quantity in modules:
         BasketLineFactory(basket=basket, module=module, quantity=quantity)
     return order_place(
