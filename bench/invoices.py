@@ -57,9 +57,17 @@ def invoices_issued(count: int) -> list:
     user = User.objects.create_user(email="bench-invoices@example.com", language="fr")
     modules = [
         Module.objects.create(
-            part_number=f"BENCH-INV-{i}", slug=f"bench-inv-{i}", brand="Crucial",
-            generation="DDR4", form_factor="SODIMM", capacity_gb=16, speed_mts=3200,
-            cas_latency=22, voltage_mv=1200, price_pence=price, stock=1_000_000,
+            part_number=f"BENCH-INV-{i}",
+            slug=f"bench-inv-{i}",
+            brand="Crucial",
+            generation="DDR4",
+            form_factor="SODIMM",
+            capacity_gb=16,
+            speed_mts=3200,
+            cas_latency=22,
+            voltage_mv=1200,
+            price_pence=price,
+            stock=1_000_000,
         )
         for i, price in enumerate((3999, 12345, 777))
     ]
@@ -67,16 +75,30 @@ def invoices_issued(count: int) -> list:
     for i in range(count):
         subtotal = sum(m.price_pence * (1 + j) for j, m in enumerate(modules))
         order = Order.objects.create(
-            number=f"OT-BENCH-{i:05d}", user=user, subtotal_pence=subtotal,
-            delivery_pence=999, total_pence=subtotal + 999, delivery_option="standard",
-            delivery_name="Sophie Germain", delivery_line1="3 rue Vide",
-            delivery_city="Paris", delivery_postcode="75005", delivery_country="FR",
-            language="fr", currency="EUR", paid_at=timezone.now(), status="paid",
+            number=f"OT-BENCH-{i:05d}",
+            user=user,
+            subtotal_pence=subtotal,
+            delivery_pence=999,
+            total_pence=subtotal + 999,
+            delivery_option="standard",
+            delivery_name="Sophie Germain",
+            delivery_line1="3 rue Vide",
+            delivery_city="Paris",
+            delivery_postcode="75005",
+            delivery_country="FR",
+            language="fr",
+            currency="EUR",
+            paid_at=timezone.now(),
+            status="paid",
         )
         OrderLine.objects.bulk_create(
             OrderLine(
-                order=order, module=m, part_number=m.part_number, description=str(m),
-                unit_price_pence=m.price_pence, quantity=1 + j,
+                order=order,
+                module=m,
+                part_number=m.part_number,
+                description=str(m),
+                unit_price_pence=m.price_pence,
+                quantity=1 + j,
             )
             for j, m in enumerate(modules)
         )
@@ -108,8 +130,10 @@ def main():
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     ms = sorted(d * 1000 for d in durations)
     print(f"invoices rendered: {len(ms)} in {total:.1f} s")
-    print(f"time per invoice: mean {statistics.mean(ms):.1f} ms, median {ms[len(ms) // 2]:.1f} ms, "
-          f"p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, first {durations[0] * 1000:.1f} ms")
+    print(
+        f"time per invoice: mean {statistics.mean(ms):.1f} ms, median {ms[len(ms) // 2]:.1f} ms, "
+        f"p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms, first {durations[0] * 1000:.1f} ms"
+    )
     print(f"PDF size: mean {statistics.mean(sizes) / 1024:.1f} kB")
     print(f"peak memory (max RSS of the process): {peak_mb:.0f} MB")
     ok = statistics.mean(ms) < 200 and peak_mb < 150

@@ -127,10 +127,9 @@ MODELS: dict[str, dict[str, Grant]] = {
     "shop.reviewinvitation": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.salesstatistics": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # Invoices and credit notes are never changed after issue (a correction is a credit
-    # note); VAT rates are data: a new rate is a new row (past orders keep theirs).
+    # note).
     "shop.document": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     "shop.documentline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.vatrate": {SUPERUSER: grant("vac", ALL), SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # The task queue: superusers look at failures.
     "django_tasks_database.dbtaskresult": {SUPERUSER: READ},
 }

@@ -1,6 +1,5 @@
 """Staff side of invoices and credit notes: read-only (an issued document never
-changes), with the PDF to open and a page to send it to the customer again; VAT rates
-as data."""
+changes), with the PDF to open and a page to send it to the customer again."""
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
@@ -10,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from shop.invoices.emails import document_email_send
-from shop.models import Document, DocumentFile, DocumentLine, VatRate
+from shop.models import Document, DocumentFile, DocumentLine
 
 
 class DocumentLineInline(admin.TabularInline):
@@ -97,7 +96,8 @@ class DocumentAdmin(admin.ModelAdmin):
                 self.message_user(request, _("Sent to the customer again."), messages.SUCCESS)
             else:
                 self.message_user(
-                    request, _("The customer closed their account: nobody to send it to."),
+                    request,
+                    _("The customer closed their account: nobody to send it to."),
                     messages.ERROR,
                 )
             return redirect(change_url)
@@ -108,12 +108,3 @@ class DocumentAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return render(request, "shop/admin/document_resend.html", context)
-
-
-@admin.register(VatRate)
-class VatRateAdmin(admin.ModelAdmin):
-    list_display = ["country", "rate_bp", "valid_from", "valid_to"]
-    list_filter = ["country"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

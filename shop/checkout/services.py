@@ -135,7 +135,9 @@ def order_place(
     try:
         order_vat_freeze(order=order)
     except VatRateMissing:
-        raise CheckoutError(_("We cannot sell to that country today. Please try again later.")) from None
+        raise CheckoutError(
+            _("We cannot sell to that country today. Please try again later.")
+        ) from None
     for module in modules:
         module.stock -= wanted[module.pk]
     modules_update(modules=modules, fields=["stock"], reason=f"reserved for {order.number}")

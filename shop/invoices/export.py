@@ -28,8 +28,16 @@ def documents_export(*, first: date, last: date, out) -> int:
         Document.objects.filter(issued_at__gte=start, issued_at__lt=end)
         .order_by("seller", "sequence")
         .only(
-            "number", "kind", "issued_at", "vat_country", "currency", "net_total",
-            "vat_total", "gross_total", "vat_breakdown", "invoice__number",
+            "number",
+            "kind",
+            "issued_at",
+            "vat_country",
+            "currency",
+            "net_total",
+            "vat_total",
+            "gross_total",
+            "vat_breakdown",
+            "invoice__number",
         )
         .select_related("invoice")
     )
@@ -54,5 +62,7 @@ def documents_export(*, first: date, last: date, out) -> int:
         for rate in rates:
             found = by_rate.get(rate, {"basis": 0, "vat": 0})
             row += [_amount(found["basis"], sign), _amount(found["vat"], sign)]
-        writer.writerow([*row, _amount(document.vat_total, sign), _amount(document.gross_total, sign)])
+        writer.writerow(
+            [*row, _amount(document.vat_total, sign), _amount(document.gross_total, sign)]
+        )
     return len(documents)

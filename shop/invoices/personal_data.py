@@ -62,7 +62,10 @@ registry.declare(
     fields=["pdf", "rendered_at"],
     retention="tax-records",
     owner="document__order__user",
-    export=lambda rendered: {"document": rendered.document.number, "rendered": rendered.rendered_at.isoformat()},
+    export=lambda rendered: {
+        "document": rendered.document.number,
+        "rendered": rendered.rendered_at.isoformat(),
+    },
     closure=registry.Closure.HOLD,  # follows its order
     erase=registry.Erase.DELETE,
 )

@@ -2,6 +2,8 @@
 with its EN 16931 CII XML embedded by the `factur-x` library (which checks the XML
 against the standard's XSD on the way)."""
 
+import threading
+
 import facturx
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -11,10 +13,11 @@ from weasyprint.text.fonts import FontConfiguration
 from shop.invoices.cii import buyer_of, cii_xml
 from shop.models import Document
 
-
-# One font configuration per process: a new one for every PDF would load the system's
-# fonts again each time (slower, and more memory until it is collected).
+# One font configuration for the process (a new one for every PDF would load the
+# system's fonts again each time: slower, and more memory until it is collected), used
+# by one thread at a time: fontconfig and Pango are not safe to share between threads.
 FONTS = FontConfiguration()
+RENDERING = threading.Lock()
 
 
 def document_html(document: Document, lines) -> str:
@@ -34,9 +37,9 @@ def document_pdf(document: Document) -> bytes:
     """The Factur-X PDF of `document` (bytes)."""
     lines = list(document.lines.all())
     xml = cii_xml(document, lines)
-    page = HTML(string=document_html(document, lines)).write_pdf(
-        pdf_variant="pdf/a-3b", font_config=FONTS
-    )
+    html = document_html(document, lines)
+    with RENDERING:
+        page = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", font_config=FONTS)
     return facturx.generate_from_binary(
         page,
         xml,

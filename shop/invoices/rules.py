@@ -77,8 +77,12 @@ FR_IMPORTED_BY_SELLER = VatTreatment(
 
 VAT_RULES = [
     VatRule(destination="GB", scheme="*", up_to_eur_cents=None, treatment=UK),
-    VatRule(destination="FR", scheme="eu_establishment", up_to_eur_cents=None, treatment=FR_ESTABLISHED),
-    VatRule(destination="FR", scheme="ioss", up_to_eur_cents=IOSS_LIMIT_EUR_CENTS, treatment=FR_IOSS),
+    VatRule(
+        destination="FR", scheme="eu_establishment", up_to_eur_cents=None, treatment=FR_ESTABLISHED
+    ),
+    VatRule(
+        destination="FR", scheme="ioss", up_to_eur_cents=IOSS_LIMIT_EUR_CENTS, treatment=FR_IOSS
+    ),
     VatRule(destination="FR", scheme="ioss", up_to_eur_cents=None, treatment=FR_IMPORTED_BY_SELLER),
 ]
 VAT_SCHEMES = ("eu_establishment", "ioss")

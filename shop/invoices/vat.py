@@ -18,11 +18,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
-from shop.models import VatRate
-
 ONE = 10_000  # basis points in 100 %
+
+
+@dataclass(frozen=True)
+class VatPeriod:
+    """A country's standard VAT rate over a period (its last day included)."""
+
+    country: str
+    rate_bp: int  # 2000 is 20 %
+    valid_from: date
+    valid_to: date | None = None
+
+
+# The standard rates, as data. A change of rate closes the period in force (valid_to)
+# and adds one from its first day: orders keep the rate frozen on them when placed.
+VAT_RATES: list[VatPeriod] = [
+    VatPeriod(country="GB", rate_bp=2000, valid_from=date(2011, 1, 4)),
+    VatPeriod(country="FR", rate_bp=2000, valid_from=date(2014, 1, 1)),
+]
 
 
 class VatRateMissing(Exception):
@@ -38,17 +52,12 @@ class TaxedLine:
 
 
 def vat_rate_on(*, country: str, day: date) -> int:
-    """The country's VAT rate in basis points on `day`, from the VatRate table."""
-    rate = (
-        VatRate.objects.filter(country=country, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .values_list("rate_bp", flat=True)
-        .first()
-    )
-    if rate is None:
-        raise VatRateMissing(f"no VAT rate for {country} on {day}")
-    return rate
+    """The country's VAT rate in basis points on `day`, from VAT_RATES."""
+    for period in VAT_RATES:
+        ended = period.valid_to is not None and period.valid_to < day
+        if period.country == country and period.valid_from <= day and not ended:
+            return period.rate_bp
+    raise VatRateMissing(f"no VAT rate for {country} on {day}")
 
 
 def _half_up(numerator: int, denominator: int) -> int:
@@ -68,9 +77,7 @@ def allocate(total: int, weights: list[int]) -> list[int]:
     if whole == 0:
         return [0] * len(weights)
     parts = [total * weight // whole for weight in weights]
-    remainders = sorted(
-        range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i)
-    )
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
     for i in remainders[: total - sum(parts)]:
         parts[i] += 1
     return parts

@@ -29,7 +29,6 @@ from shop.models.invoices import (
     DocumentLine,
     DocumentSeries,
     ImmutableDocument,
-    VatRate,
 )
 from shop.models.orders import (
     Address,
@@ -50,7 +49,6 @@ __all__ = [
     "DocumentLine",
     "DocumentSeries",
     "ImmutableDocument",
-    "VatRate",
     "ClaimReason",
     "ClaimStatus",
     "ReviewInvitation",

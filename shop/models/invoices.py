@@ -1,5 +1,5 @@
-"""VAT rates as data, and the tax documents the shop issues: invoices and credit notes,
-numbered from one unbroken series per seller and never changed after issue."""
+"""The tax documents the shop issues: invoices and credit notes, numbered from one
+unbroken series per seller and never changed after issue."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,37 +8,6 @@ from django_cryptography.fields import encrypt
 
 from shop.models.orders import Order
 from shop.models.payments import Refund
-
-
-class VatRate(models.Model):
-    """The standard VAT rate of a country over a period (last day included). A new
-    rate is a new row from its first day: past orders keep the rate frozen on them."""
-
-    country = models.CharField(_("country"), max_length=2)
-    rate_bp = models.PositiveIntegerField(
-        _("rate (basis points)"), help_text=_("2000 is 20 %.")
-    )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid until"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("VAT rate")
-        verbose_name_plural = _("VAT rates")
-        ordering = ["country", "-valid_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["country", "valid_from"], name="vatrate_one_start"),
-            models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True)
-                | models.Q(valid_to__gte=models.F("valid_from")),
-                name="vatrate_period_forward",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(rate_bp__lte=10000), name="vatrate_at_most_100"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.country} {self.rate_bp / 100:g} % from {self.valid_from}"
 
 
 class DocumentKind(models.TextChoices):

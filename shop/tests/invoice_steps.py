@@ -2,10 +2,14 @@
 refunded through the payment services (the simulator gateway), and what a Factur-X
 PDF holds."""
 
+import datetime
+
 import facturx
 from lxml import etree
 
 from shop.checkout.services import DeliveryAddress, order_place
+from shop.invoices import vat
+from shop.invoices.vat import VatPeriod
 from shop.models import Basket, Order, Payment
 from shop.payments.base import GatewayResult, Happened
 from shop.payments.refunds import payment_refund
@@ -14,12 +18,20 @@ from shop.tests.factories_orders import BasketFactory, BasketLineFactory
 
 ADDRESSES = {
     "GB": DeliveryAddress(
-        name="Ada Lovelace", line1="12 Square", line2="", city="London", postcode="N1 1AA",
+        name="Ada Lovelace",
+        line1="12 Square",
+        line2="",
+        city="London",
+        postcode="N1 1AA",
         country="GB",
     ),
     "FR": DeliveryAddress(
-        name="Sophie Germain", line1="3 rue Vide", line2="Bât. B", city="Paris",
-        postcode="75005", country="FR",
+        name="Sophie Germain",
+        line1="3 rue Vide",
+        line2="Bât. B",
+        city="Paris",
+        postcode="75005",
+        country="FR",
     ),
 }
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
@@ -30,9 +42,7 @@ def order_placed(*, user, modules, country="GB", delivery="standard") -> Order:
     basket = Basket.objects.filter(user=user).first() or BasketFactory(user=user)
     for module, quantity in modules:
         BasketLineFactory(basket=basket, module=module, quantity=quantity)
-    return order_place(
-        user=user, basket=basket, address=ADDRESSES[country], delivery_code=delivery
-    )
+    return order_place(user=user, basket=basket, address=ADDRESSES[country], delivery_code=delivery)
 
 
 def order_pay(order: Order) -> Payment:
@@ -78,3 +88,15 @@ def xml_amounts(xml: bytes) -> dict:
         "vat_by_rate": sum(cents("CalculatedAmount")),
         "basis_by_rate": sum(cents("BasisAmount")),
     }
+
+
+def rate_changed(country: str, rate_bp: int, first_day: datetime.date) -> list[VatPeriod]:
+    """The rate table with `country`'s rate changed from `first_day`."""
+    changed = []
+    for period in vat.VAT_RATES:
+        if period.country == country and period.valid_to is None:
+            period = VatPeriod(
+                country, period.rate_bp, period.valid_from, first_day - datetime.timedelta(days=1)
+            )
+        changed.append(period)
+    return [*changed, VatPeriod(country, rate_bp, first_day)]

@@ -23,7 +23,10 @@ def invoiced(django_capture_on_commit_callbacks):
     """A paid order (two lines, express delivery) partly refunded: an invoice and a
     credit note, both rendered."""
     customer = UserFactory()
-    modules = [(ModuleFactory(price_pence=4999, stock=9), 1), (ModuleFactory(price_pence=1333, stock=9), 3)]
+    modules = [
+        (ModuleFactory(price_pence=4999, stock=9), 1),
+        (ModuleFactory(price_pence=1333, stock=9), 3),
+    ]
     order = order_placed(user=customer, modules=modules, delivery="express")
     with django_capture_on_commit_callbacks(execute=True):
         payment = order_pay(order)
@@ -34,7 +37,8 @@ def invoiced(django_capture_on_commit_callbacks):
 
 def download_url(document):
     return reverse(
-        "shop:document-download", kwargs={"number": document.order.number, "document": document.number}
+        "shop:document-download",
+        kwargs={"number": document.order.number, "document": document.number},
     )
 
 
@@ -59,7 +63,9 @@ def test_anyone_else_gets_404_and_a_visitor_is_sent_to_sign_in(client, invoiced)
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_a_document_of_another_order_or_unknown_is_404(client, invoiced, django_capture_on_commit_callbacks):
+def test_a_document_of_another_order_or_unknown_is_404(
+    client, invoiced, django_capture_on_commit_callbacks
+):
     client.force_login(invoiced.user)
     other = order_placed(user=invoiced.user, modules=[(ModuleFactory(stock=3), 1)])
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,14 +81,19 @@ def test_a_document_of_another_order_or_unknown_is_404(client, invoiced, django_
     assert client.get(unknown).status_code == 404
 
 
-def test_staff_see_documents_read_only_open_the_pdf_and_send_again(staff_client, invoiced, mailoutbox):
+def test_staff_see_documents_read_only_open_the_pdf_and_send_again(
+    staff_client, invoiced, mailoutbox
+):
     invoice = Document.objects.get(order=invoiced, kind=DocumentKind.INVOICE)
     assert staff_client.get(reverse("admin:shop_document_changelist")).status_code == 200
     change = reverse("admin:shop_document_change", args=[invoice.pk])
     page = staff_client.get(change)
     assert page.status_code == 200 and invoice.number in page.content.decode()
     assert staff_client.post(change, {"gross_total": 1}).status_code == 403
-    assert staff_client.get(reverse("admin:shop_document_delete", args=[invoice.pk])).status_code == 403
+    assert (
+        staff_client.get(reverse("admin:shop_document_delete", args=[invoice.pk])).status_code
+        == 403
+    )
     pdf = staff_client.get(reverse("admin:shop_document_pdf", args=[invoice.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert SecurityEvent.objects.filter(user=invoiced.user, kind="staff-view").exists()
@@ -97,7 +108,9 @@ def test_staff_see_documents_read_only_open_the_pdf_and_send_again(staff_client,
 
 def test_the_accountants_csv_lists_documents_with_vat_per_rate(invoiced, tmp_path):
     target = tmp_path / "export.csv"
-    call_command("invoices_export", "--from", "2000-01-01", "--to", "2100-12-31", "--output", str(target))
+    call_command(
+        "invoices_export", "--from", "2000-01-01", "--to", "2100-12-31", "--output", str(target)
+    )
     with target.open(encoding="utf-8") as written:
         rows = list(csv.DictReader(written))
     invoice, note = rows
@@ -137,6 +150,11 @@ def test_bad_export_input_is_a_clear_error_and_writes_nothing(arguments, message
 def test_an_unwritable_output_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot write"):
         call_command(
-            "invoices_export", "--from", "2026-01-01", "--to", "2026-01-02",
-            "--output", str(tmp_path / "missing" / "x.csv"),
+            "invoices_export",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-02",
+            "--output",
+            str(tmp_path / "missing" / "x.csv"),
         )

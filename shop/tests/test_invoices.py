@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from privacy.tests.factories import UserFactory
 from shop.checkout.services import CheckoutError
+from shop.invoices import vat
 from shop.invoices.services import credit_note_issue, invoice_issue
 from shop.models import (
     Document,
@@ -17,7 +18,6 @@ from shop.models import (
     DocumentKind,
     ImmutableDocument,
     OrderLine,
-    VatRate,
 )
 from shop.tests.factories import ModuleFactory
 from shop.tests.invoice_steps import (
@@ -25,6 +25,7 @@ from shop.tests.invoice_steps import (
     order_pay,
     order_placed,
     order_refund,
+    rate_changed,
     xml_amounts,
 )
 
@@ -43,7 +44,9 @@ def run_tasks(django_capture_on_commit_callbacks):
 
 def paid_order(run_tasks, *, user=None, country="GB", prices=(4999, 1333), delivery="express"):
     user = user or UserFactory()
-    modules = [(ModuleFactory(price_pence=price, stock=50), 1 + i) for i, price in enumerate(prices)]
+    modules = [
+        (ModuleFactory(price_pence=price, stock=50), 1 + i) for i, price in enumerate(prices)
+    ]
     order = order_placed(user=user, modules=modules, country=country, delivery=delivery)
     with run_tasks():
         payment = order_pay(order)
@@ -93,11 +96,10 @@ def test_order_lines_and_delivery_are_frozen_with_net_rate_vat_and_gross(run_tas
     assert nets == round(order.total_pence / 1.2)
 
 
-def test_a_future_rate_change_never_touches_an_order_placed_before(run_tasks):
+def test_a_future_rate_change_never_touches_an_order_placed_before(run_tasks, monkeypatch):
     with time_machine.travel(datetime.datetime(2027, 3, 30, 12, tzinfo=datetime.UTC)):
         before, _payment = paid_order(run_tasks, prices=(12000,), delivery="express")
-    VatRate.objects.filter(country="GB").update(valid_to=datetime.date(2027, 3, 31))
-    VatRate.objects.create(country="GB", rate_bp=2500, valid_from=datetime.date(2027, 4, 1))
+    monkeypatch.setattr(vat, "VAT_RATES", rate_changed("GB", 2500, datetime.date(2027, 4, 1)))
     with time_machine.travel(datetime.datetime(2027, 4, 2, 12, tzinfo=datetime.UTC)):
         after, _payment = paid_order(run_tasks, prices=(12000,), delivery="express")
     frozen = OrderLine.objects.get(order=before)
@@ -107,8 +109,8 @@ def test_a_future_rate_change_never_touches_an_order_placed_before(run_tasks):
     assert Document.objects.get(order=after).vat_breakdown[0]["rate_bp"] == 2500
 
 
-def test_no_rate_for_the_day_refuses_the_order_and_writes_nothing():
-    VatRate.objects.filter(country="FR").delete()
+def test_no_rate_for_the_day_refuses_the_order_and_writes_nothing(monkeypatch):
+    monkeypatch.setattr(vat, "VAT_RATES", [p for p in vat.VAT_RATES if p.country != "FR"])
     module = ModuleFactory(stock=5)
     with pytest.raises(CheckoutError):
         order_placed(user=UserFactory(), modules=[(module, 1)], country="FR")

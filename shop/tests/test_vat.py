@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shop.invoices import vat
 from shop.invoices.rules import VatTreatment, vat_treatment
 from shop.invoices.vat import (
     VatRateMissing,
@@ -15,7 +16,7 @@ from shop.invoices.vat import (
     vat_breakdown,
     vat_rate_on,
 )
-from shop.models import VatRate
+from shop.tests.invoice_steps import rate_changed
 
 
 def _half_up(numerator, denominator):
@@ -69,14 +70,12 @@ def test_line_nets_add_up_to_each_rates_basis_and_lines_to_what_is_paid(lines):
         assert abs(rate["vat"] * 10000 - rate["basis"] * rate["rate_bp"]) < 10000
 
 
-@pytest.mark.django_db
-def test_the_rate_of_the_day_comes_from_the_table_and_a_new_period_starts_a_new_row():
+def test_the_rate_of_the_day_comes_from_the_table_and_a_new_period_starts_a_new_row(
+    monkeypatch,
+):
     assert vat_rate_on(country="GB", day=datetime.date(2026, 12, 7)) == 2000
     assert vat_rate_on(country="FR", day=datetime.date(2026, 12, 7)) == 2000
-    VatRate.objects.filter(country="FR", valid_to__isnull=True).update(
-        valid_to=datetime.date(2027, 3, 31)
-    )
-    VatRate.objects.create(country="FR", rate_bp=2100, valid_from=datetime.date(2027, 4, 1))
+    monkeypatch.setattr(vat, "VAT_RATES", rate_changed("FR", 2100, datetime.date(2027, 4, 1)))
     assert vat_rate_on(country="FR", day=datetime.date(2027, 3, 31)) == 2000
     assert vat_rate_on(country="FR", day=datetime.date(2027, 4, 1)) == 2100
     with pytest.raises(VatRateMissing):
