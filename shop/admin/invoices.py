@@ -2,13 +2,13 @@
 changes), with the PDF to open and a page to send it to the customer again."""
 
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from shop.invoices.emails import document_email_send
+from shop.invoices.views import document_pdf_response
 from shop.models import Document, DocumentFile, DocumentLine
 
 
@@ -76,12 +76,8 @@ class DocumentAdmin(admin.ModelAdmin):
         ]
 
     def pdf_view(self, request, document_id: int):
-        rendered = DocumentFile.objects.filter(document_id=document_id).first()
-        if rendered is None:
-            raise Http404
-        response = HttpResponse(bytes(rendered.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{rendered.document.number}.pdf"'
-        response["Cache-Control"] = "private, no-store"
+        document = Document.objects.filter(pk=document_id).first()
+        response = document_pdf_response(document, disposition="inline")
         # Staff opening a customer's invoice is written to the customer's security log.
         self.matrix_log_view(request, document_id, response, detail="pdf")
         return response

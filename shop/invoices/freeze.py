@@ -3,11 +3,13 @@ and VAT at the rate of that day, so a later change of rate never touches it."""
 
 from django.utils import timezone
 
+from privacy.consent.purposes import uses_personal_data
 from shop.invoices.rules import vat_treatment
 from shop.invoices.vat import lines_tax, vat_rate_on
 from shop.models import Order, OrderLine
 
 
+@uses_personal_data("orders", categories=["contact", "transaction"])
 def order_vat_freeze(*, order: Order) -> None:
     """Freeze net, rate and VAT on `order`'s lines and delivery (inside the caller's
     transaction, as the order is placed). Raises VatRateMissing when no rate is

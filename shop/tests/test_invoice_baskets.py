@@ -30,7 +30,10 @@ ODD_PRICES = [1, 3, 7, 9, 11, 99, 101, 1333, 4999, 9999, 12345, 33333, 99999]
 
 def basket_random(rng: random.Random) -> list[tuple[int, int]]:
     return [
-        (rng.choice(ODD_PRICES) if rng.random() < 0.5 else rng.randint(1, 60_000), rng.randint(1, 4))
+        (
+            rng.choice(ODD_PRICES) if rng.random() < 0.5 else rng.randint(1, 60_000),
+            rng.randint(1, 4),
+        )
         for _ in range(rng.randint(1, 4))
     ]
 
