@@ -72,22 +72,24 @@ registry.declare(
 
 
 def documents_past_legal_hold(now, period=None):
-    """Documents still naming their buyer (their PDF is there) whose order's hold has
-    ended, or whose order was anonymised already."""
+    """Documents not yet anonymised whose order's hold has ended, or whose order was
+    anonymised already."""
     ended = Q(
         order__user=None,
         order__legal_hold_until__lt=timezone.localdate(now),
         order__warranty_kept=False,
     )
     return Document.objects.filter(
-        ended | Q(order__number__startswith=ANONYMOUS_NUMBER_PREFIX), file__isnull=False
+        ended | Q(order__number__startswith=ANONYMOUS_NUMBER_PREFIX), anonymised_at=None
     )
 
 
 def documents_anonymise(documents) -> int:
     ids = list(documents.order_by().values_list("pk", flat=True))
     DocumentFile.objects.filter(document_id__in=ids).delete()
-    return Document.objects.filter(pk__in=ids).update(**DOCUMENT_ANONYMISED)
+    return Document.objects.filter(pk__in=ids).update(
+        **DOCUMENT_ANONYMISED, anonymised_at=timezone.now()
+    )
 
 
 retention.register(

@@ -10,15 +10,15 @@ from shop.models import Document, DocumentFile, Order, Refund
 
 @task
 def invoice_issue_task(*, order_id: int) -> None:
-    document = invoice_issue(order=Order.objects.get(pk=order_id))
-    transaction.on_commit(lambda: document_render_task.enqueue(document_id=document.pk))
+    document = invoice_issue(order=Order.objects.get(pk=order_id))  # committed here
+    document_render_task.enqueue(document_id=document.pk)
 
 
 @task
 def credit_note_issue_task(*, refund_id: int) -> None:
-    document = credit_note_issue(refund=Refund.objects.get(pk=refund_id))
+    document = credit_note_issue(refund=Refund.objects.get(pk=refund_id))  # committed here
     for rendered in (document.invoice_id, document.pk):  # the invoice, if issued just now
-        transaction.on_commit(lambda pk=rendered: document_render_task.enqueue(document_id=pk))
+        document_render_task.enqueue(document_id=rendered)
 
 
 @task

@@ -34,13 +34,15 @@ class ImmutableDocument(ValidationError):
     """An issued document cannot change: a correction is a credit note."""
 
 
-# What the end of a legal hold may still clear on an issued document (retention).
+# What the end of a legal hold may still clear on an issued document (retention), and
+# when it did.
 DOCUMENT_ANONYMISED = {"buyer_name": "", "buyer_address": ""}
+DOCUMENT_CLEARABLE = {*DOCUMENT_ANONYMISED, "anonymised_at"}
 
 
 class DocumentQuerySet(models.QuerySet):
     def update(self, **fields):
-        if not set(fields) <= set(DOCUMENT_ANONYMISED):
+        if not set(fields) <= DOCUMENT_CLEARABLE:
             raise ImmutableDocument(_("An issued invoice or credit note cannot be changed."))
         return super().update(**fields)
 
@@ -82,6 +84,7 @@ class Document(models.Model):
     vat_note = models.CharField(_("VAT mention"), max_length=300, blank=True)
     buyer_name = encrypt(models.CharField(_("buyer"), max_length=150, blank=True))
     buyer_address = encrypt(models.TextField(_("buyer's address"), blank=True))
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -114,7 +117,7 @@ class Document(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if not self._state.adding and not (
-            update_fields is not None and set(update_fields) <= set(DOCUMENT_ANONYMISED)
+            update_fields is not None and set(update_fields) <= DOCUMENT_CLEARABLE
         ):
             raise ImmutableDocument(_("An issued invoice or credit note cannot be changed."))
         super().save(*args, **kwargs)
