@@ -2,6 +2,7 @@
 with its EN 16931 CII XML embedded by the `factur-x` library (which checks the XML
 against the standard's XSD on the way)."""
 
+import gc
 import threading
 
 import facturx
@@ -18,6 +19,22 @@ from shop.models import Document
 # by one thread at a time: fontconfig and Pango are not safe to share between threads.
 FONTS = FontConfiguration()
 RENDERING = threading.Lock()
+
+
+_frozen = False
+
+
+def _layout_collect() -> None:
+    """A rendered page's boxes refer to their parents, so only the cyclic garbage
+    collector frees them, and its full passes are rare: a process rendering many PDFs
+    would grow. Collect after each PDF; what was alive before the first one (modules,
+    settings, caches) is frozen once, so each pass looks only at what rendering made."""
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+    gc.collect()
 
 
 def document_html(document: Document, lines) -> str:
@@ -40,6 +57,7 @@ def document_pdf(document: Document) -> bytes:
     html = document_html(document, lines)
     with RENDERING:
         page = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", font_config=FONTS)
+        _layout_collect()
     return facturx.generate_from_binary(
         page,
         xml,
