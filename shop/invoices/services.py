@@ -46,11 +46,17 @@ def _buyer(order: Order) -> dict:
 
 
 def _create(*, order, kind, lines, descriptions, quantities, invoice=None, refund=None):
-    treatment = vat_treatment(
-        destination=order.vat_country or "GB",
-        goods_amount=order.subtotal_pence,
-        currency=order.currency,
-    )
+    """Number and write one document. A credit note names the seller and carries the VAT
+    mention exactly as its invoice did."""
+    if invoice is None:
+        treatment = vat_treatment(
+            destination=order.vat_country,
+            goods_amount=order.subtotal_pence,
+            currency=order.currency,
+        )
+        seller_facts, vat_note = _seller_facts(treatment), _mention(treatment)
+    else:
+        seller_facts, vat_note = invoice.seller_facts, invoice.vat_note
     seller = settings.SHOP_SELLER["key"]
     sequence, number = number_take(seller=seller)
     net = sum(line.net for line in lines)
@@ -71,8 +77,8 @@ def _create(*, order, kind, lines, descriptions, quantities, invoice=None, refun
         vat_total=vat,
         gross_total=net + vat,
         vat_breakdown=vat_breakdown(lines),
-        seller_facts=_seller_facts(treatment),
-        vat_note=_mention(treatment),
+        seller_facts=seller_facts,
+        vat_note=vat_note,
         **_buyer(order),
     )
     DocumentLine.objects.bulk_create(

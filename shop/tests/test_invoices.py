@@ -185,6 +185,17 @@ def test_a_french_customer_gets_a_french_invoice_with_the_ioss_mention(run_tasks
     assert "Votre facture" in sent.subject
 
 
+def test_a_credit_note_names_the_seller_as_its_invoice_did(run_tasks, settings):
+    order, payment = paid_order(run_tasks, country="FR", prices=(4999,))
+    invoice = Document.objects.get(order=order)
+    settings.SHOP_VAT_SCHEME_FR = "eu_establishment"  # changed after the invoice
+    with run_tasks():
+        order_refund(payment, 999)
+    note = Document.objects.get(kind=DocumentKind.CREDIT_NOTE)
+    assert (note.seller_facts, note.vat_note) == (invoice.seller_facts, invoice.vat_note)
+    assert "IOSS" in note.vat_note
+
+
 def test_goods_over_eur_150_to_france_are_imported_by_the_seller(run_tasks, settings):
     settings.SHOP_VAT_SCHEME_FR = "ioss"
     order, _payment = paid_order(run_tasks, country="FR", prices=(20000,))
