@@ -29,7 +29,9 @@ SELLER_FACTS = (
         "Companies House 00000000 (fictional)",
     ),
     SellerFact("vat_number", "OFFTEK_SELLER_VAT_NUMBER", "GB000000000"),
-    SellerFact("vat_number_fr", "OFFTEK_SELLER_VAT_NUMBER_FR", "", required=False),
+    SellerFact("vat_number_fr", "OFFTEK_SELLER_VAT_NUMBER_FR", "FR00000000000", required=False),
+    # The Import One-Stop Shop number French invoices name under the IOSS scheme.
+    SellerFact("ioss_number", "OFFTEK_SELLER_IOSS_NUMBER", "IM0000000000", required=False),
     SellerFact(
         "address_lines",
         "OFFTEK_SELLER_ADDRESS",

@@ -302,6 +302,15 @@ SHOP_FAIR_SHARE_PERCENT_PER_CUSTOMER = env.int("SHOP_FAIR_SHARE_PERCENT_PER_CUST
 SHOP_FAIR_SHARE_PERCENT_PER_NETWORK = env.int("SHOP_FAIR_SHARE_PERCENT_PER_NETWORK", default=35)
 SHOP_FAIR_SHARE_FLOOR_UNITS = env.int("SHOP_FAIR_SHARE_FLOOR_UNITS", default=2)
 
+# Invoices and VAT (shop/invoices): the series documents are numbered in (one per seller)
+# and its prefix, and who owes French VAT on a parcel from the UK ("ioss" or
+# "eu_establishment", see shop/invoices/rules.py). The seller's own facts are
+# SHOP_SELLER (offtek/seller.py, below).
+SHOP_INVOICE_SERIES = env.str("SHOP_INVOICE_SERIES", default="offtek-uk")
+SHOP_INVOICE_PREFIX = env.str("SHOP_INVOICE_PREFIX", default="OT")
+SHOP_VAT_SCHEME_FR = env.str("SHOP_VAT_SCHEME_FR", default="ioss")
+SHOP_EUR_PER_GBP = env.str("SHOP_EUR_PER_GBP", default="1.15")  # for the IOSS limit only
+
 # Fulfilment: text messages (console in development, "http" provider in production),
 # courier delivery updates, review invitations.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")

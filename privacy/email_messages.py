@@ -78,7 +78,15 @@ def outgoing_email_render(*, email) -> dict:
         )
     else:
         rendered = email_render(template=email.template, context=context, language=email.language)
-    return {"to": [email.to], "headers": payload["headers"], **rendered}
+    attached = [row.email_attachment() for row in unpack(payload.get("attachments", []))]
+    if None in attached:
+        raise EmailContextUnavailable("an attachment is not ready")
+    return {
+        "to": [email.to],
+        "headers": payload["headers"],
+        "attachments": attached,
+        **rendered,
+    }
 
 
 def account_email_render(*, template: str, context: dict, language: str) -> dict:

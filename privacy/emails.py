@@ -49,6 +49,7 @@ def email_send(
     user=None,
     purpose: str | None = None,
     layout: str = "",
+    attachments: list | None = None,
 ) -> OutgoingEmail:
     """Queue an e-mail to one recipient, written in `language` when it is sent.
     ``user``: the customer it is for, if any (it is erased with their account), and
@@ -56,6 +57,8 @@ def email_send(
     contact data): once the e-mail provider has accepted the message, the disclosure
     ledger records that it received their address and the message, for that purpose.
     ``layout``: "allauth" for the account e-mails, written from allauth's templates.
+    ``attachments``: rows with an ``email_attachment()`` method returning (file name,
+    bytes, MIME type), stored by reference and read when the e-mail is written.
     The row is written in the caller's transaction; the task is queued once it
     commits."""
     if getattr(user, "pk", None):
@@ -73,6 +76,7 @@ def email_send(
                 "headers": headers or {},
                 "purpose": purpose,
                 "layout": layout,
+                "attachments": pack(list(attachments or [])),
             }
         )
     email = OutgoingEmail.objects.create(

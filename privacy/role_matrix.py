@@ -135,6 +135,10 @@ MODELS: dict[str, dict[str, Grant]] = {
         SHOP_STAFF: grant("vc"),
         PRIVACY_OFFICER: READ,
     },
+    # Invoices and credit notes are never changed after issue (a correction is a credit
+    # note).
+    "shop.document": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    "shop.documentline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # The task queue: superusers look at failures.
     "django_tasks_database.dbtaskresult": {SUPERUSER: READ},
 }
@@ -153,6 +157,8 @@ PAGES: dict[str, frozenset] = {
     "shop_order_review": ORDER_WORK,
     "shop_warrantyclaim_step": ORDER_WORK,
     "shop_withdrawal_step": ORDER_WORK,
+    "shop_document_pdf": ORDER_WORK | {PRIVACY_OFFICER},
+    "shop_document_resend": ORDER_WORK,
     # Importing a catalog file changes prices and stock in bulk.
     "shop_module_import": CATALOG_WORK,
     "shop_module_process_import": CATALOG_WORK,
@@ -184,6 +190,7 @@ PERSONAL_RECORDS = {
     "privacy.securityevent": "user",
     "shop.order": "user",
     "shop.payment": "order.user",
+    "shop.document": "order.user",
     "shop.warrantyclaim": "line.order.user",
     "shop.smsmessage": "order.user",
     "privacy.outgoingemail": "user",

@@ -29,14 +29,17 @@ EMAIL_CATEGORIES = ("contact",)
 EMAIL_FIELDS = ("email", "message")
 
 
-def message_send(*, to, subject, text, html, headers, message_id: str = "") -> None:
+def message_send(*, to, subject, text, html, headers, attachments=(), message_id: str = "") -> None:
     """Hand one written e-mail to the mail server (bounded by the mailer's timeout).
-    `message_id`: the outbox row's own Message-ID, the same on every attempt."""
+    `message_id`: the outbox row's own Message-ID, the same on every attempt;
+    `attachments`: (file name, bytes, MIME type) triples."""
     if message_id:
         headers = {**headers, "Message-ID": message_id}
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     message.send()
 
 

@@ -16,5 +16,6 @@ class ShopConfig(AppConfig):
         from shop.checkout import checks as checkout_checks  # noqa: F401
         from shop.fulfilment import views as fulfilment_views  # noqa: F401 - order page part
         from shop.fulfilment.sms import checks as sms_checks  # noqa: F401
+        from shop.invoices import views as invoice_views  # noqa: F401 - order page part
         from shop.payments import checks  # noqa: F401
         from shop.returns import views as returns_views  # noqa: F401 - order page part

@@ -6,6 +6,7 @@ from privacy import registry, retention
 from privacy.retention import inactivity
 from shop.addresses.layout import country_name
 from shop.checkout.delivery import delivery_option_name
+from shop.invoices import personal_data as invoice_personal_data  # noqa: F401 - tax records
 from shop.models import (
     Address,
     Basket,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("shop.checkout.urls")),
     path("", include("shop.payments.urls")),  # the simulator's pages
     path("", include("shop.orders.urls")),
+    path("", include("shop.invoices.urls")),
     path("", include("shop.fulfilment.urls")),
     path("", include("shop.addresses.urls")),
     path("", include("shop.returns.urls")),

@@ -36,8 +36,10 @@ QUERY_CALLS = {"values", "values_list", "only", "F", "getattr", "attrgetter"}
 MODULES_ALLOWED = {
     "privacy/models.py": "the models themselves (names shown by __str__ and properties)",
     "shop/models/orders.py": "the models themselves (names shown by __str__ and properties)",
+    "shop/models/invoices.py": "the models themselves (a document's PDF for its e-mail)",
     "privacy/personal_data.py": "the declarations' export functions: the right of access",
     "shop/personal_data.py": "the declarations' export functions: the right of access",
+    "shop/invoices/personal_data.py": "the declarations' export functions: the right of access",
     "privacy/rights/export.py": "the right of access: the customer's own data, to them",
     "privacy/rights/erasure.py": "the right to erasure: the receipt goes to the address erased",
     "privacy/accounts/services.py": "the customer's own account: profile and security log",

@@ -112,6 +112,12 @@ FIELD_CATEGORIES = {
     "to": "user.contact.email",
     "template": "system.operations",
     "payload": "user.content.private",
+    "buyer_name": "user.name",
+    "buyer_address": "user.contact.address",
+    "issued_at": "user.behavior.purchase_history",
+    "gross_total": "user.behavior.purchase_history",
+    "pdf": "user.behavior.purchase_history",
+    "rendered_at": "system.operations",
 }
 
 FIELD_OVERRIDES = {

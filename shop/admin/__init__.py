@@ -3,6 +3,7 @@
 from shop.admin import (  # noqa: F401 - each module registers its admin
     catalog,
     fulfilment,
+    invoices,
     orders,
     returns,
     statistics,

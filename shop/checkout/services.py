@@ -17,6 +17,8 @@ from shop.checkout.delivery import DeliveryUnavailable, delivery_price
 from shop.checkout.networks import client_ip_hash
 from shop.checkout.reservations import ReservationRefused, fair_share_check, reservation_check
 from shop.checkout.tasks import reservation_schedule
+from shop.invoices.freeze import order_vat_freeze
+from shop.invoices.vat import VatRateMissing
 from shop.markets.rules import Market, UnknownMarket, market_for_country
 from shop.models import Address, Basket, Module, Order, OrderEvent, OrderLine
 from shop.orders.reservations import reservations_release_expired_on
@@ -170,6 +172,12 @@ def order_place(
         )
         for m in modules
     )
+    try:
+        order_vat_freeze(order=order)
+    except VatRateMissing:
+        raise CheckoutError(
+            _("We cannot sell to that country today. Please try again later.")
+        ) from None
     for module in modules:
         module.stock -= wanted[module.pk]
     modules_update(modules=modules, fields=["stock"], reason=f"reserved for {order.number}")

@@ -23,6 +23,15 @@ from shop.models.fulfilment import (
     WarrantyClaim,
     WarrantyClaimEvent,
 )
+from shop.models.invoices import (
+    DOCUMENT_ANONYMISED,
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentLine,
+    DocumentSeries,
+    ImmutableDocument,
+)
 from shop.models.orders import (
     Address,
     Country,
@@ -36,6 +45,13 @@ from shop.models.payments import Payment, PaymentEvent, PaymentStatus, Refund, R
 from shop.models.returns import Withdrawal, WithdrawalLine, WithdrawalStatus
 
 __all__ = [
+    "DOCUMENT_ANONYMISED",
+    "Document",
+    "DocumentFile",
+    "DocumentKind",
+    "DocumentLine",
+    "DocumentSeries",
+    "ImmutableDocument",
     "ClaimReason",
     "ClaimStatus",
     "ReviewInvitation",

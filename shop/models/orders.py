@@ -115,6 +115,14 @@ class Order(models.Model):
         _("refunded (minor units of the currency)"), default=0
     )
     delivery_option = models.CharField(_("delivery option"), max_length=20)
+    # VAT frozen when the order is placed (see shop.invoices.vat): delivery is a line
+    # of its own. Empty only on orders placed before VAT was frozen.
+    delivery_net_minor = models.PositiveIntegerField(_("delivery net"), null=True, blank=True)
+    delivery_vat_minor = models.PositiveIntegerField(_("delivery VAT"), null=True, blank=True)
+    delivery_vat_rate_bp = models.PositiveIntegerField(
+        _("delivery VAT rate (basis points)"), null=True, blank=True
+    )
+    vat_country = models.CharField(_("VAT country"), max_length=2, blank=True)
     delivery_name = encrypt(models.CharField(_("full name"), max_length=150))
     delivery_line1 = encrypt(models.CharField(_("address line 1"), max_length=150))
     delivery_line2 = encrypt(models.CharField(_("address line 2"), max_length=150, blank=True))
@@ -205,6 +213,11 @@ class OrderLine(models.Model):
     unit_price_pence = models.PositiveIntegerField(_("unit price (minor units of the currency)"))
     quantity = models.PositiveIntegerField(_("quantity"))
     warranty_years = models.PositiveSmallIntegerField(_("warranty (years)"), null=True, blank=True)
+    # Frozen when the order is placed: the line's total split into net and VAT at the
+    # rate of that day (gross = unit price x quantity, VAT included).
+    net_minor = models.PositiveIntegerField(_("net"), null=True, blank=True)
+    vat_minor = models.PositiveIntegerField(_("VAT"), null=True, blank=True)
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order line")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from offtek.money import Money
 from privacy.lifecycle import Lifecycle, lifecycle_move, row_lock
+from shop.invoices.tasks import credit_note_after_commit
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus, Refund
 from shop.models import RefundStatus as R
 from shop.orders.services import IllegalTransition, order_transition
@@ -149,6 +150,7 @@ def refund_record(
         logger.warning("Refund %s failed on %s", row.reference, order.number)
     if row.counts_towards_order:
         _order_follow(order)
+    credit_note_after_commit(refund=row)
     return row
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move, row_lock
 from shop.fraud.services import fraud_verdict
+from shop.invoices.tasks import invoice_issue_after_commit
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentEvent, PaymentStatus
 from shop.orders.emails import order_paid_email_send, order_refunded_out_of_stock_email_send
 from shop.orders.services import IllegalTransition as IllegalOrderTransition
@@ -194,6 +195,7 @@ def _succeeded(payment: Payment, result: GatewayResult) -> bool:
     if changed:
         _fraud_hold(order, locked)
         order_paid_email_send(order=order)
+        invoice_issue_after_commit(order=order)
     return changed
 
 

@@ -201,7 +201,9 @@ def test_same_success_webhook_twice_at_once_pays_once_and_mails_once(settings, m
     assert statuses == [200, 200]
     assert order.status == OrderStatus.PAID
     assert order.events.filter(kind="status", to_status="paid").count() == 1
-    assert len(mailoutbox) == 1
+    # The confirmation and the invoice, each once.
+    assert len(mailoutbox) == 2
+    assert sum("invoice" in message.subject for message in mailoutbox) == 1
     assert module.stock == 3  # reserved once at checkout, never moved again
 
 

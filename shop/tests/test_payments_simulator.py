@@ -46,7 +46,8 @@ def test_frictionless_card_pays_the_order_and_sends_one_email(
     assert order.status == OrderStatus.PAID and order.paid_at is not None
     payment = order.payments.get()
     assert (payment.status, payment.card_brand, payment.card_last4) == ("succeeded", "Visa", "4242")
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2  # the confirmation, then the invoice with its PDF
+    assert "invoice" in mailoutbox[1].subject
     assert order.number in mailoutbox[0].subject
     assert mailoutbox[0].alternatives[0].mimetype == "text/html"
     assert "SW1Y" not in mailoutbox[0].body  # no address in the e-mail

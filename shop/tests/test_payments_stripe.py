@@ -75,7 +75,9 @@ def test_3ds_approved_then_return_url_retrieves_expanded_and_pays(
     assert retrieve["params"]["expand"] == ["latest_charge", "payment_method"]
     # Paid, with the card's details from the expanded charge; the test card is
     # American, so the countries rule then holds the British order for review.
-    assert order.paid_at is not None and len(mailoutbox) == 1
+    # The confirmation, then the invoice.
+    assert order.paid_at is not None and len(mailoutbox) == 2
+    assert "invoice" in mailoutbox[1].subject
     assert (payment.card_brand, payment.card_last4, payment.card_country) == ("visa", "3155", "US")
     assert order.status == OrderStatus.HELD_FOR_REVIEW
     assert order.events.get(kind="fraud_hold").reason == "fraud rules: countries-differ"
@@ -121,7 +123,8 @@ def test_webhook_succeeded_pays_once_and_a_redelivery_is_a_noop(
     module.refresh_from_db()
     assert (first.status_code, second.status_code, third.status_code) == (200, 200, 200)
     assert order.status == OrderStatus.PAID
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2  # the confirmation and the invoice, each once
+    assert "invoice" in mailoutbox[1].subject
     assert module.stock == 3
     assert order.events.filter(kind="status", to_status="paid").count() == 1
     assert PaymentEvent.objects.filter(event_id="evt_1").count() == 1

@@ -55,7 +55,9 @@ def test_processing_does_not_pay_and_the_order_waits_for_the_outcome(
     with django_capture_on_commit_callbacks(execute=True):
         post_event(client, "payment_intent.succeeded", settled)
     order.refresh_from_db()
-    assert order.status == S.PAID and len(mailoutbox) == 1
+    # The confirmation, then the invoice.
+    assert order.status == S.PAID and len(mailoutbox) == 2
+    assert "invoice" in mailoutbox[1].subject
 
 
 def test_processing_that_fails_cancels_the_order(client, started, fake_stripe):

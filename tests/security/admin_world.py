@@ -30,8 +30,10 @@ from privacy.role_matrix import (
     SUPERUSER,
 )
 from privacy.tests.factories import ConsentRecordFactory, SecurityEventFactory, UserFactory
+from shop.invoices.services import invoice_issue
 from shop.models import (
     CatalogSource,
+    DocumentFile,
     PaymentEvent,
     Refund,
     ReviewInvitation,
@@ -66,6 +68,8 @@ def world_build():
         received_at=order.created_at,
         refund_due=order.created_at.date(),
     )
+    invoice = invoice_issue(order=order)
+    DocumentFile.objects.create(document=invoice, pdf=b"%PDF-1.7 (not rendered in this test)")
     objects = {
         "auth.group": Group.objects.get(name=SHOP_STAFF),
         "privacy.user": victim,
@@ -137,6 +141,8 @@ def world_build():
         "shop.salesstatistics": line,
         "shop.withdrawal": withdrawal,
         "shop.withdrawalline": WithdrawalLine.objects.create(withdrawal=withdrawal, line=line),
+        "shop.document": invoice,
+        "shop.documentline": invoice.lines.first(),
         "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
             status="FAILED",
             args_kwargs={"args": [], "kwargs": {}},
@@ -197,6 +203,7 @@ def concrete_path(url: AdminUrl, world) -> str:
         part = part.replace("<int:order_id>", str(world["shop.order"].pk))
         part = part.replace("<int:claim_id>", str(world["shop.warrantyclaim"].pk))
         part = part.replace("<int:withdrawal_id>", str(world["shop.withdrawal"].pk))
+        part = part.replace("<int:document_id>", str(world["shop.document"].pk))
         part = part.replace("<id>", str(world["privacy.user"].pk))
         part = part.replace("<path:object_id>", str(pk)).replace("<int:object_id>", str(pk))
         part = part.replace("<slug:step>", "report")
