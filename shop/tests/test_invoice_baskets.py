@@ -69,7 +69,7 @@ def test_two_hundred_random_baskets_give_documents_that_validate_and_add_up():
     documents = 0
     for index in range(BASKETS):
         lines = [
-            (ModuleFactory(price_pence=price, stock=10), quantity)
+            (ModuleFactory(price_pence=price, price_eur_cents=price, stock=100), quantity)
             for price, quantity in basket_random(rng)
         ]
         order = order_placed(

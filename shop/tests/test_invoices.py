@@ -45,7 +45,8 @@ def run_tasks(django_capture_on_commit_callbacks):
 def paid_order(run_tasks, *, user=None, country="GB", prices=(4999, 1333), delivery="express"):
     user = user or UserFactory()
     modules = [
-        (ModuleFactory(price_pence=price, stock=50), 1 + i) for i, price in enumerate(prices)
+        (ModuleFactory(price_pence=price, price_eur_cents=price, stock=50), 1 + i)
+        for i, price in enumerate(prices)
     ]
     order = order_placed(user=user, modules=modules, country=country, delivery=delivery)
     with run_tasks():

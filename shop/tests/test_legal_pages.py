@@ -165,11 +165,14 @@ def test_every_fact_has_a_variable_and_a_fictional_value():
         ("fr", "Formulaire type de rétractation", "Se rétracter du contrat ici"),
     ],
 )
-def test_the_order_confirmation_carries_the_model_withdrawal_form(seller, lang, title, button):
+def test_the_order_confirmation_carries_the_model_withdrawal_form(
+    seller, lang, title, button, django_capture_on_commit_callbacks
+):
     order = paid_order(user__language=lang)
     mail.outbox.clear()
-    order_paid_email_send(order=order)
-    message = mail.outbox[-1]
+    with django_capture_on_commit_callbacks(execute=True):  # queued once it commits
+        order_paid_email_send(order=order)
+    (message,) = mail.outbox
     html = message.alternatives[0][0]
     for body in (message.body, html):
         assert title in body and button in body
