@@ -208,6 +208,45 @@ def test_the_reference_file_of_real_modules_is_complete_and_sourced():
     assert len({row["part_number"] for row in rows}) == len(rows)
 
 
+# The nominal voltages a module of each generation can state, in millivolts.
+NOMINAL_VOLTAGES_MV = {"DDR3": {1500, 1350}, "DDR3L": {1350}, "DDR4": {1200}, "DDR5": {1100}}
+
+
+def _reference_row_breaches(row):
+    """What in a row of real_modules.csv contradicts itself (empty when nothing does)."""
+    breaches = []
+    if int(row["voltage_mv"]) not in NOMINAL_VOLTAGES_MV[row["generation"]]:
+        breaches.append(f"{row['generation']} at {row['voltage_mv']} mV")
+    buffered = row["form_factor"] in ("RDIMM", "LRDIMM")
+    if (row["registered"] == "yes") != buffered:
+        breaches.append(f"{row['form_factor']} with registered={row['registered']}")
+    if buffered and row["ecc"] != "yes":
+        breaches.append(f"{row['form_factor']} without ECC")
+    if len(row["source_excerpt"].split()) > 40:
+        breaches.append("excerpt longer than 40 words")
+    return breaches
+
+
+def test_the_reference_file_covers_every_generation_and_module_type_consistently():
+    rows = real_module_rows()
+    assert len(rows) >= 60
+    assert {row["generation"] for row in rows} == set(NOMINAL_VOLTAGES_MV)
+    kinds = {(row["form_factor"], row["ecc"], row["registered"]) for row in rows}
+    for kind in [("SODIMM", "no", "no"), ("DIMM", "no", "no"), ("DIMM", "yes", "no"),
+                 ("RDIMM", "yes", "yes"), ("LRDIMM", "yes", "yes")]:  # fmt: skip
+        assert kind in kinds, kind
+    for row in rows:
+        assert _reference_row_breaches(row) == [], row["part_number"]
+
+
+def test_the_consistency_check_on_the_reference_file_bites():
+    """Control: a DDR4 row stating 1.5 V, or an RDIMM said to be unbuffered, is caught."""
+    ddr4 = next(row for row in real_module_rows() if row["generation"] == "DDR4")
+    assert _reference_row_breaches(dict(ddr4, voltage_mv="1500")) == ["DDR4 at 1500 mV"]
+    rdimm = next(row for row in real_module_rows() if row["form_factor"] == "RDIMM")
+    assert _reference_row_breaches(dict(rdimm, registered="no")) == ["RDIMM with registered=no"]
+
+
 def test_searching_a_real_part_number_finds_that_module():
     load_demo(systems=42, modules=120)
     for row in real_module_rows():
