@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
 
+from privacy.purposes import Scope, scopes_active
+
 
 class EmailContextUnavailable(Exception):
     """A row the e-mail is about is gone (erased before the e-mail was sent)."""
@@ -67,6 +69,10 @@ def unpack(value):
 def outgoing_email_render(*, email) -> dict:
     """The message of a queued e-mail, written now: recipients, headers and contents."""
     payload = json.loads(email.payload)
-    context = unpack(payload["context"])
-    rendered = email_render(template=email.template, context=context, language=email.language)
+    # Written for the purpose it was queued for, from its recipient's own rows only (an
+    # e-mail to someone without an account reads what e-mail delivery may read).
+    queued_for = [payload["purpose"]] if payload.get("purpose") else []
+    with scopes_active(Scope(key, email.user_id) for key in queued_for):
+        context = unpack(payload["context"])
+        rendered = email_render(template=email.template, context=context, language=email.language)
     return {"to": [email.to], "headers": payload["headers"], **rendered}

@@ -179,6 +179,30 @@ PERSONAL_RECORDS = {
 }
 
 
+# The purposes each role's admin pages (and the templates they render) act for: the
+# personal fields those purposes may read open in the admin, nothing else does
+# (privacy.purposes). A role that is not listed reads no personal field there.
+ROLE_PURPOSES: dict[str, tuple[str, ...]] = {
+    SUPERUSER: (
+        "orders",
+        "account",
+        "customer-care",
+        "fraud-prevention",
+        "security-audit",
+        "warranty",
+        "tax-records",
+    ),
+    SHOP_STAFF: ("orders", "fraud-prevention", "warranty", "customer-care"),
+    PRIVACY_OFFICER: ("account", "customer-care", "security-audit", "orders", "warranty"),
+}
+
+
+def purposes_of(user) -> tuple[str, ...]:
+    """The purposes a staff member's roles act for in the admin."""
+    found = [key for role in sorted(roles_of(user)) for key in ROLE_PURPOSES.get(role, ())]
+    return tuple(dict.fromkeys(found))
+
+
 def roles_of(user) -> frozenset:
     """The matrix roles of a user (a staff member in two groups holds both)."""
     cached = getattr(user, "_matrix_roles", None)

@@ -4,6 +4,8 @@ import logging
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 
+from privacy.purposes import acting_for
+
 logger = logging.getLogger("privacy.emails")
 
 # What every e-mail to a customer hands the e-mail provider: their address (contact
@@ -19,6 +21,7 @@ def _message_send(*, to, subject, text, html, headers) -> None:
 
 
 @task
+@acting_for("email-delivery")
 def email_deliver(*, email_id: int | None = None, **queued_before) -> None:
     """Send the queued e-mail ``email_id`` (see privacy.emails), written now, then
     forget it. ``queued_before``: tasks queued by an older release, which carried the

@@ -136,6 +136,14 @@ registry.declare(
         "tracking_number",
         "client_ip_hash",
     ],
+    # Besides "orders": the review service gets the name on the order (never its
+    # address or phone), fraud checks compare countries, warranty claims reach the
+    # customer by the warranty e-mail under the name on the order.
+    reads={
+        "review-invitations": ["delivery_name"],
+        "fraud-prevention": ["delivery_country"],
+        "warranty": ["delivery_name", "warranty_email"],
+    },
     retention="tax-records",
     owner="user",
     export=_order_export,
@@ -177,6 +185,7 @@ registry.declare(
         "amount_pence",
         "created_at",
     ],
+    reads={"fraud-prevention": ["card_country", "cvc_check", "postcode_check", "risk_level"]},
     retention="tax-records",
     owner="order__user",
     export=_payment_export,

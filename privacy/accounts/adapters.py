@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from privacy.purposes import purpose
 from privacy.tasks import email_disclosure_record
 
 
@@ -30,6 +31,14 @@ class SiteUrl:
 class AccountAdapter(DefaultAccountAdapter):
     """Stores the language a customer signed up in, writes e-mails in theirs, and
     builds every link in them from SITE_URL only."""
+
+    def clean_password(self, password, user=None):
+        """The password must not look like the account's name: read for the account
+        being signed up or reset, that account only."""
+        if user is None or user.pk is None:
+            return super().clean_password(password, user=user)
+        with purpose("account", subject=user):
+            return super().clean_password(password, user=user)
 
     def save_user(self, request, user, form, commit=True):
         user.language = translation.get_language() or "en"

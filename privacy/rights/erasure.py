@@ -35,6 +35,7 @@ from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import ErasureReceipt, SecurityEventKind, User, erasure
+from privacy.purposes import acting_for
 from privacy.rights.receipts import OPTION_ENDED, code_hash
 
 ERASED_REPR = "[erased customer]"
@@ -271,6 +272,7 @@ class ErasureIncomplete(Exception):
     give the customer a receipt that says otherwise."""
 
 
+@acting_for("erasure")
 @transaction.atomic
 def account_close(*, user: User, keep: frozenset = frozenset(), request=None) -> ClosureResult:
     """Close ``user``'s account and erase their data as the declarations say.
