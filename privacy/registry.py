@@ -260,9 +260,8 @@ def _guard_encrypted_fields(declaration: Declaration) -> None:
         for model_field in model._meta.concrete_fields:
             if not isinstance(model_field, EncryptedMixin):
                 continue
-            readers = {declaration.purpose} | {
-                key for key, names_read in declaration.reads.items() if model_field.name in names_read
-            }
+            named_by = [key for key, read in declaration.reads.items() if model_field.name in read]
+            readers = {declaration.purpose, *named_by}
             purposes.field_guard(model, model_field, readers=readers, owner=declaration.owner)
 
 

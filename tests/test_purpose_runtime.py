@@ -111,9 +111,7 @@ class LeakyProvider(MemoryReviewProvider):
 
 
 @pytest.mark.parametrize("field", ["delivery_line1", "delivery_postcode", "delivery_phone"])
-def test_sending_the_address_or_phone_to_the_review_service_fails_at_run_time(
-    monkeypatch, field
-):
+def test_sending_the_address_or_phone_to_the_review_service_fails_at_run_time(monkeypatch, field):
     order = delivered(UserFactory(first_name="Ada", last_name="Lovelace"))
     monkeypatch.setattr(LeakyProvider, "field", field)
     monkeypatch.setattr(reviews, "review_provider", LeakyProvider)
@@ -138,9 +136,7 @@ def test_control_name_email_and_order_number_go_to_the_review_service(monkeypatc
 # The admin reads under the purposes of the staff member's roles.
 
 
-def test_the_admin_shows_an_order_under_the_roles_purposes_and_refuses_without(
-    client, monkeypatch
-):
+def test_the_admin_shows_an_order_under_the_roles_purposes_and_refuses_without(client, monkeypatch):
     order = an_order()
     staff = UserFactory(is_staff=True, is_superuser=True)
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})

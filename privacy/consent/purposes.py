@@ -26,7 +26,8 @@ from contextlib import contextmanager
 
 from privacy import policy
 from privacy.consent.selectors import consent_is_granted
-from privacy.purposes import PurposeNotAllowed, purpose as purpose_active
+from privacy.purposes import PurposeNotAllowed
+from privacy.purposes import purpose as purpose_active
 
 __all__ = ["ConsentMissing", "PurposeNotAllowed", "for_purpose", "uses_personal_data"]
 
