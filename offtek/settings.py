@@ -143,7 +143,9 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 
 # Sessions are read from the shared cache (one Redis GET) and written through to the
 # database, so they survive a cache restart and any app server can read them.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Whole sessions are encrypted, in both places (privacy/sessions.py).
+SESSION_ENGINE = "privacy.sessions"
+SESSION_SERIALIZER = "privacy.sessions.EncryptedJSONSerializer"
 
 # Keys name no one: rate limits count per IP address, stored as a keyed hash.
 CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"

@@ -13,10 +13,11 @@ SKIPPED = ("/tests/", "/migrations/", "/locale/")
 
 
 def shop_names() -> set[str]:
-    """Every model label, model name and URL name the shop defines."""
+    """Every model label, admin URL prefix and URL name the shop defines (bare model
+    names such as "system" or "order" are ordinary words, left out)."""
     names = set()
     for model in apps.get_app_config("shop").get_models():
-        names |= {model._meta.label_lower, model._meta.model_name, f"shop_{model._meta.model_name}"}
+        names |= {model._meta.label_lower, f"shop_{model._meta.model_name}"}
     resolver = get_resolver()
     for namespace, (_prefix, sub) in resolver.namespace_dict.items():
         if namespace == "shop":

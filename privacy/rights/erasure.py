@@ -112,6 +112,7 @@ def _sessions_delete(user) -> None:
     if engine not in (
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
+        "privacy.sessions",
     ):
         return  # signed-cookie or cache sessions die with the user row (auth hash)
     from django.contrib.sessions.models import Session

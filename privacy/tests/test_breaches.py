@@ -296,9 +296,7 @@ def test_the_deadline_facts_are_locked_once_reported_and_the_change_is_in_histor
     breach.refresh_from_db()
     assert breach.found_at == NOW - datetime.timedelta(hours=2)
     assert breach.history.count() == 2
-    breaches.breach_report(
-        breach=breach, reported_at=timezone.now(), authority_reference="ICO-11"
-    )
+    breaches.breach_report(breach=breach, reported_at=timezone.now(), authority_reference="ICO-11")
     moved = change_form(breach, found_at_0="2026-12-02", summary="Laptop left on a train")
     assert client.post(url, moved).status_code == 302
     breach.refresh_from_db()

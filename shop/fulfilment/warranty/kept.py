@@ -48,9 +48,10 @@ def kept_warranty_link_send(*, number: str, email: str, language: str) -> bool:
     url = settings.SITE_URL.rstrip("/") + reverse(
         "shop:kept-warranty-detail", kwargs={"token": token}
     )
+    to = order.warranty_email  # read now, for this purpose: the callback runs outside it
     transaction.on_commit(
         lambda: email_send(
-            to=order.warranty_email,
+            to=to,
             template="shop/emails/kept_warranty_link",
             context={"order": order, "url": url},
             language=language,
