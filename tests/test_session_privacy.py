@@ -5,7 +5,6 @@ messages name no one, and the raw-database scan reads all three."""
 import json
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
