@@ -206,11 +206,10 @@ def _owned_by(row, owner: str, subject_pk) -> bool:
 
 
 def read_allowed(row, rule: FieldRule) -> bool:
-    for scope in _active.get():
-        if scope.purpose not in rule.readers:
-            continue
-        if scope.subject is None:
-            return True
+    scopes = [scope for scope in _active.get() if scope.purpose in rule.readers]
+    if any(scope.subject is None for scope in scopes):
+        return True  # checked first: an ownership check may cost a query
+    for scope in scopes:
         if row._state.adding and scope.purpose == policy.OWN_DATA:
             return True  # not saved yet: what the person typed in this request
         subject_pk = scope.subject_pk()
