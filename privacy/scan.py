@@ -36,6 +36,7 @@ from django.db import connection, transaction
 
 from privacy import registry
 from privacy.encryption import key_material_current, opens
+from privacy.purposes import acting_for
 
 PATTERNS = {
     "e-mail address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
@@ -229,6 +230,7 @@ def table_names() -> list[str]:
         return sorted(connection.introspection.table_names(cursor))
 
 
+@acting_for("privacy-scan")  # raw SQL: it opens no field through the models
 def database_scan(
     *, markers: Iterable[str] = (), patterns: dict | None = None, batch_size: int = 500
 ) -> ScanReport:
