@@ -43,7 +43,6 @@ ERASED_REPR = "[erased customer]"
 # Things the registry does not hold as rows, reported on every receipt.
 EXTRA_OUTCOMES = [
     {"key": "sessions", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
-    {"key": "history", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
     {
         "key": "sent-emails",
         "outcome": policy.Outcome.KEEP,
@@ -216,6 +215,32 @@ def _outcome(item: _Collected, *, until, held: bool) -> dict:
     }
 
 
+def _history_outcomes(collected: list[_Collected], dates: dict) -> list[dict]:
+    """The change history, counted from the database: one line per held kind of record
+    whose earlier versions stay under its hold, and one for the versions erased."""
+    lines, erased = [], 0
+    for item in collected:
+        declaration = item.declaration
+        if declaration.history_model is None or not item.history_ids:
+            continue
+        left = declaration.history_model.objects.filter(pk__in=item.history_ids).count()
+        erased += len(item.history_ids) - left
+        until = dates.get(declaration.label)
+        if left:
+            lines.append(
+                {
+                    "key": f"history:{declaration.label}",
+                    "outcome": policy.Outcome.KEEP,
+                    "until": until.isoformat() if until else None,
+                    "retention": declaration.retention,
+                    "rows": left,
+                    "remaining": left,
+                }
+            )
+    erased_line = {"key": "history", "outcome": policy.Outcome.DELETE, "until": None}
+    return [*lines, {**erased_line, "retention": "", "rows": erased, "remaining": 0}]
+
+
 def _anonymised_left(item: _Collected) -> int:
     """Collected rows whose anonymised fields still hold something else."""
     declaration = item.declaration
@@ -339,6 +364,7 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
             held = item.declaration.closure == registry.Closure.HOLD
             until = dates.get(item.declaration.label)
             outcomes.append(_outcome(item, until=until, held=held))
+        outcomes.extend(_history_outcomes(collected, dates))
 
         outcomes.extend(kept_lines)
 
