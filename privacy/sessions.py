@@ -8,7 +8,9 @@ encoded string in the cache instead of Django's pickled dict, so the cache table
 Redis hold ciphertext too.
 
 A session written under keys that were rotated since no longer opens: it reads as
-empty and the visitor signs in again (Django logs the failed decode).
+empty and the visitor signs in again (Django logs the failed decode). Keys that open
+nothing (the key canary fails) raise ``KeyCanaryMismatch``: a 503 page, and the operator
+is told (privacy.middleware).
 """
 
 import functools
@@ -16,9 +18,10 @@ import logging
 
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends import db as db_sessions
+from django.core import signing
 from django.core.signing import JSONSerializer
 
-from privacy.canary import GuardedCipher
+from privacy.canary import GuardedCipher, KeyCanaryMismatch
 from privacy.encryption import KeyMaterial, key_material_current
 
 logger = logging.getLogger(__name__)
@@ -36,11 +39,27 @@ class EncryptedJSONSerializer:
         return _cipher(key_material_current()).encrypt(JSONSerializer().dumps(obj))
 
     def loads(self, data: bytes):
-        return JSONSerializer().loads(_cipher(key_material_current()).decrypt(data))
+        cipher = _cipher(key_material_current())
+        try:
+            plaintext = cipher.decrypt(data)
+        except Exception:
+            # Wrong keys are the operator's problem, told loudly (KeyCanaryMismatch);
+            # with the right keys, it is an old session: it reads as empty.
+            cipher._verify()
+            raise
+        return JSONSerializer().loads(plaintext)
 
 
 class SessionStore(cached_db.SessionStore):
     """Django's cached_db store, keeping the encoded (encrypted) session in the cache."""
+
+    def decode(self, session_data):
+        try:
+            return signing.loads(session_data, salt=self.key_salt, serializer=self.serializer)
+        except KeyCanaryMismatch:
+            raise  # Django's decode would swallow it into an empty session
+        except Exception:  # noqa: BLE001 - as Django: logged, and the session is empty
+            return super().decode(session_data)
 
     def load(self):
         try:
