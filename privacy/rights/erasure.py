@@ -366,6 +366,17 @@ def account_close(*, user: User, keep: frozenset = frozenset(), request=None) ->
             outcomes.append(_outcome(item, until=until, held=held))
         outcomes.extend(_history_outcomes(collected, dates))
 
+        # One line per kind of record: "deleted: none" beside "kept" says nothing true.
+        kept_keys = {line["key"] for line in kept_lines}
+        outcomes = [
+            line
+            for line in outcomes
+            if not (
+                line["key"] in kept_keys
+                and line["outcome"] == policy.Outcome.DELETE
+                and line.get("rows") == 0
+            )
+        ]
         outcomes.extend(kept_lines)
 
         for model in _historical_models():

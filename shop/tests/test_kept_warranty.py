@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from privacy.models import SecurityEvent, SecurityEventKind
 from privacy.rights.erasure import account_close
+from privacy.rights.receipts import receipt_lines
 from shop.fulfilment.dispatch import order_dispatch
 from shop.fulfilment.warranty.kept import kept_order_from_link
 from shop.fulfilment.warranty.services import claim_open
@@ -126,3 +127,28 @@ def test_staff_delete_a_kept_warranty_from_the_admin_and_the_log_records_it(
     event = SecurityEvent.objects.get(kind=SecurityEventKind.STAFF_VIEW)
     assert f"order {order.pk}" in event.detail
     assert event.actor_id == staff_client.staff.pk
+
+
+def test_the_receipt_has_one_line_for_the_kept_claims_naming_their_hold(
+    django_capture_on_commit_callbacks,
+):
+    order = paid_order(user__email="former@example.org")
+    order_dispatch(order=order, courier="dpd", tracking_number="T1")
+    claim_open(user=order.user, line=order.lines.get(), reason="errors", symptoms="Before")
+    result = account_close(user=order.user, keep=frozenset({"lifetime-warranty"}))
+    claims = [o for o in result.receipt.outcomes if o["key"] == "shop.warrantyclaim"]
+    assert claims == [
+        {
+            "key": "shop.warrantyclaim",
+            "outcome": "keep",
+            "until": None,
+            "retention": "lifetime-warranty",
+            "rows": WarrantyClaim.objects.filter(line__order=order).count(),
+        }
+    ]
+    [line] = [
+        line
+        for line in receipt_lines(receipt=result.receipt)
+        if str(line.title) == "Your warranty claims"
+    ]
+    assert "warranty" in str(line.reason).lower()  # the hold that keeps them, named
