@@ -15,7 +15,7 @@ from django.urls import reverse
 from privacy import policy, role_matrix
 from privacy.consent.services import consents_record
 from privacy.models import Disclosure
-from privacy.purposes import PurposeNotAllowed, acting_for, purpose, readers_for
+from privacy.purposes import PurposeNotAllowed, acting_for, no_purpose, purpose, readers_for
 from privacy.tests.factories import UserFactory
 from shop.fulfilment import dispatch
 from shop.fulfilment.reviews import services as reviews
@@ -150,3 +150,45 @@ def test_the_admin_shows_an_order_under_the_roles_purposes_and_refuses_without(c
     client.raise_request_exception = True
     with pytest.raises(PurposeNotAllowed, match="shop.order"):
         client.get(url)
+
+
+def test_a_worker_with_no_purpose_opens_a_queued_email_as_email_delivery(
+    settings, django_capture_on_commit_callbacks
+):
+    """The queue's worker starts with nothing active (another process): the e-mail task
+    opens the envelope as e-mail delivery and writes the message under the purpose it
+    was queued for, for its recipient's own rows only."""
+    from django.core import mail
+
+    from privacy.emails import email_send
+    from privacy.models import OutgoingEmail
+    from privacy.tasks import email_deliver
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    order = an_order(delivery_name="Ada Queued")
+    with purpose("orders"):
+        email_send(
+            to=order.user.email,
+            template="shop/emails/order_paid",
+            context={"order": order},
+            language="en",
+            user=order.user,
+            purpose="orders",
+        )
+    queued = OutgoingEmail.objects.get()
+    with no_purpose():
+        email_deliver.func(email_id=queued.pk)
+    assert len(mail.outbox) == 1 and order.number in mail.outbox[0].body
+    assert not OutgoingEmail.objects.exists()
+    # Control: the same task without its operation cannot open the envelope.
+    with purpose("orders"):
+        email_send(
+            to=order.user.email,
+            template="shop/emails/order_paid",
+            context={"order": order},
+            language="en",
+            user=order.user,
+            purpose="orders",
+        )
+    with no_purpose(), pytest.raises(PurposeNotAllowed, match="privacy.outgoingemail"):
+        email_deliver.func.__wrapped__(email_id=OutgoingEmail.objects.get().pk)
