@@ -179,10 +179,6 @@ def readers_for(model, field_name: str) -> frozenset:
     return rule.readers if rule else frozenset()
 
 
-def guarded_fields(model) -> list[str]:
-    return [name for (guarded, name) in _rules if guarded is model]
-
-
 def field_guard(model, field, *, readers, owner: str) -> None:
     """Refuse reads of ``model.field`` outside ``readers`` (see the module's text)."""
     every_field = {key for key, op in policy.OPERATIONS.items() if op.reads_every_field}

@@ -192,3 +192,20 @@ def test_a_worker_with_no_purpose_opens_a_queued_email_as_email_delivery(
         )
     with no_purpose(), pytest.raises(PurposeNotAllowed, match="privacy.outgoingemail"):
         email_deliver.func.__wrapped__(email_id=OutgoingEmail.objects.get().pk)
+
+
+def test_every_encrypted_field_of_every_declared_model_and_its_history_is_guarded():
+    from django_cryptography.fields import EncryptedMixin
+
+    from privacy import registry
+    from privacy.purposes import GuardedAttribute
+
+    checked = 0
+    for declaration in registry.declarations():
+        for model in filter(None, (declaration.model, declaration.history_model)):
+            for field in model._meta.concrete_fields:
+                if isinstance(field, EncryptedMixin):
+                    assert isinstance(model.__dict__[field.attname], GuardedAttribute), field
+                    assert declaration.purpose in readers_for(model, field.name)
+                    checked += 1
+    assert checked > 40  # orders, addresses, payments, users, requests... and history
