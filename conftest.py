@@ -132,3 +132,30 @@ def erasure_journal_dir(settings, tmp_path_factory):
     path = tmp_path_factory.mktemp("erasure-journal")
     settings.OFFTEK_ERASURE_JOURNAL_DIR = str(path)
     return path
+
+
+TEST_DIRECTORIES = [
+    f"{Path(__file__).resolve().parent / package}/"
+    for package in ("tests", "shop/tests", "privacy/tests")
+]
+
+
+@pytest.fixture(autouse=True)
+def tests_inspect_rows():
+    """A test's own body and its factories read the rows the code under test wrote: those
+    reads pass the purpose guard (privacy.purposes); the code under test gets no such
+    pass. ``purposes_enforced`` takes it away for a test that proves a refusal."""
+    from privacy import purposes
+
+    purposes.trust_readers_in(TEST_DIRECTORIES)
+    yield
+    purposes.trust_readers_in(TEST_DIRECTORIES)
+
+
+@pytest.fixture
+def purposes_enforced(tests_inspect_rows):
+    """No pass for the test's own reads: only active purposes open personal fields."""
+    from privacy import purposes
+
+    purposes.trust_readers_in([])
+    yield

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "privacy.middleware.PurposeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -154,7 +155,9 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 
 # Sessions are read from the shared cache (one Redis GET) and written through to the
 # database, so they survive a cache restart and any app server can read them.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Whole sessions are encrypted, in both places (privacy/sessions.py).
+SESSION_ENGINE = "privacy.sessions"
+SESSION_SERIALIZER = "privacy.sessions.EncryptedJSONSerializer"
 
 # Keys name no one: rate limits count per IP address, stored as a keyed hash.
 CACHE_KEY_FUNCTION = "privacy.cache_keys.cache_key_make"

@@ -128,8 +128,48 @@ def _collection(table: str, declaration, note: str = "") -> dict:
     return {"name": table, "description": description, "fields": fields}
 
 
+# Where the framework keeps personal data outside any declared model: the sessions, the
+# shared cache (a table, or Redis) and allauth's two-factor devices. Each is scanned by
+# privacy_scan; the sessions and the cache copies of them are encrypted whole
+# (privacy/sessions.py).
+STORES = (
+    (
+        "django_session",
+        "session_data",
+        ("user.contact.email", "user.authorization.credentials", "user.name"),
+        "Signed-in sessions: sign-in state with the address typed, the display name and "
+        "messages, encrypted whole. Deleted at sign-out, at closure, or when they expire.",
+    ),
+    (
+        "cache",
+        "value",
+        ("user.authorization.credentials", "user.unique_id.pseudonymous"),
+        "The shared cache (the database cache table, or Redis): copies of the encrypted "
+        "sessions, rate-limit counters keyed by a keyed hash of the IP address, catalog "
+        "pages without personal parts. Entries expire on their own.",
+    ),
+    (
+        "mfa_authenticator",
+        "data",
+        ("user.authorization.credentials",),
+        "Two-factor devices (TOTP secret, recovery codes) of an account; deleted with it.",
+    ),
+)
+
+
+def _stores() -> list[dict]:
+    return [
+        {
+            "name": table,
+            "description": description,
+            "fields": [{"name": column, "data_categories": list(categories)}],
+        }
+        for table, column, categories, description in STORES
+    ]
+
+
 def _dataset() -> dict:
-    collections = []
+    collections = _stores()
     for declaration in registry.declarations():
         collections.append(_collection(declaration.model._meta.db_table, declaration))
         history = declaration.history_model

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
 
+from privacy.purposes import Scope, scopes_active
+
 SITE_NAME = "Offtek"
 
 
@@ -71,14 +73,20 @@ def unpack(value):
 def outgoing_email_render(*, email) -> dict:
     """The message of a queued e-mail, written now: recipients, headers and contents."""
     payload = json.loads(email.payload)
-    context = unpack(payload["context"])
-    if payload.get("layout") == "allauth":
-        rendered = account_email_render(
-            template=email.template, context=context, language=email.language
-        )
-    else:
-        rendered = email_render(template=email.template, context=context, language=email.language)
-    attached = [row.email_attachment() for row in unpack(payload.get("attachments", []))]
+    # Written for the purpose it was queued for, from its recipient's own rows only (an
+    # e-mail to someone without an account reads what e-mail delivery may read).
+    queued_for = [payload["purpose"]] if payload.get("purpose") else []
+    with scopes_active(Scope(key, email.user_id) for key in queued_for):
+        context = unpack(payload["context"])
+        if payload.get("layout") == "allauth":
+            rendered = account_email_render(
+                template=email.template, context=context, language=email.language
+            )
+        else:
+            rendered = email_render(
+                template=email.template, context=context, language=email.language
+            )
+        attached = [row.email_attachment() for row in unpack(payload.get("attachments", []))]
     if None in attached:
         raise EmailContextUnavailable("an attachment is not ready")
     return {

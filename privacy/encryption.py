@@ -25,6 +25,8 @@ from django_cryptography.core.signing import FernetSigner
 from django_cryptography.fields import EncryptedMixin
 from django_cryptography.utils.crypto import FernetBytes, InvalidToken
 
+from privacy.purposes import acting_for
+
 KDF_ITERATIONS = 30000  # as django_cryptography.conf
 
 
@@ -128,6 +130,7 @@ def _reencrypt(new: FernetBytes, token: bytes, plaintext: bytes) -> bytes:
     return new.encrypt_at_time(plaintext, timestamp)
 
 
+@acting_for("key-rotation")  # raw SQL: it opens no field through the models
 def keys_rotate(
     *,
     old: KeyMaterial,

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_cryptography.utils.crypto import InvalidToken
 
+from privacy import policy, purposes, role_matrix
+
 logger = logging.getLogger("privacy.encryption")
 
 KEY_ERROR_MESSAGE = (
@@ -100,3 +102,30 @@ class ReconsentMiddleware:
         if path.startswith(self.exempt_prefixes) or "/admin/" in path:
             return True
         return path in {reverse(name) for name in self.exempt_names}
+
+
+class PurposeMiddleware:
+    """Every request acts for the signed-in person's own data (privacy.purposes): their
+    rows open, and nobody else's. The staff admin also acts for the purposes of the
+    staff member's roles (privacy.role_matrix.ROLE_PURPOSES); templates render inside,
+    under the same purposes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        def signed_in_pk():
+            user = getattr(request, "user", None)
+            return user.pk if user is not None and user.is_authenticated else None
+
+        own = purposes.Scope(policy.OWN_DATA, subject=signed_in_pk)
+        with purposes.scopes_active([own]):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and "admin" in match.app_names and request.user.is_authenticated:
+            staff = [purposes.Scope(key) for key in role_matrix.purposes_of(request.user)]
+            # Left for the rest of the request; __call__ restores what was active before.
+            purposes.scopes_extend(staff)
+        return None

@@ -579,7 +579,8 @@ class PersonalDataBreach(models.Model):
     It describes an incident and counts the people affected; it names none of them,
     so it holds no customer's personal data. The 72-hour deadline to report it to the
     regulator runs from ``found_at``; the status moves only through
-    ``privacy.records.breaches``."""
+    ``privacy.records.breaches``. Once the breach is reported or judged not reportable,
+    ``found_at`` and ``occurred_at`` (the facts the deadline rests on) are locked."""
 
     reference = models.CharField(
         _("reference"), max_length=20, unique=True, default=breach_reference_new, editable=False
@@ -609,6 +610,8 @@ class PersonalDataBreach(models.Model):
     authority_reference = models.CharField(
         _("regulator's reference"), max_length=60, blank=True, editable=False
     )
+    # Article 33(1): a report made after the 72 hours says why it is late.
+    late_reason = models.TextField(_("reason for the delay"), blank=True, editable=False)
     not_reportable_reason = models.TextField(
         _("why it need not be reported"), blank=True, editable=False
     )

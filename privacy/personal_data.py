@@ -66,6 +66,16 @@ registry.declare(
     categories=["contact", "identity"],
     purpose="account",
     fields=["email", "first_name", "last_name", "phone", "language", "gpc_honoured_at"],
+    # The name greets the customer in what each purpose sends them; the mobile number
+    # carries order updates and, with consent, offers by text message.
+    reads={
+        "orders": ["first_name", "last_name", "phone"],
+        "customer-care": ["first_name", "last_name"],
+        "warranty": ["first_name", "last_name"],
+        "review-invitations": ["first_name", "last_name"],
+        "marketing-email": ["first_name", "last_name"],
+        "marketing-sms": ["phone"],
+    },
     retention="account",
     owner="self",
     export=_user_export,
@@ -287,6 +297,9 @@ registry.declare(
     categories=["contact", "correspondence"],
     purpose="account",
     fields=["to", "template", "language", "payload", "created_at"],
+    # The queue's worker opens the envelope; what the e-mail is about, it reads under
+    # the purpose the e-mail was queued for (privacy.email_messages).
+    reads={"email-delivery": ["to", "payload"]},
     retention="outgoing-email",
     owner="user",
     export=lambda row: {

@@ -52,8 +52,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django_cryptography.fields import EncryptedMixin
 
-from privacy import policy
+from privacy import policy, purposes
 
 
 class Erase:
@@ -115,6 +116,8 @@ class Declaration:
     labels: dict = field(default_factory=dict)
     aliases: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+    # purpose or operation -> the fields it may read besides the declaration's purpose.
+    reads: dict = field(default_factory=dict)
 
     @property
     def label(self):
@@ -177,13 +180,18 @@ def declare(
     labels: dict | None = None,
     aliases: dict | None = None,
     values: dict | None = None,
+    reads: dict | None = None,
 ) -> Declaration:
     """Declare that ``model`` holds personal data, and how the policy governs it.
 
     For people, ``title`` names the records ("Your orders"), ``labels`` names export
     keys that are not fields of ``model``, ``aliases`` maps an export key to the field
     it shows (its label and choices are used), and ``values`` maps a key to a function
-    that shows its value in the reader's language. See privacy.rights.export_page."""
+    that shows its value in the reader's language. See privacy.rights.export_page.
+
+    Every encrypted field of ``model`` (and of its history copy) opens only for
+    ``purpose``, for the purposes that ``reads`` ({purpose: [fields]}) names for it, and
+    for the operations that read every field (see privacy.purposes)."""
     label = model._meta.label_lower
     unknown = [key for key in categories if key not in policy.CATEGORIES]
     problems = []
@@ -208,6 +216,12 @@ def declare(
         problems.append("closure must be Closure.DELETE or Closure.HOLD")
     if closure == Closure.HOLD and detach and not model._meta.get_field(detach).null:
         problems.append(f"detach field {detach!r} must be nullable")
+    unknown_readers = [key for key in (reads or {}) if not purposes.is_known(key)]
+    if unknown_readers:
+        problems.append(f"reads names unknown purposes {unknown_readers}")
+    unread = [n for names_read in (reads or {}).values() for n in names_read if n not in names]
+    if unread:
+        problems.append(f"reads names no such fields {unread}")
     unknown_aliases = [name for name in (aliases or {}).values() if name not in names]
     if unknown_aliases:
         problems.append(f"aliases name no such fields {unknown_aliases}")
@@ -233,9 +247,22 @@ def declare(
         labels=dict(labels or {}),
         aliases=dict(aliases or {}),
         values=dict(values or {}),
+        reads={key: tuple(names_read) for key, names_read in (reads or {}).items()},
     )
     _declarations[label] = declaration
+    _guard_encrypted_fields(declaration)
     return declaration
+
+
+def _guard_encrypted_fields(declaration: Declaration) -> None:
+    """Install the read guard on each encrypted field of the model and its history."""
+    for model in filter(None, (declaration.model, declaration.history_model)):
+        for model_field in model._meta.concrete_fields:
+            if not isinstance(model_field, EncryptedMixin):
+                continue
+            named_by = [key for key, read in declaration.reads.items() if model_field.name in read]
+            readers = {declaration.purpose, *named_by}
+            purposes.field_guard(model, model_field, readers=readers, owner=declaration.owner)
 
 
 def exempt(model, *, reason: str) -> None:

@@ -8,7 +8,9 @@ exactly the permissions it lists (privacy.accounts.roles), the README renders it
 (``manage.py role_matrix``), and tests/security/test_role_matrix.py tries every cell
 through HTTP. An admin page with no row here is refused to everyone, superusers too.
 
-Privacy never imports the shop: shop models are named by their label only.
+Each app declares its own rows (``declare``), from a module its AppConfig loads: the
+privacy app's are here, the shop's in ``shop/staff_roles.py``. Privacy names no shop
+model, page or path.
 """
 
 from dataclasses import dataclass
@@ -94,78 +96,23 @@ MODELS: dict[str, dict[str, Grant]] = {
         SUPERUSER: grant("vac", BREACH_DESCRIPTION),
         PRIVACY_OFFICER: grant("vac", BREACH_DESCRIPTION),
     },
-    # Catalog: shop staff run it; the Privacy Officer reads it.
-    "shop.module": {SUPERUSER: EVERYTHING, SHOP_STAFF: EVERYTHING, PRIVACY_OFFICER: READ},
-    "shop.system": {SUPERUSER: EVERYTHING, SHOP_STAFF: EVERYTHING, PRIVACY_OFFICER: READ},
-    "shop.systemmoduleoverride": {
-        SUPERUSER: EVERYTHING,
-        SHOP_STAFF: EVERYTHING,
-        PRIVACY_OFFICER: READ,
-    },
-    "shop.manufacturer": {SUPERUSER: EVERYTHING, SHOP_STAFF: EVERYTHING, PRIVACY_OFFICER: READ},
-    # One row saying whether the catalog is demo data (a banner on catalog pages).
-    "shop.catalogsource": {
-        SUPERUSER: grant("vc", ALL),
-        SHOP_STAFF: grant("vc", ALL),
-        PRIVACY_OFFICER: READ,
-    },
-    # Orders and claims: no field is edited by hand; "change" is the right to move them
-    # through their state machine (actions, dispatch, refund, review, claim steps).
-    "shop.order": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
-    "shop.orderline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.orderevent": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.warrantyclaim": {
-        SUPERUSER: grant("vc"),
-        SHOP_STAFF: grant("vc"),
-        PRIVACY_OFFICER: READ,
-    },
-    "shop.warrantyclaimevent": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.payment": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.paymentevent": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.refund": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    # Outboxes: "change" is the right to re-send a dead message, nothing else.
-    "shop.smsmessage": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
-    "shop.reviewinvitation": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.salesstatistics": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    # Withdrawals: like orders, "change" is the right to take them through their steps.
-    "shop.withdrawal": {SUPERUSER: grant("vc"), SHOP_STAFF: grant("vc"), PRIVACY_OFFICER: READ},
-    "shop.withdrawalline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
+    # The e-mail outbox: "change" is the right to re-send a dead message, nothing else.
     "privacy.outgoingemail": {
         SUPERUSER: grant("vc"),
         SHOP_STAFF: grant("vc"),
         PRIVACY_OFFICER: READ,
     },
-    # Invoices and credit notes are never changed after issue (a correction is a credit
-    # note).
-    "shop.document": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
-    "shop.documentline": {SUPERUSER: READ, SHOP_STAFF: READ, PRIVACY_OFFICER: READ},
     # The task queue: superusers look at failures.
     "django_tasks_database.dbtaskresult": {SUPERUSER: READ},
 }
 
 # Admin pages of their own (URL name -> roles that may open and submit them).
-ORDER_WORK = frozenset({SUPERUSER, SHOP_STAFF})
-CATALOG_WORK = frozenset({SUPERUSER, SHOP_STAFF})
 PRIVACY_WORK = frozenset({SUPERUSER, PRIVACY_OFFICER})
 PAGES: dict[str, frozenset] = {
     "auth_user_password_change": frozenset({SUPERUSER}),
     "privacy_personaldatabreach_step": PRIVACY_WORK,
     "privacy_processing_record": PRIVACY_WORK,
     "privacy_processing_record_download": PRIVACY_WORK,
-    "shop_order_refund": ORDER_WORK,
-    "shop_order_dispatch": ORDER_WORK,
-    "shop_order_review": ORDER_WORK,
-    "shop_warrantyclaim_step": ORDER_WORK,
-    "shop_withdrawal_step": ORDER_WORK,
-    "shop_document_pdf": ORDER_WORK | {PRIVACY_OFFICER},
-    "shop_document_resend": ORDER_WORK,
-    # Importing a catalog file changes prices and stock in bulk.
-    "shop_module_import": CATALOG_WORK,
-    "shop_module_process_import": CATALOG_WORK,
-    "shop_system_import": CATALOG_WORK,
-    "shop_system_process_import": CATALOG_WORK,
-    "shop_module_import_template": CATALOG_WORK,
-    "shop_system_import_template": CATALOG_WORK,
     # The site's own pages: sign-in for anyone, the rest for staff (their own password).
     "login": frozenset(ROLES),
     "logout": frozenset(ROLES),
@@ -188,16 +135,43 @@ PERSONAL_RECORDS = {
     "privacy.consentrecord": "user",
     "privacy.disclosure": "user",
     "privacy.securityevent": "user",
-    "shop.order": "user",
-    "shop.payment": "order.user",
-    "shop.document": "order.user",
-    "shop.warrantyclaim": "line.order.user",
-    "shop.smsmessage": "order.user",
     "privacy.outgoingemail": "user",
-    "shop.reviewinvitation": "order.user",
-    "shop.withdrawal": "order.user",
     "account.emailaddress": "user",
 }
+
+
+# The purposes each role's admin pages (and the templates they render) act for: the
+# personal fields those purposes may read open in the admin, nothing else does
+# (privacy.purposes). A role that is not listed reads no personal field there.
+ROLE_PURPOSES: dict[str, tuple[str, ...]] = {
+    SUPERUSER: (
+        "orders",
+        "account",
+        "customer-care",
+        "fraud-prevention",
+        "security-audit",
+        "warranty",
+        "tax-records",
+    ),
+    SHOP_STAFF: ("orders", "fraud-prevention", "warranty", "customer-care"),
+    PRIVACY_OFFICER: ("account", "customer-care", "security-audit", "orders", "warranty"),
+}
+
+
+def purposes_of(user) -> tuple[str, ...]:
+    """The purposes a staff member's roles act for in the admin."""
+    found = [key for role in sorted(roles_of(user)) for key in ROLE_PURPOSES.get(role, ())]
+    return tuple(dict.fromkeys(found))
+
+
+def declare(*, models=None, pages=None, personal_records=None) -> None:
+    """An app's rows of the matrix: ``models`` (label -> role -> grant), ``pages``
+    (admin URL name -> roles) and ``personal_records`` (label -> path to the person)."""
+    for table, rows in ((MODELS, models), (PAGES, pages), (PERSONAL_RECORDS, personal_records)):
+        clash = sorted(set(rows or {}) & set(table))
+        if clash:
+            raise ValueError(f"Role matrix rows declared twice: {clash}")
+        table.update(rows or {})
 
 
 def roles_of(user) -> frozenset:

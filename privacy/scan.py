@@ -22,6 +22,7 @@ in clear (``privacy.registry.stored_in_clear``), with its reason.
 import base64
 import binascii
 import contextlib
+import contextvars
 import json
 import pickletools
 import re
@@ -29,10 +30,13 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 
 from privacy import registry
 from privacy.encryption import key_material_current, opens
+from privacy.purposes import acting_for
 
 PATTERNS = {
     "e-mail address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
@@ -100,6 +104,10 @@ def _bytes_forms(raw: bytes, depth: int) -> list[str]:
     forms = [raw.decode("latin-1")]
     if raw[:1] == b"\x80":
         forms.extend(_pickle_strings(raw))
+        opened = _opener.get()
+        plaintext = _session_plaintext(opened, raw) if opened else None
+        if plaintext is not None:  # an encrypted session: what it holds counts as encrypted
+            opened.texts.extend(_text_forms(plaintext, depth + 1))
     if raw[:1] in (b"x", b"\x78"):
         with contextlib.suppress(zlib.error):
             forms.extend(_text_forms(zlib.decompress(raw).decode("latin-1"), depth + 1))
@@ -108,7 +116,8 @@ def _bytes_forms(raw: bytes, depth: int) -> list[str]:
 
 def _b64_decode(text: str) -> bytes | None:
     padded = text + "=" * (-len(text) % 4)
-    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+    # Strict first: the standard decoder would drop "-" and "_" and return noise.
+    for decode in (lambda text: base64.b64decode(text, validate=True), base64.urlsafe_b64decode):
         try:
             return decode(padded)
         except (binascii.Error, ValueError):
@@ -145,6 +154,32 @@ def _text_forms(text: str, depth: int = 0) -> list[str]:
     return forms
 
 
+@dataclass
+class _Opener:
+    """The cipher, and the texts found inside encrypted sessions while decoding a value."""
+
+    cipher: object
+    texts: list = field(default_factory=list)
+
+
+_opener: contextvars.ContextVar[_Opener | None] = contextvars.ContextVar(
+    "privacy_scan_opener", default=None
+)
+
+
+def _session_plaintext(opener: _Opener, raw: bytes) -> str | None:
+    """The JSON of a session encrypted by privacy.sessions, if the keys open ``raw``."""
+    try:
+        plaintext = opener.cipher.decrypt(raw)
+    except Exception:  # noqa: BLE001 - not a token of ours
+        return None
+    try:
+        json.loads(plaintext)
+    except ValueError:
+        return None
+    return plaintext.decode("latin-1")
+
+
 class _Reader:
     """Turns one stored value into the texts to search, clear and decrypted apart."""
 
@@ -152,6 +187,15 @@ class _Reader:
         self.cipher = key_material_current().cipher()
 
     def forms(self, value) -> tuple[list[str], list[str]]:
+        opener = _Opener(self.cipher)
+        token = _opener.set(opener)
+        try:
+            clear, decrypted = self._forms(value)
+        finally:
+            _opener.reset(token)
+        return clear, [*decrypted, *opener.texts]
+
+    def _forms(self, value) -> tuple[list[str], list[str]]:
         if value is None or isinstance(value, bool | int | float):
             return [], []
         if isinstance(value, memoryview | bytes | bytearray):
@@ -159,7 +203,8 @@ class _Reader:
             decrypted = opens(self.cipher, raw) if raw[:1] == b"\x80" else None
             if decrypted is not None:
                 return [], _pickle_strings(decrypted)
-            return _bytes_forms(raw, 0), []
+            # A pickled cache value (Redis) holds strings that are encoded in turn.
+            return [text for form in _bytes_forms(raw, 0) for text in _text_forms(form, 1)], []
         if isinstance(value, dict | list):
             return [json.dumps(value, ensure_ascii=False)], []
         return _text_forms(str(value)), []
@@ -185,6 +230,7 @@ def table_names() -> list[str]:
         return sorted(connection.introspection.table_names(cursor))
 
 
+@acting_for("privacy-scan")  # raw SQL: it opens no field through the models
 def database_scan(
     *, markers: Iterable[str] = (), patterns: dict | None = None, batch_size: int = 500
 ) -> ScanReport:
@@ -206,26 +252,42 @@ def database_scan(
                 for row in rows:
                     report.rows += 1
                     for column, value in zip(columns, row, strict=True):
-                        clear, decrypted = reader.forms(value)
-                        if not clear and not decrypted:
-                            continue
-                        report.values += 1
-                        for found in _search(clear, markers, patterns):
-                            report.findings.append(
-                                Finding(
-                                    table,
-                                    column,
-                                    str(row[0]),
-                                    found,
-                                    encrypted=False,
-                                    reason=reasons.get((table, column)),
-                                )
-                            )
-                        for found in _search(decrypted, markers, patterns):
-                            report.findings.append(
-                                Finding(table, column, str(row[0]), found, encrypted=True)
-                            )
+                        place = (table, column, str(row[0]), reasons.get((table, column)))
+                        _value_check(report, reader, place, value, markers, patterns)
+    # The shared cache, when it is Redis (a database cache is one of the tables above).
+    for key, value in redis_values():
+        report.rows += 1
+        place = (REDIS_TABLE, "value", key, None)
+        _value_check(report, reader, place, value, markers, patterns)
     return report
+
+
+REDIS_TABLE = "redis"
+
+
+def redis_values():
+    """(key, raw value) of every string in the default cache's Redis database."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return
+    client = cache._cache.get_client(None, write=False)
+    for key in client.scan_iter(count=500):
+        if client.type(key) == b"string":
+            yield key.decode("latin-1"), client.get(key)
+
+
+def _value_check(report, reader, place, value, markers, patterns) -> None:
+    table, column, row_id, reason = place
+    clear, decrypted = reader.forms(value)
+    if not clear and not decrypted:
+        return
+    report.values += 1
+    for found in _search(clear, markers, patterns):
+        report.findings.append(
+            Finding(table, column, row_id, found, encrypted=False, reason=reason)
+        )
+    for found in _search(decrypted, markers, patterns):
+        report.findings.append(Finding(table, column, row_id, found, encrypted=True))
 
 
 @dataclass(frozen=True)

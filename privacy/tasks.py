@@ -20,6 +20,7 @@ from privacy.outbox import (
     outbox_failed,
     outbox_sent,
 )
+from privacy.purposes import acting_for
 
 logger = logging.getLogger("privacy.emails")
 
@@ -76,6 +77,7 @@ def smtp_failure_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+@acting_for("email-delivery")
 def email_attempt(*, email_id: int) -> str:
     """One attempt at sending the queued e-mail `email_id`; returns its status (or
     "gone"). Written now, in its language, with its own Message-ID on every attempt."""

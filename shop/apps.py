@@ -10,6 +10,7 @@ class ShopConfig(AppConfig):
         from shop import (
             account_sections,  # noqa: F401  (dashboard links)
             layout,  # noqa: F401 - fills the page cache's personal parts
+            staff_roles,  # noqa: F401 - the shop's rows of the staff role matrix
         )
         from shop.basket import signals  # noqa: F401
         from shop.catalog import cache  # noqa: F401 - connects the catalog's cache signals

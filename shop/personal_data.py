@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from privacy import registry, retention
+from privacy.policy import fides
 from privacy.retention import inactivity
 from shop.addresses.layout import country_name
 from shop.checkout.delivery import delivery_option_name
@@ -135,6 +136,14 @@ registry.declare(
         "tracking_number",
         "client_ip_hash",
     ],
+    # Besides "orders": the review service gets the name on the order (never its
+    # address or phone), fraud checks compare countries, warranty claims reach the
+    # customer by the warranty e-mail under the name on the order.
+    reads={
+        "review-invitations": ["delivery_name"],
+        "fraud-prevention": ["delivery_country"],
+        "warranty": ["delivery_name", "warranty_email"],
+    },
     retention="tax-records",
     owner="user",
     export=_order_export,
@@ -171,6 +180,7 @@ registry.declare(
         "amount_pence",
         "created_at",
     ],
+    reads={"fraud-prevention": ["card_country", "cvc_check", "postcode_check", "risk_level"]},
     retention="tax-records",
     owner="order__user",
     export=_payment_export,
@@ -367,4 +377,47 @@ retention.register_kept(
     model=OrderLine,
     rows=lambda now: OrderLine.objects.filter(warranty_years__isnull=True),
     name="lifetime-warranty: purchases with a lifetime warranty",
+)
+
+
+# The shop's fields in the data map (privacy.datamap, fideslang categories).
+fides.field_categories_declare(
+    {
+        "amount_pence": "user.behavior.purchase_history",
+        "body": "user.content.private",
+        "card_brand": "user.financial.credit_card",
+        "card_country": "user.financial.credit_card",
+        "card_last4": "user.financial.credit_card",
+        "city": "user.contact.address.city",
+        "client_ip_hash": "user.unique_id.pseudonymous",
+        "country": "user.contact.address.country",
+        "courier": "user.behavior.purchase_history",
+        "cvc_check": "user.financial.credit_card",
+        "delivery_city": "user.contact.address.city",
+        "delivery_country": "user.contact.address.country",
+        "delivery_line1": "user.contact.address.street",
+        "delivery_line2": "user.contact.address.street",
+        "delivery_name": "user.name",
+        "delivery_phone": "user.contact.phone_number",
+        "delivery_postcode": "user.contact.address.postal_code",
+        "failure_message": "user.financial",
+        "line1": "user.contact.address.street",
+        "line2": "user.contact.address.street",
+        "note": "user.content.private",
+        "number": "user.behavior.purchase_history",
+        "postcode": "user.contact.address.postal_code",
+        "postcode_check": "user.financial.credit_card",
+        "provider": "system.operations",
+        "reason": "user.content.private",
+        "risk_level": "user.financial",
+        "status": "system.operations",
+        "symptoms": "user.content.private",
+        "to_number": "user.contact.phone_number",
+        "to_status": "system.operations",
+        "total_pence": "user.behavior.purchase_history",
+        "tracking_number": "user.unique_id.pseudonymous",
+        "updated_at": "system.operations",
+        "warranty_email": "user.contact.email",
+    },
+    overrides={"shop.reviewinvitation.provider": "user.privacy_preferences"},
 )

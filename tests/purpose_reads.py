@@ -10,6 +10,12 @@ A read is *inside a purpose* when it sits in a function decorated with
 ``@uses_personal_data(...)``, in a ``with for_purpose(...)`` block, or in a module of
 ``MODULES_ALLOWED`` (each with the reason it may read personal data whatever the
 purpose: the customer's own pages, the export, erasure, the admin...).
+
+This walk is the second net. The first is at run time (``privacy.purposes``): every
+encrypted field refuses a read outside the purposes its declaration names, whatever
+the code looks like (``getattr`` with a built name, templates, the admin, the generic
+names this walk leaves out). The walk still catches what the run-time guard cannot
+see: names in queries (``.values("email")``) and the plain-text login e-mail.
 """
 
 import ast
@@ -76,7 +82,7 @@ def personal_field_names() -> set[str]:
 def _is_purpose_call(node) -> bool:
     target = node.func if isinstance(node, ast.Call) else node
     name = getattr(target, "id", None) or getattr(target, "attr", None)
-    return name in ("uses_personal_data", "for_purpose")
+    return name in ("uses_personal_data", "for_purpose", "purpose", "acting_for")
 
 
 class _Walker(ast.NodeVisitor):

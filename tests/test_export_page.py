@@ -171,3 +171,26 @@ def test_the_erasure_receipt_names_records_in_people_words(language):
     for machine in ("Users", "Email confirmations", "Disclosure ledger", "users"):
         assert machine not in titles
     assert {"en": "Your account", "fr": "Votre compte"}[language] in titles
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "kind"),
+    [
+        ("en", "Earlier versions (change history)", "<dt>Change</dt><dd>record changed"),
+        ("fr", "Versions antérieures (historique des modifications)", "fiche modifiée"),
+    ],
+)
+def test_the_page_shows_the_change_history_that_is_kept(customer, language, heading, kind):
+    customer.first_name = "Hortense"
+    customer.save()  # the earlier name stays in the change history, so it is shown
+    client = Client()
+    client.force_login(customer)
+    html = unescape(client.get(f"/{language}/account/my-data/").text)
+    account = html[html.index('id="privacy.user"') :]
+    account = account[: account.index("</section>")]
+    assert heading in account and kind in account
+    assert "Honorine" in account and "Hortense" in account
+    document = export_build(user=customer)
+    [section] = [s for s in document["sections"] if s["key"] == "privacy.user"]
+    assert {row["first_name"] for row in section["history"]} == {"Honorine", "Hortense"}
+    assert "<dt>Record</dt>" not in account  # every key of a history row has a label

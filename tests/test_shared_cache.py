@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from privacy.sessions import SessionStore
 from privacy.tests.factories import PASSWORD, UserFactory
 from shop.catalog.cache import CATALOG_VERSION_KEY, catalog_version
 from shop.tests.factories import ModuleFactory
@@ -59,7 +60,7 @@ def test_a_redis_cache_url_selects_djangos_redis_backend_and_works(shared_redis)
     assert output.returncode == 0, output.stderr
     backend, sessions, stored_as = output.stdout.split()
     assert backend == "django.core.cache.backends.redis.RedisCache"
-    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert sessions == "privacy.sessions"  # cached_db, encrypted in the cache too
     assert shared_redis.exists(stored_as)
 
 
@@ -69,7 +70,9 @@ def test_a_session_started_on_one_server_works_on_another(shared_redis):
     key = customer.cookies["sessionid"].value
     assert in_redis(shared_redis, f"django.contrib.sessions.cached_db{key}"), "in Redis"
     other_server = caches.create_connection("default")
-    assert other_server.get(f"django.contrib.sessions.cached_db{key}")["_auth_user_id"]
+    stored = other_server.get(f"django.contrib.sessions.cached_db{key}")
+    assert "ada@example.com" not in stored and "_auth_user_id" not in stored  # encrypted
+    assert SessionStore().decode(stored)["_auth_user_id"]
     visitor = Client()
     visitor.cookies["sessionid"] = key
     assert visitor.get(reverse("privacy:account-detail")).status_code == 200

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from privacy.email_messages import SITE_NAME
 from privacy.emails import email_send
+from privacy.purposes import purpose
 
 # The allauth mail's context values an outbox row can keep; anything else (the
 # request, a site object) is left out or kept as text.
@@ -39,6 +40,14 @@ class AccountAdapter(DefaultAccountAdapter):
     builds every link in them from SITE_URL only. Its e-mails (verification, password
     reset, notices) go through the outbox like every other: queued with the sign-up
     or the change, sent by the task queue once it commits, never inside the page."""
+
+    def clean_password(self, password, user=None):
+        """The password must not look like the account's name: read for the account
+        being signed up or reset, that account only."""
+        if user is None or user.pk is None:
+            return super().clean_password(password, user=user)
+        with purpose("account", subject=user):
+            return super().clean_password(password, user=user)
 
     def save_user(self, request, user, form, commit=True):
         user.language = translation.get_language() or "en"

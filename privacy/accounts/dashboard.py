@@ -33,5 +33,19 @@ def section_register(*, key: str, title, url_name: str, description="", order: i
     _sections[key] = DashboardSection(key, title, url_name, description, order)
 
 
+_home: list[str] = []
+
+
+def home_register(url_name: str) -> None:
+    """The site's front page, where privacy pages send a visitor with nothing to show."""
+    _home[:] = [url_name]
+
+
+def home_url() -> str:
+    if not _home:
+        raise LookupError("No app registered the site's home page (dashboard.home_register).")
+    return reverse(_home[0])
+
+
 def sections() -> list[DashboardSection]:
     return sorted(_sections.values(), key=lambda section: (section.order, section.key))

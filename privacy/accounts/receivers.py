@@ -5,12 +5,14 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from privacy import policy
 from privacy.accounts.services import security_event_record
 from privacy.accounts.session_name import display_name_remember
 from privacy.consent.purposes import uses_personal_data
 from privacy.consent.selectors import consents_to_confirm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import SecurityEventKind, User
+from privacy.purposes import purpose
 
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="privacy-log-login")
@@ -23,7 +25,9 @@ def log_login(sender, request, user, **kwargs):
 @receiver(auth_signals.user_logged_in, dispatch_uid="privacy-display-name")
 def remember_display_name(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        display_name_remember(session=request.session, user=user)
+        # The person signing in: their own name, for their own pages.
+        with purpose(policy.OWN_DATA, subject=user):
+            display_name_remember(session=request.session, user=user)
 
 
 @receiver(auth_signals.user_logged_out, dispatch_uid="privacy-log-logout")

@@ -13,18 +13,23 @@ Two forms of the same check:
   customer's latest consent ledger row must say yes (``privacy.consent.selectors``);
   otherwise ``ConsentMissing`` is raised and the block does not run.
 
+Both also make their purpose active while the function or block runs
+(``privacy.purposes``): personal fields that the purpose may read open inside, and
+only the customer's own rows when ``user=`` names them.
+
 ``tests/test_purpose_reads.py`` reads the source of ``shop`` and ``privacy`` and fails on
 a read of a personal field outside these two forms (or an allow-listed module).
 """
 
+import functools
 from contextlib import contextmanager
 
 from privacy import policy
 from privacy.consent.selectors import consent_is_granted
+from privacy.purposes import PurposeNotAllowed
+from privacy.purposes import purpose as purpose_active
 
-
-class PurposeNotAllowed(Exception):
-    """The purpose is not declared, or does not cover the data categories used."""
+__all__ = ["ConsentMissing", "PurposeNotAllowed", "for_purpose", "uses_personal_data"]
 
 
 class ConsentMissing(PurposeNotAllowed):
@@ -55,7 +60,8 @@ def for_purpose(purpose: str, *, categories=(), user=None):
     declared = purpose_check(purpose, categories=categories, user=user)
     if declared.basis == "consent" and user is None:
         raise ConsentMissing(f"{purpose!r} rests on consent: name the customer (user=).")
-    yield declared
+    with purpose_active(purpose, subject=user):
+        yield declared
 
 
 def uses_personal_data(purpose: str, *, categories):
@@ -69,7 +75,12 @@ def uses_personal_data(purpose: str, *, categories):
 
     def decorate(function):
         # Checked once, above: the registry does not change while the shop runs.
-        function.personal_data_purpose = (purpose, tuple(categories))
-        return function
+        @functools.wraps(function)
+        def acting(*args, **kwargs):
+            with purpose_active(purpose):
+                return function(*args, **kwargs)
+
+        acting.personal_data_purpose = (purpose, tuple(categories))
+        return acting
 
     return decorate

@@ -36,7 +36,10 @@ from privacy.policy.purposes import (
     COOKIE_PURPOSES,
     GPC_WITHDRAWS,
     MARKETING_PURPOSES,
+    OPERATIONS,
+    OWN_DATA,
     PURPOSES,
+    Operation,
     Purpose,
     consent_purposes,
 )
@@ -54,6 +57,9 @@ from privacy.policy.safeguards import (
 from privacy.policy.versions import VERSIONS, PolicyVersion, version_current, versions_after
 
 __all__ = [
+    "OPERATIONS",
+    "OWN_DATA",
+    "Operation",
     "complaint_authorities",
     "Outcome",
     "BASES",

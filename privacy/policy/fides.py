@@ -40,7 +40,8 @@ TRANSFER_BASES = {
 }
 
 # Declared field name -> fideslang data category. A field whose meaning differs by
-# model is listed under FIELD_OVERRIDES as "app_label.model.field".
+# model is listed under FIELD_OVERRIDES as "app_label.model.field". These are the
+# privacy app's own fields; every other app adds its own with field_categories_declare.
 FIELD_CATEGORIES = {
     "email": "user.contact.email",
     "attempted_email": "user.contact.email",
@@ -49,58 +50,22 @@ FIELD_CATEGORIES = {
     "first_name": "user.name.first",
     "last_name": "user.name.last",
     "name": "user.name",
-    "delivery_name": "user.name",
     "phone": "user.contact.phone_number",
-    "delivery_phone": "user.contact.phone_number",
-    "to_number": "user.contact.phone_number",
-    "line1": "user.contact.address.street",
-    "line2": "user.contact.address.street",
-    "delivery_line1": "user.contact.address.street",
-    "delivery_line2": "user.contact.address.street",
-    "city": "user.contact.address.city",
-    "delivery_city": "user.contact.address.city",
-    "postcode": "user.contact.address.postal_code",
-    "delivery_postcode": "user.contact.address.postal_code",
-    "country": "user.contact.address.country",
-    "delivery_country": "user.contact.address.country",
     "language": "user.demographic.language",
     "ip_address": "user.device.ip_address",
     "ip_shortened": "user.location.imprecise",
-    "client_ip_hash": "user.unique_id.pseudonymous",
     "ip_hash": "user.unique_id.pseudonymous",
     "user_agent": "user.device",
-    "card_brand": "user.financial.credit_card",
-    "card_last4": "user.financial.credit_card",
-    "card_country": "user.financial.credit_card",
-    "cvc_check": "user.financial.credit_card",
-    "postcode_check": "user.financial.credit_card",
-    "risk_level": "user.financial",
-    "failure_message": "user.financial",
-    "amount_pence": "user.behavior.purchase_history",
-    "total_pence": "user.behavior.purchase_history",
-    "number": "user.behavior.purchase_history",
-    "courier": "user.behavior.purchase_history",
-    "tracking_number": "user.unique_id.pseudonymous",
     "message": "user.content.private",
     "response": "user.content.private",
     "notes": "user.content.private",
-    "reason": "user.content.private",
-    "symptoms": "user.content.private",
-    "statement": "user.content.private",
-    "note": "user.content.private",
-    "body": "user.content.private",
     "kind": "system.operations",
-    "status": "system.operations",
-    "to_status": "system.operations",
-    "provider": "system.operations",
     "processor": "system.operations",
     "reference": "system.operations",
     "fields": "system.operations",
     "verified": "user.account.settings",
     "primary": "user.account.settings",
     "created_at": "system.operations",
-    "received_at": "system.operations",
-    "updated_at": "system.operations",
     "created": "system.operations",
     "sent": "system.operations",
     "purpose": "user.privacy_preferences",
@@ -108,7 +73,6 @@ FIELD_CATEGORIES = {
     "policy_version": "user.privacy_preferences",
     "source": "user.privacy_preferences",
     "gpc_honoured_at": "user.privacy_preferences",
-    "warranty_email": "user.contact.email",
     "to": "user.contact.email",
     "template": "system.operations",
     "payload": "user.content.private",
@@ -122,8 +86,17 @@ FIELD_CATEGORIES = {
 
 FIELD_OVERRIDES = {
     "privacy.privacyrequest.kind": "user.privacy_preferences",
-    "shop.reviewinvitation.provider": "user.privacy_preferences",
 }
+
+
+def field_categories_declare(categories: dict, overrides: dict | None = None) -> None:
+    """An app's fields for the data map: name -> fideslang category, and
+    ``"app_label.model.field"`` -> category where one model means something else."""
+    for table, rows in ((FIELD_CATEGORIES, categories), (FIELD_OVERRIDES, overrides or {})):
+        clash = {name for name, value in rows.items() if table.get(name, value) != value}
+        if clash:
+            raise ValueError(f"Fields mapped to another data category already: {sorted(clash)}")
+        table.update(rows)
 
 
 def field_category(label: str, field: str) -> str | None:

@@ -168,3 +168,36 @@ GPC_WITHDRAWS = (*MARKETING_PURPOSES, *COOKIE_PURPOSES.values())
 
 def consent_purposes():
     return [purpose for purpose in PURPOSES.values() if purpose.asks_consent]
+
+
+# Operations ------------------------------------------------------------------------
+# What the site does with personal data on the customer's behalf or to keep its own
+# promises, rather than a purpose it collects data for: code acting for one of these
+# names it like a purpose (privacy.purposes), and reads only what it may.
+
+
+@dataclass(frozen=True)
+class Operation:
+    key: str
+    label: object
+    # True: may read every declared personal field (of the subject's own rows when a
+    # subject is named). False: only the fields whose declaration lists it in reads=.
+    reads_every_field: bool = False
+
+
+OWN_DATA = "own-data"
+OPERATIONS = {
+    operation.key: operation
+    for operation in (
+        Operation(
+            OWN_DATA,
+            _("Showing you your own data (your account, your orders, your export)"),
+            reads_every_field=True,
+        ),
+        Operation("erasure", _("Erasing data when you ask, or close your account"), True),
+        Operation("retention", _("Deleting or anonymising data at the end of its period"), True),
+        Operation("key-rotation", _("Re-encrypting stored data under new keys")),
+        Operation("privacy-scan", _("Checking the database for data stored in clear")),
+        Operation("email-delivery", _("Sending the e-mails queued for you")),
+    )
+}

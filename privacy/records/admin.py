@@ -53,11 +53,13 @@ class OverdueBreachFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("overdue", gettext_lazy("Overdue"))]
+        return [("overdue", gettext_lazy("Overdue")), ("late", gettext_lazy("Reported late"))]
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
             return queryset.filter(pk__in=breaches.breaches_overdue().values("pk"))
+        if self.value() == "late":
+            return queryset.filter(pk__in=breaches.breaches_reported_late().values("pk"))
         return queryset
 
 
@@ -73,6 +75,7 @@ class PersonalDataBreachAdmin(SimpleHistoryAdmin):
         "status",
         "reported_at",
         "authority_reference",
+        "late_reason",
         "not_reportable_reason",
         "customer_decision",
         "customer_decision_reason",
@@ -89,6 +92,8 @@ class PersonalDataBreachAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status == BreachStatus.CLOSED:
             return (*self.readonly_fields, *BreachForm.Meta.fields)
+        if obj is not None and breaches.breach_facts_locked(obj):
+            return (*self.readonly_fields, *breaches.DEADLINE_FACTS)
         return self.readonly_fields if obj is not None else ()
 
     def has_delete_permission(self, request, obj=None):
@@ -97,9 +102,13 @@ class PersonalDataBreachAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("report due"))
     def report_due(self, breach):
         due = date_format(timezone.localtime(breaches.breach_report_due(breach)), "DATETIME_FORMAT")
-        if breaches.breach_is_overdue(breach):
+        late = breaches.breach_lateness(breach)
+        if late is None:
+            return due
+        if breach.status == BreachStatus.OPEN:
             return _("%(when)s (overdue)") % {"when": due}
-        return due
+        hours = int(late.total_seconds() // 3600)
+        return _("%(when)s (reported %(hours)s hours late)") % {"when": due, "hours": hours}
 
     def get_urls(self):
         return [

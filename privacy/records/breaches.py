@@ -5,6 +5,7 @@ decision to tell the people affected, and the breach's status, which moves only 
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,26 +41,71 @@ def breach_is_overdue(breach: PersonalDataBreach, *, now=None) -> bool:
     return breach.status == S.OPEN and breach_report_due(breach) < now
 
 
+def breach_lateness(breach: PersonalDataBreach, *, now=None) -> datetime.timedelta | None:
+    """How far past the 72 hours the report went (or, still open, has gone so far);
+    None when it was, or still can be, on time. A breach judged not reportable has
+    no report to be late."""
+    if breach.status == S.OPEN:
+        late = (now or timezone.now()) - breach_report_due(breach)
+    elif breach.reported_at is not None:
+        late = breach.reported_at - breach_report_due(breach)
+    else:
+        return None
+    return late if late > datetime.timedelta(0) else None
+
+
+# The facts the deadline is computed from: locked once the breach leaves "open".
+DEADLINE_FACTS = ("found_at", "occurred_at")
+
+
+def breach_facts_locked(breach: PersonalDataBreach) -> bool:
+    return breach.pk is not None and breach.status != S.OPEN
+
+
 def breaches_overdue(*, now=None):
     """Open breaches whose 72 hours have run out without a decision."""
     now = now or timezone.now()
     return PersonalDataBreach.objects.filter(status=S.OPEN, found_at__lt=now - REPORT_WITHIN)
 
 
+def breaches_reported_late():
+    """Breaches reported to the regulator after their 72 hours."""
+    return PersonalDataBreach.objects.filter(
+        reported_at__gt=F("found_at") + REPORT_WITHIN, status__in=(S.REPORTED, S.CLOSED)
+    )
+
+
 def breach_report(
-    *, breach: PersonalDataBreach, reported_at: datetime.datetime, authority_reference: str
+    *,
+    breach: PersonalDataBreach,
+    reported_at: datetime.datetime,
+    authority_reference: str,
+    late_reason: str = "",
 ) -> bool:
-    """Record that the breach was reported to the regulator, with its reference."""
+    """Record that the breach was reported to the regulator, with its reference, and,
+    for a report made after the 72 hours, the reason for the delay (required then)."""
     if reported_at > timezone.now():
         raise BreachRefused(_("A report cannot be dated in the future."))
     if reported_at < breach.found_at:
         raise BreachRefused(_("A report cannot be dated before the breach was found."))
+    late = reported_at > breach_report_due(breach)
+    if late and not late_reason.strip():
+        raise BreachRefused(
+            _(
+                "This report is more than 72 hours after the breach was found: "
+                "give the reason for the delay."
+            )
+        )
     return lifecycle_move(
         lifecycle=BREACH_LIFECYCLE,
         row=breach,
         to=S.REPORTED,
-        reason="reported to the regulator",
-        extra_fields={"reported_at": reported_at, "authority_reference": authority_reference},
+        reason="reported to the regulator late" if late else "reported to the regulator",
+        extra_fields={
+            "reported_at": reported_at,
+            "authority_reference": authority_reference,
+            "late_reason": late_reason.strip() if late else "",
+        },
     )
 
 

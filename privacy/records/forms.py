@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy import policy
 from privacy.models import BreachCustomerDecision, PersonalDataBreach
+from privacy.records.breaches import DEADLINE_FACTS, breach_facts_locked
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -36,6 +37,13 @@ class BreachForm(forms.ModelForm):
             "measures",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if breach_facts_locked(self.instance):
+            for name in DEADLINE_FACTS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
     def clean(self):
         cleaned = super().clean()
         found_at, occurred_at = cleaned.get("found_at"), cleaned.get("occurred_at")
@@ -51,6 +59,14 @@ class BreachReportForm(forms.Form):
         label=_("reported on"), widget=DATETIME_WIDGET, initial=timezone.now
     )
     authority_reference = forms.CharField(label=_("regulator's reference"), max_length=60)
+    late_reason = forms.CharField(
+        label=_("reason for the delay"),
+        help_text=_(
+            "Required when the report is made more than 72 hours after the breach was found."
+        ),
+        widget=forms.Textarea,
+        required=False,
+    )
 
 
 class BreachNotReportableForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from privacy import policy
 from privacy.lifecycle import Lifecycle, lifecycle_move
 from privacy.models import RetentionRun, RetentionRunStatus
+from privacy.purposes import acting_for
 from privacy.retention.jobs import IdList, RetentionJob, jobs, kept_counters
 
 STALE_AFTER = datetime.timedelta(minutes=30)
@@ -122,6 +123,7 @@ def _pass(job, report, *, now, period, batch_size, run, progress, previous_first
             progress(report, len(ids))
 
 
+@acting_for("retention")
 def retention_run(
     *,
     now: datetime.datetime | None = None,

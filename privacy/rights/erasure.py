@@ -35,6 +35,7 @@ from privacy.calendar import months_after
 from privacy.emails import email_send
 from privacy.history import deletions_unrecorded
 from privacy.models import ErasureReceipt, SecurityEventKind, User, erasure
+from privacy.purposes import acting_for
 from privacy.rights.journal import journal_append
 from privacy.rights.receipts import OPTION_ENDED, code_hash
 
@@ -43,7 +44,6 @@ ERASED_REPR = "[erased customer]"
 # Things the registry does not hold as rows, reported on every receipt.
 EXTRA_OUTCOMES = [
     {"key": "sessions", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
-    {"key": "history", "outcome": policy.Outcome.DELETE, "until": None, "retention": ""},
     {
         "key": "sent-emails",
         "outcome": policy.Outcome.KEEP,
@@ -112,6 +112,7 @@ def _sessions_delete(user) -> None:
     if engine not in (
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
+        "privacy.sessions",
     ):
         return  # signed-cookie or cache sessions die with the user row (auth hash)
     from django.contrib.sessions.models import Session
@@ -215,6 +216,32 @@ def _outcome(item: _Collected, *, until, held: bool) -> dict:
     }
 
 
+def _history_outcomes(collected: list[_Collected], dates: dict) -> list[dict]:
+    """The change history, counted from the database: one line per held kind of record
+    whose earlier versions stay under its hold, and one for the versions erased."""
+    lines, erased = [], 0
+    for item in collected:
+        declaration = item.declaration
+        if declaration.history_model is None or not item.history_ids:
+            continue
+        left = declaration.history_model.objects.filter(pk__in=item.history_ids).count()
+        erased += len(item.history_ids) - left
+        until = dates.get(declaration.label)
+        if left:
+            lines.append(
+                {
+                    "key": f"history:{declaration.label}",
+                    "outcome": policy.Outcome.KEEP,
+                    "until": until.isoformat() if until else None,
+                    "retention": declaration.retention,
+                    "rows": left,
+                    "remaining": left,
+                }
+            )
+    erased_line = {"key": "history", "outcome": policy.Outcome.DELETE, "until": None}
+    return [*lines, {**erased_line, "retention": "", "rows": erased, "remaining": 0}]
+
+
 def _anonymised_left(item: _Collected) -> int:
     """Collected rows whose anonymised fields still hold something else."""
     declaration = item.declaration
@@ -272,6 +299,7 @@ class ErasureIncomplete(Exception):
     give the customer a receipt that says otherwise."""
 
 
+@acting_for("erasure")
 @transaction.atomic
 def account_close(
     *, user: User, keep: frozenset = frozenset(), request=None, notify: bool = True
@@ -341,7 +369,19 @@ def account_close(
             held = item.declaration.closure == registry.Closure.HOLD
             until = dates.get(item.declaration.label)
             outcomes.append(_outcome(item, until=until, held=held))
+        outcomes.extend(_history_outcomes(collected, dates))
 
+        # One line per kind of record: "deleted: none" beside "kept" says nothing true.
+        kept_keys = {line["key"] for line in kept_lines}
+        outcomes = [
+            line
+            for line in outcomes
+            if not (
+                line["key"] in kept_keys
+                and line["outcome"] == policy.Outcome.DELETE
+                and line.get("rows") == 0
+            )
+        ]
         outcomes.extend(kept_lines)
 
         for model in _historical_models():

@@ -32,9 +32,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from privacy import registry
+from privacy import policy, registry
 from privacy.accounts.services import security_event_record
 from privacy.models import SecurityEventKind, User
+from privacy.purposes import purpose
 
 EXPORT_FORMAT = "offtek-personal-data/1"
 
@@ -66,6 +67,11 @@ def history_rows(declaration, user) -> list[dict]:
 
 
 def export_sections(*, user: User) -> list[dict]:
+    with purpose(policy.OWN_DATA, subject=user):  # the customer's own rows, nobody else's
+        return _sections(user)
+
+
+def _sections(user) -> list[dict]:
     sections = []
     for declaration in registry.declarations():
         rows = [declaration.export_row(row) for row in declaration.rows_for(user)]

@@ -53,6 +53,15 @@ COMMON_LABELS = {
     "browser": _("browser"),
     "ip_address": _("IP address"),
     "event": _("event"),
+    # A history row: when this version was written, and by which kind of change.
+    "record": _("record number"),
+    "changed": _("version of"),
+    "change": _("change"),
+}
+CHANGE_KINDS = {
+    "created": _("record created"),
+    "changed": _("record changed"),
+    "deleted": _("record deleted"),
 }
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -125,6 +134,8 @@ def value_text(declaration, key: str, value, *, currency: str | None = None) -> 
         return MISSING
     if key in declaration.values:
         return str(declaration.values[key](value))
+    if key == "change" and value in CHANGE_KINDS:
+        return str(CHANGE_KINDS[value])
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if key in PHONE_KEYS and isinstance(value, str):
@@ -169,6 +180,7 @@ class Section:
     categories: tuple
     purpose: str
     rows: tuple
+    history: tuple = ()  # the earlier versions kept by the change history
 
 
 def export_page_sections(document: dict) -> list[Section]:
@@ -186,6 +198,7 @@ def export_page_sections(document: dict) -> list[Section]:
                 ),
                 purpose=str(policy.PURPOSES[section["purpose"]].label),
                 rows=tuple(_mapping(declaration, row) for row in section["rows"]),
+                history=tuple(_mapping(declaration, row) for row in section.get("history", [])),
             )
         )
     return sections

@@ -12,7 +12,7 @@ from privacy.models import ErasureReceipt
 
 EXTRA_LABELS = {
     "sessions": _("Your sign-in sessions"),
-    "history": _("Change history and staff log entries about you"),
+    "history": _("Change history about you (earlier versions of erased records)"),
     "sent-emails": _("E-mails we sent you (no copy is kept beyond our sending queue)"),
 }
 
@@ -46,6 +46,9 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
             title = by_label[key].heading
         elif key in options:
             title = options[key].label
+        elif key.startswith("history:") and key[len("history:") :] in by_label:
+            heading = by_label[key[len("history:") :]].heading
+            title = _("Earlier versions of: %(records)s") % {"records": heading}
         else:
             title = EXTRA_LABELS.get(key, key)
         if item["outcome"] == OPTION_ENDED:

@@ -86,9 +86,10 @@ def _reference_new() -> str:
 
 @uses_personal_data("customer-care", categories=["contact"])
 def _acknowledge(privacy_request: PrivacyRequest) -> None:
+    to = privacy_request.email  # read now, for this purpose: the callback runs outside it
     transaction.on_commit(
         lambda: email_send(
-            to=privacy_request.email,
+            to=to,
             user=privacy_request.user,
             template="privacy/emails/request_received",
             context={"privacy_request": privacy_request},
@@ -231,6 +232,7 @@ def answer_refusal(*, privacy_request: PrivacyRequest) -> str | None:
     return None
 
 
+@uses_personal_data("customer-care", categories=["correspondence"])
 @transaction.atomic
 def privacy_request_staff_update(
     *,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from privacy import policy, registry
+from privacy.accounts import dashboard
 from privacy.accounts.services import request_client
 from privacy.disclosures import disclosure_labels, disclosures_for
 from privacy.models import ErasureReceipt
@@ -34,7 +35,7 @@ def export_detail(request):
     document = _export_or_refuse(request, downloaded=False)
     if document is None:
         messages.error(request, _("Your account is being closed: there is nothing to export."))
-        return redirect("shop:home")
+        return redirect(dashboard.home_url())
     sections = export_page_sections(document)
     return render(request, "privacy/export_detail.html", {"sections": sections})
 
@@ -44,7 +45,7 @@ def export_download(request):
     document = _export_or_refuse(request, downloaded=True)
     if document is None:
         messages.error(request, _("Your account is being closed: there is nothing to export."))
-        return redirect("shop:home")
+        return redirect(dashboard.home_url())
     response = HttpResponse(export.export_json(document), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="offtek-my-data.json"'
     return response
@@ -71,7 +72,7 @@ def account_close(request):
         except erasure.AccountAlreadyClosed:
             _signed_out(request)
             messages.info(request, _("This account is already closed: nothing more was done."))
-            return redirect("shop:home")
+            return redirect(dashboard.home_url())
         _signed_out(request)
         request.session[RECEIPT_SESSION_KEY] = {"id": result.receipt.pk, "code": result.code}
         return redirect("privacy:account-closed")
@@ -82,7 +83,7 @@ def account_closed(request):
     stored = request.session.get(RECEIPT_SESSION_KEY)
     receipt = ErasureReceipt.objects.filter(pk=stored["id"]).first() if stored else None
     if receipt is None:
-        return redirect("shop:home")
+        return redirect(dashboard.home_url())
     lines = receipts.receipt_lines(receipt=receipt)
     # Shown once: the code leaves the session (stored in clear) as soon as it is shown.
     code = stored.get("code", "")

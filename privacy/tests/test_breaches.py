@@ -231,3 +231,75 @@ def test_a_breach_closes_only_once_telling_people_is_decided_and_done(client):
     assert breach.status == BreachStatus.REPORTED
     with pytest.raises(breaches.BreachRefused):
         breaches.breach_not_reportable(breach=breach, reason="")
+
+
+def change_form(breach, **overrides):
+    data = {
+        "summary": breach.summary,
+        "description": "",
+        "categories": breach.categories,
+        "subject_kinds": breach.subject_kinds,
+        "subjects_affected": str(breach.subjects_affected),
+        "occurred_at_0": "",
+        "occurred_at_1": "",
+        "found_at_0": "2026-12-01",
+        "found_at_1": "09:00:00",
+        "consequences": "",
+        "measures": "",
+    }
+    return data | overrides
+
+
+@time_machine.travel(NOW + datetime.timedelta(hours=80), tick=False)
+def test_a_late_report_needs_a_reason_for_the_delay_and_is_flagged(client):
+    staff_in(client, PRIVACY_OFFICER)
+    breach = breach_new()
+    late = {"reported_at": "2026-12-04T12:00", "authority_reference": "ICO-9"}  # 75 hours
+    response = client.post(step_url(breach, "report"), late, follow=True)
+    assert "give the reason for the delay" in response.content.decode()
+    breach.refresh_from_db()
+    assert breach.status == BreachStatus.OPEN and breach.history.count() == 1
+    # French too.
+    response = client.post(step_url(breach, "report").replace("/en/", "/fr/"), late, follow=True)
+    assert "indiquez la raison du retard" in response.content.decode()
+
+    client.post(step_url(breach, "report"), late | {"late_reason": "Found on a Friday night."})
+    breach.refresh_from_db()
+    assert breach.status == BreachStatus.REPORTED
+    assert breach.late_reason == "Found on a Friday night."
+    assert breaches.breach_lateness(breach) == datetime.timedelta(hours=3)
+    page = client.get(LIST + "?deadline=late").content.decode()
+    assert breach.reference in page and "(reported 3 hours late)" in page
+
+
+@time_machine.travel(NOW + datetime.timedelta(hours=80), tick=False)
+def test_control_a_report_within_72_hours_needs_no_reason_and_is_not_flagged(client):
+    staff_in(client, PRIVACY_OFFICER)
+    breach = breach_new()
+    on_time = {"reported_at": "2026-12-04T08:00", "authority_reference": "ICO-10"}  # 71 hours
+    client.post(step_url(breach, "report"), on_time)
+    breach.refresh_from_db()
+    assert breach.status == BreachStatus.REPORTED and breach.late_reason == ""
+    assert breaches.breach_lateness(breach) is None
+    client.get(LIST)  # shows (and so uses up) the step's message naming the breach
+    assert breach.reference not in client.get(LIST + "?deadline=late").content.decode()
+
+
+@time_machine.travel(NOW + datetime.timedelta(hours=30), tick=False)
+def test_the_deadline_facts_are_locked_once_reported_and_the_change_is_in_history(client):
+    staff_in(client, PRIVACY_OFFICER)
+    breach = breach_new()
+    url = f"/en/admin/privacy/personaldatabreach/{breach.pk}/change/"
+    # While open, found_at may be corrected (the change is a history row).
+    earlier = change_form(breach, found_at_1="07:00:00")
+    assert client.post(url, earlier).status_code == 302
+    breach.refresh_from_db()
+    assert breach.found_at == NOW - datetime.timedelta(hours=2)
+    assert breach.history.count() == 2
+    breaches.breach_report(breach=breach, reported_at=timezone.now(), authority_reference="ICO-11")
+    moved = change_form(breach, found_at_0="2026-12-02", summary="Laptop left on a train")
+    assert client.post(url, moved).status_code == 302
+    breach.refresh_from_db()
+    assert breach.found_at == NOW - datetime.timedelta(hours=2)  # locked: unchanged
+    assert breach.summary == "Laptop left on a train"  # the description still can be
+    assert [h.found_at for h in breach.history.order_by("history_date")][-1] == breach.found_at

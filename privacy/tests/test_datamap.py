@@ -117,3 +117,10 @@ def test_yaml_output_is_the_default(capsys):
     out = capsys.readouterr().out
     assert out.startswith("organization:")
     assert "fides_key: offtek_database" in out
+
+
+def test_sessions_the_cache_and_two_factor_devices_are_in_the_data_map(manifest):
+    collections = {c["name"]: c for c in manifest["dataset"][0]["collections"]}
+    for table in ("django_session", "cache", "mfa_authenticator"):
+        assert collections[table]["fields"][0]["data_categories"], table
+    assert "user.contact.email" in collections["django_session"]["fields"][0]["data_categories"]

@@ -36,9 +36,17 @@ def test_an_address_in_clear_in_an_undeclared_column_fails_the_scan():
         scan()
 
 
-def test_markers_are_found_in_clear_in_a_raw_column_and_in_a_signed_session():
+def test_markers_in_a_session_are_found_encrypted_and_in_clear_without_encryption(settings):
     from django.contrib.sessions.backends.db import SessionStore
 
+    session = SessionStore()
+    session["note"] = "Zqsessionmarker"
+    session.save()
+    report = database_scan(markers=["Zqsessionmarker"])
+    assert report.violations() == []
+    assert [(f.table, f.encrypted) for f in report.findings] == [("django_session", True)]
+    # Control: Django's own serializer leaves it signed only, which the scan opens.
+    settings.SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
     session = SessionStore()
     session["note"] = "Zqsessionmarker"
     session.save()

@@ -56,6 +56,7 @@ TESTS = {
 }
 
 
+@uses_personal_data("fraud-prevention", categories=["financial", "transaction"])
 def fraud_rules_tripped(
     *, order: Order, payment: Payment, rules: list[FraudRule] = RULES, now=None
 ) -> list[FraudRule]:

@@ -95,6 +95,11 @@ class PaymentStart:
     reference: str = ""
     redirect_url: str = ""
     client_secret: str = ""
+    # What this call sent to the provider, in words (read off the request it made):
+    # empty when nothing went out (a resumed payment, the simulator).
+    disclosed: tuple = ()
+    # The data categories of what was sent (privacy.policy.CATEGORIES keys).
+    disclosed_categories: tuple = ()
 
 
 class PaymentGateway(ABC):

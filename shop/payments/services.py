@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from privacy.disclosures import disclosure_record
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move, row_lock
 from shop.fraud.services import fraud_verdict
 from shop.invoices.tasks import invoice_issue_after_commit
@@ -83,6 +84,16 @@ def payment_start(*, order: Order, return_url: str) -> PaymentStart:
     if start.reference and start.reference != payment.reference:
         Payment.objects.filter(pk=payment.pk).update(reference=start.reference)
         payment.reference = start.reference
+    if start.disclosed and order.user_id:
+        # The provider accepted the request: record what the gateway says it sent.
+        disclosure_record(
+            user=order.user,
+            processor="payment",
+            purpose="orders",
+            categories=start.disclosed_categories,
+            fields=start.disclosed,
+            reference=order.number,
+        )
     return start
 
 

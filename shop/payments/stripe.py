@@ -16,7 +16,6 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from privacy.disclosures import disclosure_record
 from shop.models import Order, Payment
 from shop.payments.base import (
     GatewayError,
@@ -88,17 +87,19 @@ def _refund_result(refund: dict) -> RefundResult:
     )
 
 
-def _intent_disclosure_record(*, order: Order) -> None:
-    """Stripe accepted the PaymentIntent: it holds the order number and the amount."""
-    if order.user_id:
-        disclosure_record(
-            user=order.user,
-            processor="payment",
-            purpose="orders",
-            categories=("transaction",),
-            fields=("order number", "amount"),
-            reference=order.number,
-        )
+# Each parameter of a new PaymentIntent, in the words of the disclosure ledger.
+INTENT_PARAMETER_WORDS = {
+    "amount": "amount",
+    "currency": "currency",
+    "metadata": "order number",
+    "description": "order number",
+}
+INTENT_CATEGORIES = ("transaction",)
+
+
+def _sent_words(params: dict) -> tuple:
+    """What a request sent, named from its own parameters (unknown ones by their key)."""
+    return tuple(dict.fromkeys(INTENT_PARAMETER_WORDS.get(key, key) for key in params))
 
 
 class StripeGateway(PaymentGateway):
@@ -107,25 +108,31 @@ class StripeGateway(PaymentGateway):
     def payment_start(self, *, order: Order, payment: Payment, return_url: str) -> PaymentStart:
         client = _client()
         try:
+            sent = {}
             if payment.reference:
                 intent = client.v1.payment_intents.retrieve(payment.reference)
             else:
+                params = {
+                    "amount": order.total_pence,
+                    "currency": order.currency.lower(),
+                    "automatic_payment_methods": {"enabled": True},
+                    "metadata": {"order_number": order.number},
+                    "description": f"Offtek order {order.number}",
+                }
                 intent = client.v1.payment_intents.create(
-                    params={
-                        "amount": order.total_pence,
-                        "currency": order.currency.lower(),
-                        "automatic_payment_methods": {"enabled": True},
-                        "metadata": {"order_number": order.number},
-                        "description": f"Offtek order {order.number}",
-                    },
+                    params=params,
                     options={"idempotency_key": f"offtek-{order.number}-payment-intent"},
                 )
-                _intent_disclosure_record(order=order)
+                sent = {k: v for k, v in params.items() if k != "automatic_payment_methods"}
         except stripe.StripeError as error:
             logger.warning("Stripe refused to start %s: %s", order.number, error)
             raise GatewayError(_("The card payment could not be started; try again.")) from error
         return PaymentStart(
-            payment=payment, reference=intent["id"], client_secret=intent["client_secret"]
+            payment=payment,
+            reference=intent["id"],
+            client_secret=intent["client_secret"],
+            disclosed=_sent_words(sent),
+            disclosed_categories=INTENT_CATEGORIES if sent else (),
         )
 
     def payment_check(self, *, payment: Payment) -> GatewayResult:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from privacy.models import User
 from privacy.rights.erasure import account_close
 from privacy.rights.export import export_build
+from privacy.rights.receipts import receipt_lines
 from privacy.tests.factories import PASSWORD, UserFactory
 from shop.models import Address, Basket, Order, Payment
 from shop.tests.factories import ModuleFactory
@@ -163,3 +164,25 @@ def test_release_legal_holds_is_an_alias_of_the_tax_records_rule():
     kept_order.refresh_from_db()
     assert (plain_order.delivery_name, plain_order.legal_hold_until) == ("", None)
     assert kept_order.delivery_name == "Ada Delivery"
+
+
+def test_the_receipt_counts_the_history_rows_kept_under_each_hold_and_those_erased():
+    user = _customer_with_orders(2)
+    numbers = list(Order.objects.filter(user=user).values_list("number", flat=True))
+    Order.objects.filter(number=numbers[0]).first().save()  # another history row
+    result = account_close(user=user)
+    outcome = {item["key"]: item for item in result.receipt.outcomes}
+    kept = Order.history.filter(number__in=numbers).count()
+    assert kept == 3
+    assert outcome["history:shop.order"] == {
+        "key": "history:shop.order",
+        "outcome": "keep",
+        "until": outcome["shop.order"]["until"],
+        "retention": "tax-records",
+        "rows": kept,
+        "remaining": kept,
+    }
+    assert outcome["history"]["outcome"] == "delete"
+    assert outcome["history"]["remaining"] == 0
+    lines = [str(line.title) for line in receipt_lines(receipt=result.receipt)]
+    assert "Earlier versions of: Your orders" in lines

@@ -15,6 +15,8 @@ from shop.fulfilment.dispatch import order_dispatch
 from shop.fulfilment.sms.memory import MemorySmsBackend
 from shop.models import SmsStatus
 from shop.orders.emails import order_paid_email_send
+from shop.payments.services import payment_create
+from shop.payments.stripe import StripeGateway
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import paid_order
 from shop.tests.helpers import basket_add, checkout_place
@@ -99,12 +101,28 @@ def test_stripe_is_recorded_once_it_accepted_the_payment_intent(client, fake_str
     assert (row.purpose, row.categories, row.fields, row.reference) == (
         "orders",
         ["transaction"],
-        ["order number", "amount"],
+        ["amount", "currency", "order number"],
         order.number,
     )
     # Reloading the page reuses the PaymentIntent: nothing new went to Stripe.
     client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
     assert len(rows(user, "payment")) == 1
+
+
+def test_the_gateway_writes_nothing_and_says_what_it_sent(client, fake_stripe):
+    user = UserFactory()
+    client.force_login(user)
+    basket_add(client, ModuleFactory(stock=5, price_pence=3000), 1)
+    order = checkout_place(client)
+    payment = payment_create(order=order, gateway="stripe")
+    start = StripeGateway().payment_start(order=order, payment=payment, return_url="/")
+    assert start.disclosed == ("amount", "currency", "order number")
+    assert rows(user, "payment") == []  # the payment services record it, not the gateway
+    # A resumed PaymentIntent sends nothing new.
+    payment.reference = start.reference
+    assert (
+        StripeGateway().payment_start(order=order, payment=payment, return_url="/").disclosed == ()
+    )
 
 
 def test_a_payment_intent_stripe_refused_discloses_nothing(client, fake_stripe, settings):

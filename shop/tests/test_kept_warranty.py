@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from privacy.models import OutgoingEmail, SecurityEvent, SecurityEventKind
 from privacy.rights.erasure import account_close
+from privacy.rights.receipts import receipt_lines
 from shop.fulfilment.dispatch import order_dispatch
 from shop.fulfilment.warranty.services import claim_open
 from shop.models import Order, WarrantyClaim
@@ -240,3 +241,28 @@ def test_the_page_gives_the_claim_rules_reason_for_a_line_it_cannot_claim(
     page = client.get(link_from_outbox())
     assert "A claim on this module is already in progress." in page.text
     assert f"kept-claim-form-{order.lines.get().pk}" not in page.text
+
+
+def test_the_receipt_has_one_line_for_the_kept_claims_naming_their_hold(
+    django_capture_on_commit_callbacks,
+):
+    order = paid_order(user__email="former@example.org")
+    order_dispatch(order=order, courier="dpd", tracking_number="T1")
+    claim_open(user=order.user, line=order.lines.get(), reason="errors", symptoms="Before")
+    result = account_close(user=order.user, keep=frozenset({"lifetime-warranty"}))
+    claims = [o for o in result.receipt.outcomes if o["key"] == "shop.warrantyclaim"]
+    assert claims == [
+        {
+            "key": "shop.warrantyclaim",
+            "outcome": "keep",
+            "until": None,
+            "retention": "lifetime-warranty",
+            "rows": WarrantyClaim.objects.filter(line__order=order).count(),
+        }
+    ]
+    [line] = [
+        line
+        for line in receipt_lines(receipt=result.receipt)
+        if str(line.title) == "Your warranty claims"
+    ]
+    assert "warranty" in str(line.reason).lower()  # the hold that keeps them, named
