@@ -107,11 +107,6 @@ def refund_record(
     Raises RefundError (changing nothing) for a refund that cannot count towards the
     order, such as more than was paid."""
     locked = row_lock(payment)
-    if refund.currency and refund.currency.upper() != locked.currency:
-        raise RefundError(
-            _("A refund in %(refund)s cannot count towards a payment in %(payment)s.")
-            % {"refund": refund.currency.upper(), "payment": locked.currency}
-        )
     order = row_lock(locked.order)
     row = Refund.objects.filter(payment=locked, reference=refund.reference).first()
     status = refund.status if refund.status in R.values else R.PENDING
