@@ -178,11 +178,11 @@ def test_a_match_and_a_miss_do_the_same_work_in_the_request(
     for case, email in (("match", "former@example.org"), ("miss", "eve@example.org")):
         # The task is queued as the request's writes commit (the test's transaction
         # never does: its callbacks run at the end of the request instead).
-        with CaptureQueriesContext(connection) as queries:
-            with django_capture_on_commit_callbacks(execute=True):
-                response = client.post(
-                    "/en/warranty/kept/", {"number": order.number, "email": email}
-                )
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post("/en/warranty/kept/", {"number": order.number, "email": email})
         assert response.status_code == 200
         statements[case] = [" ".join(query["sql"].split()[:3]) for query in queries]
     assert statements["match"] == statements["miss"]
