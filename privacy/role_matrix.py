@@ -153,8 +153,16 @@ ROLE_PURPOSES: dict[str, tuple[str, ...]] = {
         "warranty",
         "tax-records",
     ),
-    SHOP_STAFF: ("orders", "fraud-prevention", "warranty", "customer-care"),
-    PRIVACY_OFFICER: ("account", "customer-care", "security-audit", "orders", "warranty"),
+    # Shop staff and the Privacy Officer open invoices and credit notes (tax records).
+    SHOP_STAFF: ("orders", "fraud-prevention", "warranty", "customer-care", "tax-records"),
+    PRIVACY_OFFICER: (
+        "account",
+        "customer-care",
+        "security-audit",
+        "orders",
+        "warranty",
+        "tax-records",
+    ),
 }
 
 

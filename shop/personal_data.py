@@ -143,6 +143,15 @@ registry.declare(
         "review-invitations": ["delivery_name"],
         "fraud-prevention": ["delivery_country"],
         "warranty": ["delivery_name", "warranty_email"],
+        # Invoices name the buyer and their address (a tax record).
+        "tax-records": [
+            "delivery_name",
+            "delivery_line1",
+            "delivery_line2",
+            "delivery_city",
+            "delivery_postcode",
+            "delivery_country",
+        ],
     },
     retention="tax-records",
     owner="user",

@@ -60,6 +60,8 @@ registry.declare(
     categories=["contact", "identity", "transaction"],
     purpose="tax-records",
     fields=["pdf", "rendered_at"],
+    # The e-mail that sends a document attaches its PDF when it is written.
+    reads={"email-delivery": ["pdf"]},
     retention="tax-records",
     owner="document__order__user",
     export=lambda rendered: {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from privacy.accounts.services import request_client
 from privacy.consent.purposes import uses_personal_data
+from privacy.purposes import purpose
 from shop.models import Withdrawal
 from shop.orders.access import own_order
 from shop.orders.views import order_page_part
@@ -137,4 +138,7 @@ def withdrawal_done(request):
     withdrawal = Withdrawal.objects.filter(pk=pk).first() if pk else None
     if withdrawal is None:
         return redirect("shop:withdrawal-find")
-    return render(request, "shop/returns/done.html", {"withdrawal": withdrawal})
+    # Shown once to the browser that confirmed it (a guest through an e-mailed link
+    # too): the statement is read for the order it withdraws from.
+    with purpose("orders", subject=withdrawal.order.user_id):
+        return render(request, "shop/returns/done.html", {"withdrawal": withdrawal})

@@ -10,9 +10,11 @@ from privacy.consent import marketing
 from privacy.models import ConsentRecord, PrivacyRequest, PrivacyRequestStatus
 from privacy.rights import erasure
 from privacy.tests.factories import ConsentRecordFactory
+from shop.invoices.services import invoice_issue
 from shop.models import (
     Address,
     BasketLine,
+    DocumentFile,
     Order,
     OrderStatus,
     Payment,
@@ -45,6 +47,7 @@ OWNED = {
     "shop:order-detail",
     "shop:warranty-claim-open",
     "shop:withdrawal-start",
+    "shop:document-download",
 }
 # Signed links: the token is the only key, checked below with a forged one.
 TOKEN_LINKS = {
@@ -100,6 +103,8 @@ def owned_objects(owner):
     payment = PaymentFactory(order=pending)
     paid = paid_order(user=owner)
     paid_line = paid.lines.get()
+    invoice = invoice_issue(order=paid)
+    DocumentFile.objects.create(document=invoice, pdf=b"%PDF-1.7 (not rendered in this test)")
     cancelled = OrderFactory(user=owner, status=OrderStatus.CANCELLED)
     OrderLineFactory(order=cancelled)
     kwargs = {
@@ -116,6 +121,7 @@ def owned_objects(owner):
         "shop:order-detail": {"number": paid.number},
         "shop:warranty-claim-open": {"number": paid.number, "line_id": paid_line.pk},
         "shop:withdrawal-start": {"number": paid.number},
+        "shop:document-download": {"number": paid.number, "document": invoice.number},
     }
     return kwargs
 
