@@ -24,7 +24,7 @@ TEXT = {
         "advice": "2 x 32 Go pour le maximum de 64 Go",
         "compatible": "1 module compatible",
         "warranty": "Garantie à vie",
-        "price": "54,99",
+        "price": "63,99 €",  # the France market's own price list
     },
 }
 
@@ -41,7 +41,9 @@ def catalog():
         max_total_gb=64,
     )
     SystemFactory(manufacturer=dell, model_line="Latitude 5000", model="5590")
-    module = ModuleFactory(part_number="CT32G4SFD832A", capacity_gb=32, price_pence=5499)
+    module = ModuleFactory(
+        part_number="CT32G4SFD832A", capacity_gb=32, price_pence=5499, price_eur_cents=6399
+    )
     ModuleFactory(part_number="TOO-OLD", generation="DDR3")
     return system, module
 
