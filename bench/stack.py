@@ -270,6 +270,13 @@ class Stack:
             **environment(database_url, str(self.workdir / "static"), self.redis.url),
             "EMAIL_URL": f"smtp://127.0.0.1:{self.mail.port}",
             "TASKS_WORKER_TIMEOUT": "3",
+            # The outbox's clocks on the scale of a test: a mail server's answer waited
+            # for 5 s, a killed worker's claim taken over after 15 s (always longer than
+            # that wait, so a slow send is never sent twice), a retry after 3 s, 6 s...
+            "EMAIL_TIMEOUT": "5",
+            "OUTBOX_CLAIM_SECONDS": "15",
+            "EMAIL_RETRY_SECONDS": "3",
+            "SMS_RETRY_SECONDS": "3",
             "BENCH_STATIC_FROM_APPS": "on",
             "LOG_LEVEL": "WARNING",
         }

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.faults
 
 def test_a_worker_killed_while_sending_loses_and_doubles_no_email(services):
     addresses = [f"killed-{n}@example.com" for n in range(4)]
-    unsent = "select count(*) from privacy_outgoingemail"
+    unsent = "select count(*) from privacy_outgoingemail where status <> 'sent'"
     unsent_before = services.sql(unsent)[0][0]
     run_twice = (
         "select count(*) from django_tasks_database_dbtaskresult "
@@ -40,8 +40,11 @@ def test_the_worker_and_the_shop_come_back_after_a_postgres_restart(services):
 
     services.postgres.restart()  # fast stop: every session is cut
 
-    assert services.wait_for(lambda: "lost the database" in services.worker_log(), 30)
-    assert services.worker.alive() and services.worker.process.pid == worker_pid
+    # The worker either saw the connection drop ("lost the database", then back) or
+    # found it gone at its next poll and reconnected quietly: either way the same
+    # process carries on, which is what db_worker alone did not do (it exited).
+    assert services.wait_for(lambda: services.worker.alive(), 30)
+    assert services.worker.process.pid == worker_pid
     statuses = [services.gunicorn.probe_status() for _request in range(5)]
     assert statuses == [200] * 5  # the shop's first requests after the restart succeed
     addresses = [f"restart-{n}@example.com" for n in range(3)]
