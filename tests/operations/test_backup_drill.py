@@ -99,7 +99,9 @@ def test_a_restored_backup_reads_back_and_brings_back_no_erased_customer(
     assert checked.returncode == 0, checked.stderr
     read_back = manage(
         "shell", "--no-imports", "-c",
-        f"from privacy.models import User; print(User.objects.get(pk={staying.pk}).first_name)",
+        # An operator reads a customer's name for a purpose, as the code does.
+        "from privacy.models import User\nfrom privacy.purposes import purpose\n"
+        f"with purpose('account'):\n    print(User.objects.get(pk={staying.pk}).first_name)",
         database=restored_name, journal=erasure_journal_dir,
     )  # fmt: skip
     assert read_back.stdout.strip() == "Zqstaying", read_back.stderr
