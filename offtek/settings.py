@@ -376,6 +376,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # At DEBUG the Factur-X library logs the invoice XML it reads (a buyer's name and
+    # address) and pypdf objects with memory addresses: it stays at INFO.
+    "loggers": {"factur-x": {"level": "INFO"}},
 }
 
 # Accounts with no sign-in and no order for this long are closed (after an e-mail notice).
