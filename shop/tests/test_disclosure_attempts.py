@@ -77,6 +77,8 @@ def test_a_mail_server_that_is_down_is_a_failed_attempt_then_a_sent_one_on_the_r
     export = json.loads(client.get(reverse("privacy:export-download")).content)
     ledger = [(row["outcome"], row["attempt"], row["outcome_name"]) for row in disclosed(export)]
     assert sorted(ledger) == [("failed", 1, "failed, to be tried again"), ("sent", 2, "received")]
+    readable = client.get(reverse("privacy:export")).content.decode()
+    assert "failed, to be tried again" in readable
 
 
 def disclosed(export) -> list:
