@@ -12,7 +12,7 @@ from django.tasks import default_task_backend, task
 from privacy.disclosures import ATTACHMENT, attempt_disclosure_record, fields_sent
 from privacy.email_messages import EmailContextUnavailable, outgoing_email_render
 from privacy.models import OutboxStatus as O
-from privacy.models import OutgoingEmail
+from privacy.models import OutgoingEmail, User
 from privacy.outbox import (
     OutboxRules,
     outbox_claim,
@@ -175,8 +175,6 @@ def email_fields_sent(message: dict) -> tuple:
 def email_disclosure_record(*, email: OutgoingEmail, purpose: str, fields: tuple) -> None:
     """This attempt handed the e-mail provider `fields` of a customer: sent, failed
     (another try follows) or given up, as the outbox row now says."""
-    from privacy.models import User
-
     attempt_disclosure_record(
         status=email.status,
         user=User.objects.filter(pk=email.user_id).first(),  # None: erased meanwhile
