@@ -161,6 +161,9 @@ class Processor:
     locations: object
     outside_eea: bool
     safeguard: object = ""
+    # The only details the policy lets it receive, in the disclosure ledger's words
+    # (privacy.disclosures.FIELD_LABELS); empty where the policy names no such limit.
+    receives: tuple = ()
 
 
 PROCESSORS = {
@@ -214,6 +217,7 @@ PROCESSORS = {
             ),
             _("European Economic Area"),
             outside_eea=False,
+            receives=("name", "email", "order number"),
         ),
         Processor(
             "social-media",

@@ -37,7 +37,10 @@ def test_each_newsletter_sent_is_a_disclosure_to_the_email_provider(
         newsletter_send(newsletter=_newsletter())
     [row] = Disclosure.objects.all()
     assert (row.user, row.processor, row.purpose) == (yes, "email", "marketing-email")
-    assert (row.categories, row.fields) == (["contact"], ["email", "message"])
+    assert (row.categories, row.fields) == (
+        ["contact"],
+        ["email", "subject", "message", "unsubscribe link"],
+    )
 
 
 def test_a_consent_withdrawn_before_the_copy_is_queued_sends_and_records_nothing(
@@ -66,7 +69,11 @@ def test_the_sign_up_email_is_a_disclosure_for_the_account(
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     [row] = Disclosure.objects.filter(user__email="new@example.com")
-    assert (row.processor, row.purpose, row.fields) == ("email", "account", ["email", "message"])
+    assert (row.processor, row.purpose, row.fields) == (
+        "email",
+        "account",
+        ["email", "subject", "message"],
+    )
 
 
 def test_a_disclosure_outside_its_purposes_categories_is_refused():
@@ -192,7 +199,7 @@ class RefusingEmailBackend:
         raise ConnectionRefusedError("the e-mail provider is down")
 
 
-def test_a_queued_email_the_provider_refused_discloses_nothing(
+def test_a_queued_email_the_provider_refused_is_a_failed_attempt_then_a_sent_one(
     settings, django_capture_on_commit_callbacks
 ):
     from privacy.emails import email_send
@@ -212,9 +219,11 @@ def test_a_queued_email_the_provider_refused_discloses_nothing(
 
     with django_capture_on_commit_callbacks(execute=True):
         send()  # the attempt fails: the e-mail waits for its retry
-    assert not Disclosure.objects.exists()
+    [failed] = Disclosure.objects.all()
+    assert (failed.outcome, failed.attempt) == ("failed", 1)
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         send()
-    [row] = Disclosure.objects.all()
+    [row] = Disclosure.objects.exclude(pk=failed.pk)
     assert (row.user, row.processor, row.purpose) == (user, "email", "customer-care")
+    assert (row.outcome, row.attempt) == ("sent", 1)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from privacy.disclosures import disclosure_record
+from privacy.disclosures import DisclosureNotAllowed, disclosure_record
 from privacy.models import Disclosure, LedgerChangeRefused, erasure
 from privacy.tests.factories import UserFactory
 
@@ -31,6 +31,19 @@ def test_a_disclosure_the_policy_does_not_announce_is_refused(processor, purpose
     with pytest.raises(ValueError, match="Unknown"):
         disclosure_record(user=user, processor=processor, purpose=purpose, fields=["email"])
     assert not Disclosure.objects.exists()
+
+
+def test_more_than_the_policy_lets_a_processor_receive_is_refused_at_recording_too():
+    """The second net behind the payload check: the ledger refuses to say the review
+    service received the phone number; another processor is not limited this way."""
+    user = UserFactory()
+    with pytest.raises(DisclosureNotAllowed, match="phone"):
+        disclosure_record(
+            user=user, processor="reviews", purpose="review-invitations", fields=["phone"]
+        )
+    assert not Disclosure.objects.exists()
+    disclosure_record(user=user, processor="couriers", purpose="orders", fields=["phone"])
+    assert Disclosure.objects.count() == 1  # control
 
 
 def test_disclosures_are_never_rewritten_and_go_only_with_erasure():

@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from privacy.consent.purposes import ConsentMissing, for_purpose
-from privacy.disclosures import disclosure_record
+from privacy.disclosures import disclosure_check, disclosure_record, fields_sent
 from shop.fulfilment.reviews.base import (
     DISCLOSED_CATEGORIES,
-    DISCLOSED_FIELDS,
     ReviewProvider,
     ReviewProviderError,
 )
@@ -28,6 +27,9 @@ PROVIDERS: dict[str, type[ReviewProvider]] = {
     "memory": MemoryReviewProvider,
 }
 CONSENT_PURPOSE = "review-invitations"
+# The payload's keys in the disclosure ledger's words; the language the invitation is
+# written in says nothing about the person beyond what the provider is told anyway.
+WORDS = {"name": "name", "email": "email", "order_number": "order number", "language": None}
 # An order not invited within this many days of becoming due (no consent at the time,
 # provider down) is never invited: a late invitation would surprise the customer.
 INVITE_WITHIN_DAYS = 30
@@ -55,6 +57,16 @@ def orders_due_for_review(*, now: datetime.datetime | None = None):
     )
 
 
+def review_payload(*, order: Order, user) -> dict:
+    """What the review provider is handed for one invitation (`ReviewProvider.invite`)."""
+    return {
+        "name": user.get_full_name() or order.delivery_name,
+        "email": user.email,
+        "order_number": order.number,
+        "language": order_language(order),
+    }
+
+
 def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
     """Invite the order's customer, once. None when they did not agree (or withdrew),
     their account is closed, or the order was invited already."""
@@ -69,12 +81,11 @@ def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
         ):
             # The unique row is claimed first: a concurrent run stops here.
             invitation = ReviewInvitation.objects.create(order=order, provider=provider.name)
-            reference = provider.invite(
-                name=user.get_full_name() or order.delivery_name,
-                email=user.email,
-                order_number=order.number,
-                language=order_language(order),
-            )
+            invited = review_payload(order=order, user=user)
+            # Refused here, before the provider sees it, if the payload holds more than
+            # the policy lets the review service receive (promise 18).
+            fields = disclosure_check(processor="reviews", fields=fields_sent(invited, WORDS))
+            reference = provider.invite(**invited)
             invitation.provider_reference = reference[:100]
             invitation.save(update_fields=["provider_reference"])
             disclosure_record(
@@ -82,7 +93,7 @@ def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
                 processor="reviews",
                 purpose=CONSENT_PURPOSE,
                 categories=DISCLOSED_CATEGORIES,
-                fields=DISCLOSED_FIELDS,
+                fields=fields,
                 reference=order.number,
             )
     except ConsentMissing:
