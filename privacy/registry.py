@@ -337,6 +337,21 @@ def exemption_for(model) -> str | None:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Rows of another declared model kept with a closure option's kept rows: ``path``
+    leads from ``model`` to the option's model (the warranty claims of a kept order:
+    ``"line__order"``), ``detach`` is the field set to None to part them from the login
+    (or None: they follow their parent), and ``minimise`` maps each field the kept rows
+    no longer need to the value written over it, in the rows and their history copies
+    (whose free-text change reasons go too)."""
+
+    model: type
+    path: str
+    detach: str | None = None
+    minimise: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ClosureOption:
     """A choice the customer makes when closing their account: keep some held rows
     for longer, for their own benefit (a lifetime warranty). ``rows`` narrows the
@@ -350,9 +365,7 @@ class ClosureOption:
     retention: str
     label: object
     warning: object
-    # Rows of other declared models kept with the kept rows: (model, path from it to
-    # the option's model, field detached from the login or None), e.g. the warranty
-    # claims of a kept order: (WarrantyClaim, "line__order", "user").
+    # Rows of other declared models kept with the kept rows (``Kept``).
     keeps: tuple = ()
     # The URL name of the page where a former customer reaches what they kept.
     page: str = ""
@@ -390,11 +403,15 @@ def closure_option(
         raise ImproperlyConfigured(f"Declare {model._meta.label_lower} before its closure option.")
     if retention not in policy.RETENTION:
         raise ImproperlyConfigured(f"Closure option {key}: unknown retention rule {retention!r}")
-    for kept_model, _path, detach in keeps:
-        if declaration_for(kept_model) is None:
-            raise ImproperlyConfigured(f"Declare {kept_model._meta.label_lower} before keeping it.")
-        if detach and not kept_model._meta.get_field(detach).null:
-            raise ImproperlyConfigured(f"Closure option {key}: {detach!r} must be nullable.")
+    for kept in keeps:
+        label = kept.model._meta.label_lower
+        if declaration_for(kept.model) is None:
+            raise ImproperlyConfigured(f"Declare {label} before keeping it.")
+        if kept.detach and not kept.model._meta.get_field(kept.detach).null:
+            raise ImproperlyConfigured(f"Closure option {key}: {kept.detach!r} must be nullable.")
+        unknown = set(kept.minimise) - {f.name for f in kept.model._meta.concrete_fields}
+        if unknown:
+            raise ImproperlyConfigured(f"{label} has no field {sorted(unknown)} to minimise.")
     option = ClosureOption(
         key, model, dict(rows), dict(mark), retention, label, warning, tuple(keeps), page
     )
