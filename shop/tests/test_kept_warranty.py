@@ -265,6 +265,8 @@ def test_the_receipt_has_one_line_for_the_kept_claims_naming_their_hold(
             "until": None,
             "retention": "lifetime-warranty",
             "rows": WarrantyClaim.objects.filter(line__order=order).count(),
+            "remaining": 1,
+            "minimised": ["symptoms"],
         }
     ]
     [line] = [
