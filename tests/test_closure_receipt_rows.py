@@ -157,7 +157,8 @@ def test_the_receipt_lists_every_row_left_with_its_hold_and_no_symptoms_are_left
         ("Earlier versions of: Your warranty claims", "what happens"),
         ("Steps of your warranty claims", "note"),
     ]:
-        assert lines[(title, f"kept, without: {without}")].startswith("Purchases with a lifetime warranty")
+        reason = lines[(title, f"kept, without: {without}")]
+        assert reason.startswith("Purchases with a lifetime warranty")
 
 
 def test_control_a_row_left_off_the_receipt_is_a_mismatch():

@@ -48,9 +48,9 @@ def _code_strings(tree):
         and isinstance(node.body[0].value, ast.Constant)
     }
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings:
-                yield node.lineno, node.value
+        is_string = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_string and id(node) not in docstrings:
+            yield node.lineno, node.value
 
 
 def _imports(tree):
@@ -89,9 +89,8 @@ def shop_names_in_privacy(root: Path = ROOT / "privacy") -> list[str]:
             if module == "shop" or module.startswith("shop."):
                 found.add(f"{where}:{number}: import {module}")
         for number, value in _code_strings(tree):
-            if value in names or value in classes or value == "shop":
-                found.add(f"{where}:{number}: {value!r}")
-            elif value.startswith(("shop.", "shop:", "shop_")):
+            named = value in names or value in classes or value == "shop"
+            if named or value.startswith(("shop.", "shop:", "shop_")):
                 found.add(f"{where}:{number}: {value!r}")
     return sorted(found)
 
