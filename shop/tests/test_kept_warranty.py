@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from privacy import registry
 from privacy.models import OutgoingEmail, SecurityEvent, SecurityEventKind
 from privacy.rights.erasure import account_close
 from privacy.rights.receipts import receipt_lines
@@ -275,3 +277,21 @@ def test_the_receipt_has_one_line_for_the_kept_claims_naming_their_hold(
         if str(line.title) == "Your warranty claims"
     ]
     assert "warranty" in str(line.reason).lower()  # the hold that keeps them, named
+
+
+def test_a_field_to_minimise_must_exist_and_the_option_keeps_its_own_label():
+    [option] = registry.closure_options()
+    assert str(option.label) == "Keep my lifetime warranties"
+    typo = registry.Kept(WarrantyClaim, "line__order", minimise={"sypmtoms": ""})
+    with pytest.raises(ImproperlyConfigured, match="no field"):
+        registry.closure_option(
+            key="typo",
+            model=Order,
+            rows={},
+            mark={},
+            retention="lifetime-warranty",
+            label="Keep",
+            warning="",
+            keeps=[typo],
+        )
+    assert [o.key for o in registry.closure_options()] == ["lifetime-warranty"]
