@@ -295,3 +295,20 @@ def test_a_field_to_minimise_must_exist_and_the_option_keeps_its_own_label():
             keeps=[typo],
         )
     assert [o.key for o in registry.closure_options()] == ["lifetime-warranty"]
+
+
+def test_staff_still_honour_a_kept_claim_without_its_description(
+    staff_client, django_capture_on_commit_callbacks
+):
+    order = closed_with_kept_warranty(django_capture_on_commit_callbacks)
+    claim = WarrantyClaim.objects.get(line__order=order)
+    assert (claim.symptoms, claim.reason, claim.status) == ("", "errors", "open")
+    url = reverse("admin:shop_warrantyclaim_step", args=[claim.pk])
+    page = staff_client.get(url)
+    assert "removed when they closed their account" in page.text
+    assert claim.line.part_number in page.text and "Memory errors or crashes" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"to": "approved", "note": "Post it to us"})
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    assert mail.outbox[-1].to == ["former@example.org"]
