@@ -298,10 +298,9 @@ def _keep_followers(option, kept_ids, collected: list[_Collected]) -> list[dict]
         )
         reasons = {"history_change_reason": None} if kept.minimise else {}
         kept_history.update(**change, **kept.minimise, **reasons)
-        if kept_history.exists():
-            lines.append(
-                _kept_line(f"history:{label}", option.retention, kept, kept_history.count())
-            )
+        versions = kept_history.count()
+        if versions:
+            lines.append(_kept_line(f"history:{label}", option.retention, kept, versions))
     return lines
 
 
