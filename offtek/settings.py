@@ -104,7 +104,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
-                "privacy.consent.context_processors.cookie_consent",
                 "shop.layout.personal_parts",
                 "shop.markets.layout.market",
             ],
