@@ -108,7 +108,7 @@ def _sms_disclosure_record(message: SmsMessage) -> None:
     if user is not None:
         disclosure_record(
             user=user,
-            processor="email",  # "E-mail and text message services"
+            processor="sms",
             purpose="orders",
             categories=("contact",),
             fields=("phone", "message"),
