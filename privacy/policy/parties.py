@@ -159,7 +159,6 @@ CATEGORIES = {
 COLLECTION_SOURCES = (
     _("when you create an account, fill in a form, place an order or pay"),
     _("when you contact us by phone, e-mail, live chat or otherwise"),
-    _("when you enter a competition, promotion or survey, or tell us about any other matter"),
     _(
         "automatically when you use the site: IP address, device details and device events, "
         "approximate location and unique application identifiers"

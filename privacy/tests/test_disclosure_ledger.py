@@ -136,7 +136,7 @@ def test_the_export_names_processor_purpose_and_data_in_the_customers_language(c
     assert row["categories_names"] == ["Transaction data"]
     assert row["fields_names"] == ["order number", "amount"]
     page = client.get("/fr/account/my-data/").content.decode()
-    assert "Traitement des paiements" in page and "numéro de commande" in page
+    assert "Stripe (paiements par carte)" in page and "numéro de commande" in page
 
 
 def _processor_keys_in(source: str) -> set[str]:
