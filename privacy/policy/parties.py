@@ -17,6 +17,8 @@ CONTROLLER_LAWS = _(
     "Protection Regulation"
 )
 
+COUNTRY_NAMES = {"GB": _("United Kingdom"), "FR": _("France")}
+
 
 def controller() -> dict:
     """Who decides how personal data is used: the configured seller."""
@@ -32,8 +34,6 @@ def controller() -> dict:
         "laws": CONTROLLER_LAWS,
     }
 
-
-COUNTRY_NAMES = {"GB": _("United Kingdom"), "FR": _("France")}
 
 # Supervisory authorities a customer may complain to. The ICO is ours (we are based in
 # the UK); a customer living in France may complain to the CNIL, France's authority.

@@ -193,6 +193,15 @@ def test_the_pages_and_the_record_agree_with_every_processor_configured(
     assert "Germany" in processors[sentry][0] or "Allemagne" in processors[sentry][0]
 
 
+def test_control_a_record_that_leaves_out_a_purpose_is_caught(staff_client, monkeypatch):
+    from privacy.records import views
+
+    activities = views.processing_activities
+    monkeypatch.setattr(views, "processing_activities", lambda: activities()[1:])
+    with pytest.raises(AssertionError):
+        assert_agree(staff_client, "en")
+
+
 def outputs_text(client, lang) -> str:
     with translation.override(lang):
         pages = [
