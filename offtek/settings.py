@@ -104,7 +104,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
-                "privacy.consent.context_processors.cookie_consent",
                 "shop.layout.personal_parts",
                 "shop.markets.layout.market",
             ],
@@ -135,7 +134,7 @@ CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://offtek_cache"
     ),
-    # The layout's fixed text (footer links, the cookie banner's wording) per language, in
+    # The layout's fixed text (footer links) per language, in
     # each process's memory: it depends on nothing but the code and the language, so no
     # worker needs to share it, and a deploy (new processes) renews it. Whole catalog
     # pages are kept here too, under the shared catalog version (shop/catalog/page_cache.py).

@@ -47,8 +47,8 @@ class DisclosureNotAllowed(ValueError):
 
 def disclosure_check(*, processor: str, fields) -> tuple:
     """Refuse, before anything is sent, `fields` (named by `fields_sent`) that the
-    policy does not let `processor` receive (`Processor.receives`); returns them."""
-    allowed = policy.PROCESSORS[processor].receives
+    policy does not let `processor` receive (`Processor.may_receive`); returns them."""
+    allowed = policy.PROCESSORS[processor].may_receive
     extra = [key for key in fields if allowed and key not in allowed]
     if extra:
         raise DisclosureNotAllowed(

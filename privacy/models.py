@@ -199,10 +199,9 @@ class ConsentRecord(LedgerModel):
 
     @property
     def purpose_label(self):
-        from privacy.policy import PURPOSES
+        from privacy.policy import purpose_label
 
-        purpose = PURPOSES.get(self.purpose)
-        return purpose.label if purpose else self.purpose
+        return purpose_label(self.purpose)
 
 
 class SecurityEventKind(models.TextChoices):

@@ -92,11 +92,8 @@ def test_a_disclosure_outside_its_purposes_categories_is_refused():
 @pytest.mark.parametrize(
     ("language", "texts"),
     [
-        ("en", ["Who received my data", "E-mail and text message services", "mobile number"]),
-        (
-            "fr",
-            ["Qui a reçu mes données", "Services d’envoi d’e-mails et de SMS", "numéro de mobile"],
-        ),
+        ("en", ["Who received my data", "Text message provider", "mobile number"]),
+        ("fr", ["Qui a reçu mes données", "Fournisseur d’envoi de SMS", "numéro de mobile"]),
     ],
 )
 def test_the_customer_sees_their_disclosures_in_their_language(client, language, texts):
@@ -104,7 +101,7 @@ def test_the_customer_sees_their_disclosures_in_their_language(client, language,
     other = UserFactory()
     disclosure_record(
         user=user,
-        processor="email",
+        processor="sms",
         purpose="orders",
         categories=["contact"],
         fields=["phone", "message"],
@@ -142,11 +139,11 @@ def test_the_export_names_processor_purpose_and_data_in_the_customers_language(c
     document = json.loads(client.get(reverse("privacy:export-download")).content)
     [section] = [s for s in document["sections"] if s["key"] == "privacy.disclosure"]
     [row] = section["rows"]
-    assert (row["processor"], row["processor_name"]) == ("payment", "Payment processing")
+    assert (row["processor"], row["processor_name"]) == ("payment", "Stripe (card payments)")
     assert row["categories_names"] == ["Transaction data"]
     assert row["fields_names"] == ["order number", "amount"]
     page = client.get("/fr/account/my-data/").content.decode()
-    assert "Traitement des paiements" in page and "numéro de commande" in page
+    assert "Stripe (paiements par carte)" in page and "numéro de commande" in page
 
 
 def _processor_keys_in(source: str) -> set[str]:
@@ -176,10 +173,15 @@ def test_control_the_walk_finds_a_processor_key_written_anywhere():
     assert "gossip" not in policy.PROCESSORS  # so the test below would fail on it
 
 
-def test_the_ledgers_processors_are_the_privacy_pages_in_both_languages(client):
+def test_the_ledgers_processors_are_the_privacy_pages_in_both_languages(client, settings):
+    # Every service configured: the privacy page lists a processor only while it is
+    # (privacy/tests/test_policy_pages_agree.py).
+    settings.PAYMENT_GATEWAY = "stripe"
+    settings.SMS_BACKEND = "http"
+    settings.REVIEW_PROVIDER_BACKEND = "provider"
     written = _processor_keys_written_by_code()
-    # Couriers, reviews, e-mail and text messages, payment: every send the shop makes.
-    assert {"couriers", "reviews", "email", "payment"} <= set(written)
+    # Couriers, reviews, e-mails, text messages, payment: every send the shop makes.
+    assert {"couriers", "reviews", "email", "sms", "payment"} <= set(written)
     assert written <= set(policy.PROCESSORS)
     for language in ("en", "fr"):
         with translation.override(language):

@@ -47,7 +47,8 @@ def test_dispatch_discloses_to_the_courier_the_email_and_the_sms_providers(
         order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
     [courier] = rows(order.user, "couriers")
     assert (courier.purpose, courier.categories) == ("orders", ["contact", "identity"])
-    email, sms = rows(order.user, "email")
+    [email] = rows(order.user, "email")
+    [sms] = rows(order.user, "sms")
     assert (email.purpose, email.categories, email.fields, email.outcome) == (
         "orders",
         ["contact"],

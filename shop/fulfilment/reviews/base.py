@@ -5,7 +5,7 @@ invite this customer to review this order; return the provider's reference or ra
 `ReviewProviderError`. Exactly these three pieces of personal data leave the shop:
 `shop.fulfilment.reviews.services` builds the payload, refuses it before it is sent
 if it holds more than the policy lets the review service receive
-(`privacy.policy.PROCESSORS["reviews"].receives`), and writes the invitation to the
+(`privacy.policy.PROCESSORS["reviews"].may_receive`), and writes the invitation to the
 disclosure ledger from the same payload; a backend never does.
 
 Backends, by the name `settings.REVIEW_PROVIDER_BACKEND` gives:

@@ -109,7 +109,7 @@ def _sms_disclosure_record(message: SmsMessage, *, fields: tuple) -> None:
     attempt_disclosure_record(
         status=message.status,
         user=message.order.user if message.order.user_id else None,
-        processor="email",  # "E-mail and text message services"
+        processor="sms",
         purpose="orders",
         categories=("contact",),
         fields=fields,
