@@ -88,9 +88,12 @@ def disclosure_record(
 
     Processor, purpose and categories must be keys of the policy registry, and the
     categories among the purpose's, so a disclosure the privacy page does not announce
-    cannot be recorded."""
+    cannot be recorded. A processor the running configuration does not use (a console
+    backend in development prints on this server) received nothing: no row."""
     if processor not in policy.PROCESSORS:
         raise ValueError(f"Unknown processor {processor!r}: add it to privacy.policy first.")
+    if processor not in policy.processors_in_use():
+        return None
     if purpose not in policy.PURPOSES:
         raise ValueError(f"Unknown purpose {purpose!r}: add it to privacy.policy first.")
     outside = [key for key in categories if key not in policy.PURPOSES[purpose].categories]

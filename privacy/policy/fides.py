@@ -61,6 +61,8 @@ FIELD_CATEGORIES = {
     "processor": "system.operations",
     "reference": "system.operations",
     "fields": "system.operations",
+    "outcome": "system.operations",
+    "attempt": "system.operations",
     "verified": "user.account.settings",
     "primary": "user.account.settings",
     "created_at": "system.operations",

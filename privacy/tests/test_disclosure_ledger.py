@@ -18,7 +18,7 @@ from privacy.disclosures import disclosure_record
 from privacy.models import ConsentSource, Disclosure, Newsletter
 from privacy.tests.factories import PASSWORD, ConsentRecordFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("providers")]
 ROOT = Path(__file__).resolve().parents[2]
 
 

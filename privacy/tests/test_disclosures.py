@@ -6,7 +6,7 @@ from privacy.disclosures import DisclosureNotAllowed, disclosure_record
 from privacy.models import Disclosure, LedgerChangeRefused, erasure
 from privacy.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("providers")]
 
 
 def test_a_disclosure_is_recorded_with_its_fields_and_reference():
@@ -61,3 +61,16 @@ def test_disclosures_are_never_rewritten_and_go_only_with_erasure():
     with erasure():
         Disclosure.objects.filter(user=user).delete()
     assert not Disclosure.objects.exists()
+
+
+def test_nothing_is_recorded_for_a_processor_the_configuration_does_not_use(settings):
+    """A console backend prints on this server: nothing left it, so no row; the same
+    call with the service configured is recorded (the control)."""
+    user = UserFactory()
+    disclosed = dict(user=user, processor="reviews", purpose="review-invitations", fields=["email"])
+    settings.REVIEW_PROVIDER_BACKEND = "console"
+    assert disclosure_record(**disclosed) is None
+    assert not Disclosure.objects.exists()
+    settings.REVIEW_PROVIDER_BACKEND = "memory"
+    assert disclosure_record(**disclosed).processor == "reviews"
+    assert Disclosure.objects.count() == 1

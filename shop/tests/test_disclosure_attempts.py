@@ -180,7 +180,7 @@ def test_an_sms_provider_that_is_down_is_a_failed_attempt_then_a_sent_one(
         order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
     message = order.sms_messages.get()
     assert message.status == SmsStatus.RETRYING  # nothing listens on the port
-    sms = [row for row in rows(order.user, "email") if row.fields[0] == "phone"]
+    sms = rows(order.user, "sms")
     assert [(row.outcome, row.attempt, row.fields) for row in sms] == [
         ("failed", 1, ["phone", "message"])
     ]
@@ -196,7 +196,7 @@ def test_an_sms_provider_that_is_down_is_a_failed_attempt_then_a_sent_one(
         provider.server_close()
     [received] = SmsProvider.received
     assert set(received) == {"to", "body", "sender"}
-    sms = [row for row in rows(order.user, "email") if row.fields[0] == "phone"]
+    sms = rows(order.user, "sms")
     assert [(row.outcome, row.attempt) for row in sms] == [("failed", 1), ("sent", 2)]
 
 
@@ -209,7 +209,7 @@ def test_an_sms_given_up_is_a_dead_attempt(settings, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
     assert order.sms_messages.get().status == SmsStatus.DEAD
-    [dead] = [row for row in rows(order.user, "email") if row.fields[0] == "phone"]
+    [dead] = rows(order.user, "sms")
     assert (dead.outcome, dead.attempt) == ("dead", 1)
 
 

@@ -74,6 +74,8 @@ def test_a_text_message_the_provider_refused_is_recorded_as_a_failed_attempt(
     assert order.sms_messages.get().status == SmsStatus.RETRYING
     assert [(row.fields, row.outcome) for row in rows(order.user, "email")] == [
         (["email", "subject", "message"], "sent"),
+    ]
+    assert [(row.fields, row.outcome) for row in rows(order.user, "sms")] == [
         (["phone", "message"], "failed"),
     ]
 
