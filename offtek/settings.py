@@ -313,8 +313,8 @@ SHOP_INVOICE_PREFIX = env.str("SHOP_INVOICE_PREFIX", default="OT")
 SHOP_VAT_SCHEME_FR = env.str("SHOP_VAT_SCHEME_FR", default="ioss")
 SHOP_EUR_PER_GBP = env.str("SHOP_EUR_PER_GBP", default="1.15")  # for the IOSS limit only
 
-# Fulfilment: text messages (console in development, "http" provider in production),
-# courier delivery updates, review invitations.
+# Fulfilment: text messages and review invitations ("console" prints them, for
+# development; "http" a provider, for production; "off" sends none), courier updates.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
@@ -324,6 +324,8 @@ SMS_RETRY_SECONDS = env.int("SMS_RETRY_SECONDS", default=60)
 COURIER_WEBHOOK_SECRET = env.str("COURIER_WEBHOOK_SECRET", default="")
 REVIEW_INVITATION_DAYS = env.int("REVIEW_INVITATION_DAYS", default=14)
 REVIEW_PROVIDER_BACKEND = env.str("REVIEW_PROVIDER_BACKEND", default="console")
+REVIEW_HTTP_URL = env.str("REVIEW_HTTP_URL", default="")
+REVIEW_HTTP_TOKEN = env.str("REVIEW_HTTP_TOKEN", default="")
 
 # The seller, its host and its consumer mediator (offtek/seller.py): the legal notice,
 # the terms of sale and invoices print them. Production refuses to start without them;
@@ -396,6 +398,9 @@ if not DEBUG:
                 "SMS_BACKEND",
                 "SMS_HTTP_URL",
                 "SMS_HTTP_TOKEN",
+                "REVIEW_PROVIDER_BACKEND",
+                "REVIEW_HTTP_URL",
+                "REVIEW_HTTP_TOKEN",
                 *SELLER_VARIABLES,
             )
         }

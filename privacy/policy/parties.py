@@ -187,8 +187,8 @@ class Processor:
     # What it receives, in words (the record of processing and the privacy page say it).
     receives: object = ""
     # The setting that switches it on ("" for always), and its values that do not: a
-    # console backend prints on this server (development); the tests' memory backends
-    # stand in for the provider and count as one.
+    # console backend prints on this server (development), "off" sends nothing; the
+    # tests' memory backends stand in for the provider and count as one.
     setting: str = ""
     local: tuple = ("",)
     # True: it receives data from the visitor's browsing itself (the cookie page names it).
@@ -244,7 +244,7 @@ PROCESSORS = {
             outside_eea=False,
             receives=_("your mobile number and the message"),
             setting="SMS_BACKEND",
-            local=("console",),
+            local=("console", "off"),
         ),
         Processor(
             "reviews",
@@ -255,7 +255,7 @@ PROCESSORS = {
             may_receive=("name", "email", "order number"),
             receives=_("your name, e-mail address and order number"),
             setting="REVIEW_PROVIDER_BACKEND",
-            local=("console",),
+            local=("console", "off"),
         ),
         Processor(
             "error-tracker",

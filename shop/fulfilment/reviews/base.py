@@ -10,7 +10,9 @@ disclosure ledger from the same payload; a backend never does.
 
 Backends, by the name `settings.REVIEW_PROVIDER_BACKEND` gives:
 - `console`: prints the invitation (development);
-- `memory`: keeps invitations in `MemoryReviewProvider.sent` (tests).
+- `memory`: keeps invitations in `MemoryReviewProvider.sent` (tests);
+- `http`: a JSON-over-HTTPS review service with a bearer token (production);
+- `off`: no invitations at all (nothing is sent, nothing recorded).
 """
 
 from abc import ABC, abstractmethod

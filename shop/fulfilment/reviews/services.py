@@ -16,6 +16,7 @@ from shop.fulfilment.reviews.base import (
     ReviewProviderError,
 )
 from shop.fulfilment.reviews.console import ConsoleReviewProvider
+from shop.fulfilment.reviews.http import HttpReviewProvider
 from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.models import Order, OrderStatus, ReviewInvitation
 from shop.orders.selectors import order_language
@@ -25,7 +26,9 @@ logger = logging.getLogger(__name__)
 PROVIDERS: dict[str, type[ReviewProvider]] = {
     "console": ConsoleReviewProvider,
     "memory": MemoryReviewProvider,
+    "http": HttpReviewProvider,
 }
+OFF = "off"
 CONSENT_PURPOSE = "review-invitations"
 # The payload's keys in the disclosure ledger's words; the language the invitation is
 # written in says nothing about the person beyond what the provider is told anyway.
@@ -69,9 +72,9 @@ def review_payload(*, order: Order, user) -> dict:
 
 def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
     """Invite the order's customer, once. None when they did not agree (or withdrew),
-    their account is closed, or the order was invited already."""
+    their account is closed, the order was invited already, or invitations are off."""
     user = order.user if order.user_id else None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or settings.REVIEW_PROVIDER_BACKEND == OFF:
         return None
     provider = review_provider()
     try:
@@ -107,6 +110,8 @@ def review_invitations_send(*, now: datetime.datetime | None = None) -> dict[str
     """Invite every due order. Safe to re-run and to interrupt; a provider failure
     leaves the order for the next run."""
     counts = {"invited": 0, "skipped": 0, "failed": 0}
+    if settings.REVIEW_PROVIDER_BACKEND == OFF:
+        return counts
     for order in orders_due_for_review(now=now).iterator(chunk_size=200):
         try:
             invitation = review_invitation_send(order=order)

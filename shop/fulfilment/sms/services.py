@@ -43,6 +43,10 @@ BACKENDS: dict[str, type[SmsBackend]] = {
 
 
 def sms_backend() -> SmsBackend:
+    """The configured backend; a message queued before text messages were turned off
+    is refused for good (dead, re-sent from the admin once a provider is set)."""
+    if settings.SMS_BACKEND == "off":
+        raise SmsError("text messages are off (SMS_BACKEND=off)", transient=False)
     return BACKENDS[settings.SMS_BACKEND]()
 
 
@@ -58,7 +62,10 @@ def sms_rules() -> OutboxRules:
 @transaction.atomic
 def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMessage | None:
     """Write a message to the order's mobile number into the outbox, once per kind,
-    in the customer's language, and send it once the transaction commits."""
+    in the customer's language, and send it once the transaction commits. Nothing
+    when text messages are off."""
+    if settings.SMS_BACKEND == "off":
+        return None
     to_number = phone_e164_or_none(order.delivery_phone)
     if to_number is None:  # no number, or one that cannot be dialled
         return None
