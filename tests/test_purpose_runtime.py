@@ -121,7 +121,8 @@ def test_sending_the_address_or_phone_to_the_review_service_fails_at_run_time(mo
     assert not Disclosure.objects.filter(processor="reviews").exists()
 
 
-def test_control_name_email_and_order_number_go_to_the_review_service(monkeypatch):
+def test_control_name_email_and_order_number_go_to_the_review_service(monkeypatch, settings):
+    settings.REVIEW_PROVIDER_BACKEND = "memory"  # a review service is configured
     MemoryReviewProvider.reset()
     order = delivered(UserFactory(first_name="", last_name=""))
     monkeypatch.setattr(LeakyProvider, "field", "delivery_name")
