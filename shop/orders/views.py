@@ -9,7 +9,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 
-from shop.models import OrderLine
+from privacy.encryption import encrypted_field_names
+from shop.models import OrderLine, Payment
 from shop.orders.selectors import orders_for
 
 # Each part is called with order=, lines=, user=, bound_form=, bound_line_id= and
@@ -36,10 +37,13 @@ def order_detail_context(*, user, number: str, bound_form=None, bound_line_id=No
     # The lines (with their claims) and payments loaded once: the page's parts and its
     # order summary (`order.lines.all`) all read these.
     lines_with_claims = Prefetch("lines", OrderLine.objects.prefetch_related("warranty_claims"))
+    # The page shows a payment's card type and last digits, not the card checks.
+    unshown = set(encrypted_field_names(Payment)) - {"card_brand", "card_last4"}
+    payments_shown = Payment.objects.defer(*unshown)
     order = (
         orders_for(user=user)
         .filter(number=number)
-        .prefetch_related(lines_with_claims, "payments")
+        .prefetch_related(lines_with_claims, Prefetch("payments", payments_shown))
         .first()
     )
     if order is None:
