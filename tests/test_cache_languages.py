@@ -1,14 +1,15 @@
 """Every cache that holds text keeps one copy per language.
 
-The audit (grep for cache.get/set, cache_page, {% cache %}, {% frame %}, lru_cache, functools.cache):
+The audit (grep for cache.get/set, cache_page, {% cache %}, {% frame %}, lru_cache,
+functools.cache):
 
 | cache | holds | key has the language |
 |---|---|---|
-| base.html `{% frame %}` (shop/templatetags/layout_frame.py) | the layout around the holes: skip link, test-shop banner, market and language switchers, footer | LANGUAGE_CODE |
+| base.html `{% frame %}` (layout_frame.py) | layout: banner, switchers, footer | LANGUAGE_CODE |
 | base.html header-search frame | search label, placeholder, button | LANGUAGE_CODE |
 | footer_links.html frame | footer links (text and /en/ or /fr/ URLs) | LANGUAGE_CODE |
 | cookie_banner.html frame | banner text, buttons | LANGUAGE_CODE |
-| order_list.html, account_detail.html, checkout.html, simulator_card.html frames | table heads, account links, empty address and card fields | LANGUAGE_CODE |
+| order list, dashboard, checkout, card form frames | heads, links, empty fields | LANGUAGE_CODE |
 | shop/catalog/page_cache.py whole pages | a visitor's whole page | get_language() |
 | shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
 | catalog_cached("manufacturers") | Manufacturer rows (names not translated) | not needed |
