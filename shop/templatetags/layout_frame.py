@@ -69,6 +69,15 @@ class FrameNode(template.Node):
         self.vary_on = vary_on
         self.kept = {}
         self.generation = _settings_generation
+        self._nodes_by_type = {}
+
+    def get_nodes_by_type(self, nodetype):
+        """As any node's, found once: every page that extends the layout asks for its
+        blocks on each render, and the frame holds nearly all of the layout."""
+        found = self._nodes_by_type.get(nodetype)
+        if found is None:
+            found = self._nodes_by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(found)
 
     def _capture(self, context):
         holes = []
