@@ -166,11 +166,9 @@ for _alias in ("default", "fallback"):
         CACHES[_alias]["KEY_FUNCTION"] = CACHE_KEY_FUNCTION
 
 AUTH_USER_MODEL = "privacy.User"
-# Django's and allauth's backends, reading the signed-in person's row with a prepared
-# statement (privacy/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "privacy.accounts.backends.ModelBackend",
-    "privacy.accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,20 +15,11 @@ from shop.models import Order
 from shop.orders.selectors import orders_for
 
 
-def has_verified_email(user) -> bool:
-    """Read with the user's row on every request (privacy.accounts.backends); asked
-    here when the row came another way."""
-    known = getattr(user, "has_verified_email", None)
-    if known is not None:
-        return bool(known)
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
 def verified_customer_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not has_verified_email(request.user):
+        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
             messages.warning(request, _("Please verify your e-mail address before checking out."))
             return redirect("account_email")
         return view(request, *args, **kwargs)
