@@ -27,7 +27,9 @@ SUGGESTION_LIMIT = 10
 # Suggestions past the models starting with the query: at most this many systems
 # containing every word are read (unordered, so a word thousands of systems contain
 # costs no more than a rare one), then sorted by name.
-SUGGESTION_CANDIDATES = 100
+SUGGESTION_CANDIDATES = 50
+# What a suggestion shows: its label (maker and name) and its page.
+SUGGESTION_FIELDS = ("model_line", "model", "slug", "manufacturer__name")
 ANYWHERE_FROM_LENGTH = 3
 # Above any character a model name holds: "AB" <= a name starting with AB < "AB" + this.
 AFTER_EVERY_CHARACTER = "\U0010ffff"
@@ -81,6 +83,7 @@ def systems_suggested(systems: QuerySet, terms: list[str]) -> list:
     """At most SUGGESTION_LIMIT of `systems` for the finder's type-ahead: first the
     models that start with what was typed, in order; then systems whose name holds
     every word, sorted by name (on SQLite: the first by name that hold every word)."""
+    systems = systems.only(*SUGGESTION_FIELDS)
     if not name_indexes_used():
         return list(systems_with_words(systems, terms)[:SUGGESTION_LIMIT])
     typed = " ".join(terms).upper()
