@@ -90,3 +90,13 @@ def rows_delete(model) -> None:
     write the deletion history first and check nothing protected refers to the rows)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_quoted(model._meta.db_table)}")  # noqa: S608 - a model's table
+
+
+def statistics_refresh(*models) -> None:
+    """ANALYZE the tables on PostgreSQL, so that the planner knows their new size at
+    once (autovacuum would only notice some time after the commit)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {_quoted(model._meta.db_table)}")

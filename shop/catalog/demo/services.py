@@ -24,7 +24,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shop.catalog.cache import catalog_version_bump
-from shop.catalog.demo.bulk import history_rows_write, last_id, rows_delete, rows_write
+from shop.catalog.demo.bulk import (
+    history_rows_write,
+    last_id,
+    rows_delete,
+    rows_write,
+    statistics_refresh,
+)
 from shop.catalog.demo.ranges import (
     FORM_FACTOR_CODES,
     LIFETIME_BRANDS,
@@ -262,6 +268,7 @@ def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = 
     manufacturers = {m.name: m for m in Manufacturer.objects.filter(name__in=names)}
     _rows_with_history(System, _system_rows(count=systems, rng=rng, manufacturers=manufacturers))
     _rows_with_history(Module, _module_rows(count=modules, rng=rng))
+    statistics_refresh(Manufacturer, System, Module)
     catalog_source_set(is_demo=True)
     catalog_version_bump()
     return {"manufacturers": len(names), "systems": systems, "modules": modules}
