@@ -92,11 +92,24 @@ def rows_delete(model) -> None:
         cursor.execute(f"DELETE FROM {_quoted(model._meta.db_table)}")  # noqa: S608 - a model's table
 
 
-def statistics_refresh(*models) -> None:
-    """ANALYZE the tables on PostgreSQL, so that the planner knows their new size at
-    once (autovacuum would only notice some time after the commit)."""
+GIN_INDEXES = """
+SELECT index.indexrelid FROM pg_index index
+JOIN pg_class class ON class.oid = index.indexrelid JOIN pg_am method ON method.oid = class.relam
+WHERE index.indrelid = %s::regclass AND method.amname = 'gin'
+"""
+
+
+def tables_settle(*models) -> None:
+    """After a bulk write on PostgreSQL: the rows waiting in each GIN index's pending
+    list (the trigram index) merged into it, which every search would otherwise read
+    through, and the tables ANALYZEd, so the planner knows their new size at once
+    (autovacuum does both, but only some time after the commit)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         for model in models:
-            cursor.execute(f"ANALYZE {_quoted(model._meta.db_table)}")
+            table = _quoted(model._meta.db_table)
+            cursor.execute(GIN_INDEXES, [table])
+            for (index,) in cursor.fetchall():
+                cursor.execute("SELECT gin_clean_pending_list(%s)", [index])
+            cursor.execute(f"ANALYZE {table}")

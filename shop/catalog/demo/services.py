@@ -29,7 +29,7 @@ from shop.catalog.demo.bulk import (
     last_id,
     rows_delete,
     rows_write,
-    statistics_refresh,
+    tables_settle,
 )
 from shop.catalog.demo.ranges import (
     FORM_FACTOR_CODES,
@@ -268,7 +268,7 @@ def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = 
     manufacturers = {m.name: m for m in Manufacturer.objects.filter(name__in=names)}
     _rows_with_history(System, _system_rows(count=systems, rng=rng, manufacturers=manufacturers))
     _rows_with_history(Module, _module_rows(count=modules, rng=rng))
-    statistics_refresh(Manufacturer, System, Module)
+    tables_settle(Manufacturer, System, Module)
     catalog_source_set(is_demo=True)
     catalog_version_bump()
     return {"manufacturers": len(names), "systems": systems, "modules": modules}
