@@ -4,8 +4,9 @@ On PostgreSQL two indexes of migration 0019 serve the memory finder:
 
 - a trigram index (pg_trgm, GIN) on UPPER(model_line || ' ' || model), which finds a
   word anywhere in a system's name without reading the whole table;
-- a B-tree on UPPER(model) COLLATE "C", which lists the models that start with what
-  was typed, in order, by reading only those rows.
+- B-trees on UPPER(model) COLLATE "C", alone and after the maker's id, which list the
+  models that start with what was typed (of one maker, or of all), in order, by
+  reading only those rows.
 
 The expressions below are written exactly as the indexes are, or the planner would not
 use them. Other databases (SQLite in development) get the plain case-insensitive
@@ -17,9 +18,13 @@ finds "Roadbook" but not "Pro"), which the trigram index can also serve. Each wo
 instead match the maker's name.
 """
 
+import re
+import time
+
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField
 from django.db.models.functions import Collate, Upper
+from django.db.models.signals import post_delete, post_save
 
 from shop.models import Manufacturer
 
@@ -31,6 +36,8 @@ SUGGESTION_CANDIDATES = 50
 # What a suggestion shows: its label (maker and name) and its page.
 SUGGESTION_FIELDS = ("model_line", "model", "slug", "manufacturer__name")
 ANYWHERE_FROM_LENGTH = 3
+MAKERS_KEPT_SECONDS = 60
+NOT_A_WORD = re.compile(r"\W+")
 # Above any character a model name holds: "AB" <= a name starting with AB < "AB" + this.
 AFTER_EVERY_CHARACTER = "\U0010ffff"
 
@@ -51,10 +58,37 @@ def name_indexes_used() -> bool:
     return connection.vendor == "postgresql"
 
 
+def folded(text: str) -> str:
+    """Capitals, words only, one space between them: "Acme (demo)" -> "ACME DEMO"."""
+    return " ".join(NOT_A_WORD.sub(" ", text).split()).upper()
+
+
+_makers = {"read_at": None, "names": []}
+
+
+def _maker_names() -> list[tuple[int, str]]:
+    """(id, folded name) of every maker. Makers are few and seldom change, so each
+    process reads them at most once a minute, and again after it saved or deleted one
+    (another process's new maker is matched by name within the minute)."""
+    now = time.monotonic()
+    if _makers["read_at"] is None or now - _makers["read_at"] >= MAKERS_KEPT_SECONDS:
+        names = [(pk, folded(name)) for pk, name in Manufacturer.objects.values_list("pk", "name")]
+        _makers.update(read_at=now, names=names)
+    return _makers["names"]
+
+
+def _makers_forget(**kwargs):
+    _makers["read_at"] = None
+
+
+post_save.connect(_makers_forget, sender=Manufacturer, dispatch_uid="system-names-makers-save")
+post_delete.connect(_makers_forget, sender=Manufacturer, dispatch_uid="system-names-makers-del")
+
+
 def _manufacturer_ids(terms) -> dict[str, list[int]]:
-    """For each word, the makers whose name holds it (one query: makers are few)."""
-    makers = list(Manufacturer.objects.values_list("pk", "name"))
-    return {term: [pk for pk, name in makers if term.upper() in name.upper()] for term in terms}
+    """For each word, the makers whose name holds it."""
+    makers = _maker_names()
+    return {term: [pk for pk, name in makers if folded(term) in name] for term in terms}
 
 
 def _word_match(term: str, maker_ids: list[int]) -> Q:
@@ -79,19 +113,38 @@ def systems_with_words(systems: QuerySet, terms: list[str]) -> QuerySet:
     return systems
 
 
+def _names_starting(systems: QuerySet, typed: str) -> list:
+    """At most SUGGESTION_LIMIT `systems` whose name starts with `typed` (folded), in
+    the order of their models: the maker's name then the model ("Acme (demo) Roadbook
+    4"), a maker's name being typed ("Ac": Acer's, then Acme's; one query per maker,
+    each a range of an index), or the model alone ("Roadbook 4")."""
+    systems = systems.alias(model_key=Collate(Upper("model"), "C")).order_by("model_key")
+    makers = _maker_names()
+    for pk, name in makers:
+        if typed.startswith(f"{name} "):
+            systems, typed = systems.filter(manufacturer_id=pk), typed[len(name) + 1 :]
+            break
+    else:
+        found = []
+        for pk, _name in sorted((m for m in makers if m[1].startswith(typed)), key=lambda m: m[1]):
+            found += systems.filter(manufacturer_id=pk)[: SUGGESTION_LIMIT - len(found)]
+            if len(found) == SUGGESTION_LIMIT:
+                break
+        if found:
+            return found
+    starting = systems.filter(model_key__gte=typed, model_key__lt=typed + AFTER_EVERY_CHARACTER)
+    return list(starting[:SUGGESTION_LIMIT])
+
+
 def systems_suggested(systems: QuerySet, terms: list[str]) -> list:
     """At most SUGGESTION_LIMIT of `systems` for the finder's type-ahead: first the
-    models that start with what was typed, in order; then systems whose name holds
-    every word, sorted by name (on SQLite: the first by name that hold every word)."""
+    names that start with what was typed, in the order of their models; then systems
+    whose name holds every word, sorted by name (on SQLite: the first by name that
+    hold every word)."""
     systems = systems.only(*SUGGESTION_FIELDS)
     if not name_indexes_used():
         return list(systems_with_words(systems, terms)[:SUGGESTION_LIMIT])
-    typed = " ".join(terms).upper()
-    starting = list(
-        systems.alias(model_key=Collate(Upper("model"), "C"))
-        .filter(model_key__gte=typed, model_key__lt=typed + AFTER_EVERY_CHARACTER)
-        .order_by("model_key")[:SUGGESTION_LIMIT]
-    )
+    starting = _names_starting(systems, folded(" ".join(terms)))
     if len(starting) == SUGGESTION_LIMIT:
         return starting
     holding = systems_with_words(systems, terms).exclude(pk__in=[s.pk for s in starting])

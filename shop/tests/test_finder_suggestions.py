@@ -49,6 +49,17 @@ def test_every_word_counts_and_the_makers_name_is_one_of_them(client):
     assert labels(client, q="lenovo 9999") == []
 
 
+def test_typing_a_makers_name_suggests_its_systems_maker_by_maker(client):
+    acer = ManufacturerFactory(name="Acer", slug="acer")
+    acme = ManufacturerFactory(name="Acme (demo)", slug="acme-demo")
+    SystemFactory(manufacturer=acme, model_line="Roadbook", model="Roadbook 140")
+    SystemFactory(manufacturer=acer, model_line="Aspire", model="Aspire 5")
+    SystemFactory(model="T480")
+    assert labels(client, q="Ac") == ["Acer Aspire 5", "Acme (demo) Roadbook 140"]
+    assert labels(client, q="acme (demo) road") == ["Acme (demo) Roadbook 140"]
+    assert labels(client, q="Acme (de") == ["Acme (demo) Roadbook 140"]
+
+
 def test_accented_names_are_found_whatever_the_letter_case(client):
     maker = ManufacturerFactory(name="Société Générale d'Informatique", slug="sgi")
     SystemFactory(
@@ -107,7 +118,7 @@ def test_on_postgresql_the_suggestions_are_served_by_the_name_indexes():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # until the test's transaction ends
     plans = {}
-    for query in ("T41", "t2999", "zq7 x"):
+    for query in ("T41", "t2999", "zq7 x", "lenovo t29", "leno"):
         with CaptureQueriesContext(connection) as captured:
             system_suggestions(query=query)
         plans[query] = [
@@ -118,6 +129,8 @@ def test_on_postgresql_the_suggestions_are_served_by_the_name_indexes():
         starting, holding = plans[query]
         assert "system_model_prefix" in starting, starting
         assert "system_name_trigram" in holding, holding
+    for query in ("lenovo t29", "leno"):  # the maker's name typed, then perhaps the model
+        assert "system_maker_model_prefix" in plans[query][0], plans[query][0]
     every_plan = "\n".join(plan for found in plans.values() for plan in found)
     assert "Seq Scan on shop_system" not in every_plan
 
