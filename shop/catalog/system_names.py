@@ -113,38 +113,46 @@ def systems_with_words(systems: QuerySet, terms: list[str]) -> QuerySet:
     return systems
 
 
-def _names_starting(systems: QuerySet, typed: str) -> list:
-    """At most SUGGESTION_LIMIT `systems` whose name starts with `typed` (folded), in
-    the order of their models: the maker's name then the model ("Acme (demo) Roadbook
-    4"), a maker's name being typed ("Ac": Acer's, then Acme's; one query per maker,
-    each a range of an index), or the model alone ("Roadbook 4")."""
+def _maker_named(typed: str) -> tuple[int | None, str]:
+    """The maker whose full name `typed` (folded) starts with, and what follows it."""
+    for pk, name in _maker_names():
+        if typed == name or typed.startswith(f"{name} "):
+            return pk, typed[len(name) + 1 :]
+    return None, typed
+
+
+def _names_starting(systems: QuerySet, typed: str, *, maker_named: bool) -> list:
+    """At most SUGGESTION_LIMIT `systems` whose model starts with `typed` (folded), in
+    model order, each query a range of an index; or, unless the maker was already
+    named, the systems of a maker whose name is being typed ("Ac": Acer's, then
+    Acme's, one query per maker)."""
     systems = systems.alias(model_key=Collate(Upper("model"), "C")).order_by("model_key")
-    makers = _maker_names()
-    for pk, name in makers:
-        if typed.startswith(f"{name} "):
-            systems, typed = systems.filter(manufacturer_id=pk), typed[len(name) + 1 :]
-            break
-    else:
-        found = []
-        for pk, _name in sorted((m for m in makers if m[1].startswith(typed)), key=lambda m: m[1]):
+    found = []
+    if not maker_named:
+        typed_makers = sorted((name, pk) for pk, name in _maker_names() if name.startswith(typed))
+        for _name, pk in typed_makers:
             found += systems.filter(manufacturer_id=pk)[: SUGGESTION_LIMIT - len(found)]
             if len(found) == SUGGESTION_LIMIT:
                 break
-        if found:
-            return found
+    if found:
+        return found
     starting = systems.filter(model_key__gte=typed, model_key__lt=typed + AFTER_EVERY_CHARACTER)
     return list(starting[:SUGGESTION_LIMIT])
 
 
 def systems_suggested(systems: QuerySet, terms: list[str]) -> list:
     """At most SUGGESTION_LIMIT of `systems` for the finder's type-ahead: first the
-    names that start with what was typed, in the order of their models; then systems
-    whose name holds every word, sorted by name (on SQLite: the first by name that
-    hold every word)."""
+    names that start with what was typed, in the order of their models (the model, or
+    the maker's name then the model, or a maker's name being typed); then systems whose
+    name holds every word, sorted by name (on SQLite: the first by name that hold every
+    word). Once a maker's whole name is typed, only its systems are searched."""
     systems = systems.only(*SUGGESTION_FIELDS)
     if not name_indexes_used():
         return list(systems_with_words(systems, terms)[:SUGGESTION_LIMIT])
-    starting = _names_starting(systems, folded(" ".join(terms)))
+    maker, typed = _maker_named(folded(" ".join(terms)))
+    if maker is not None:
+        systems, terms = systems.filter(manufacturer_id=maker), typed.split()
+    starting = _names_starting(systems, typed, maker_named=maker is not None)
     if len(starting) == SUGGESTION_LIMIT:
         return starting
     holding = systems_with_words(systems, terms).exclude(pk__in=[s.pk for s in starting])
