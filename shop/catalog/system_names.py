@@ -1,6 +1,6 @@
 """Finding computer systems by name, fast at a real catalog's size (200,000 systems).
 
-On PostgreSQL two indexes of migration 0019 serve the memory finder:
+On PostgreSQL the indexes of migration 0019 serve the memory finder:
 
 - a trigram index (pg_trgm, GIN) on UPPER(model_line || ' ' || model), which finds a
   word anywhere in a system's name without reading the whole table;
@@ -9,8 +9,10 @@ On PostgreSQL two indexes of migration 0019 serve the memory finder:
   reading only those rows.
 
 The expressions below are written exactly as the indexes are, or the planner would not
-use them. Other databases (SQLite in development) get the plain case-insensitive
-search of every word in the model, its line or its maker.
+use them. What was typed is put in capitals by Python, the names by PostgreSQL: the
+two agree on every letter but a few (German sharp s) whose capital is two letters.
+Other databases (SQLite in development) get the plain case-insensitive search of every
+word in the model, its line or its maker.
 
 A word of three characters or more is found anywhere in the name ("460" finds
 "ThinkPad T460p"); a shorter one at the start of a word ("T4" finds "T460p", "ro"
@@ -126,6 +128,8 @@ def _names_starting(systems: QuerySet, typed: str, *, maker_named: bool) -> list
     model order, each query a range of an index; or, unless the maker was already
     named, the systems of a maker whose name is being typed ("Ac": Acer's, then
     Acme's, one query per maker)."""
+    if not typed and not maker_named:  # nothing but punctuation was typed
+        return []
     systems = systems.alias(model_key=Collate(Upper("model"), "C")).order_by("model_key")
     found = []
     if not maker_named:
