@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from shop.catalog.demo.real_modules import real_module_rows
 from shop.catalog.selectors import modules_compatible_with, upgrade_advice_for
@@ -110,7 +111,9 @@ def test_every_row_gets_its_history_in_bulk_and_replace_records_the_deletions():
 def test_replace_is_refused_while_orders_refer_to_the_catalog():
     load("--modules", "10", "--systems", "10", "--seed", "1")
     OrderLineFactory(module=Module.objects.first())
-    with pytest.raises(CommandError, match="Order lines refer to the catalog"):
+    with pytest.raises(CommandError, match="cannot be replaced: order lines refer to it"):
+        load("--modules", "10", "--systems", "10", "--seed", "2", "--replace")
+    with translation.override("fr"), pytest.raises(CommandError, match="des lignes de commande"):
         load("--modules", "10", "--systems", "10", "--seed", "2", "--replace")
     assert Module.objects.count() == 10  # nothing deleted
     assert not Module.history.filter(history_type="-").exists()

@@ -236,8 +236,8 @@ def _catalog_clear():
             lookup = {f"{relation.field.name}__isnull": False}
             if protecting and relation.related_model.objects.filter(**lookup).exists():
                 raise DemoCatalogRefused(
-                    _("%(rows)s refer to the catalog: it cannot be replaced.")
-                    % {"rows": relation.related_model._meta.verbose_name_plural.capitalize()}
+                    _("The catalog cannot be replaced: %(rows)s refer to it.")
+                    % {"rows": relation.related_model._meta.verbose_name_plural}
                 )
     for model in (System, Module):
         history_rows_write(model, history_type="-", reason=HISTORY_REASON)
