@@ -106,11 +106,13 @@ def test_on_postgresql_the_suggestions_are_served_by_the_name_indexes():
     search the finder used before cannot use them."""
     if connection.vendor != "postgresql":
         pytest.skip("the trigram and prefix indexes exist on PostgreSQL only (set DATABASE_URL)")
-    maker = ManufacturerFactory()
+    makers = [ManufacturerFactory(name=name) for name in ("Lenovo", "Dell", "HP", "Acer", "Asus")]
     rows_write(
         System,
         (
-            SystemFactory.build(manufacturer=maker, model=f"T{number}", slug=f"lenovo-t{number}")
+            SystemFactory.build(
+                manufacturer=makers[number % 5], model=f"T{number}", slug=f"t{number}"
+            )
             for number in range(3000)
         ),
     )
@@ -124,7 +126,7 @@ def test_on_postgresql_the_suggestions_are_served_by_the_name_indexes():
         plans[query] = [
             explained(q["sql"]) for q in captured.captured_queries if '"shop_system"' in q["sql"]
         ]
-    assert ["system_model_prefix" in plan for plan in plans["T41"]] == [True]
+    assert ["system_model_prefix" in plan for plan in plans["T41"]] == [True], plans["T41"]
     for query in ("t2999", "zq7 x"):  # first the models starting with it, then every word
         starting, holding = plans[query]
         assert "system_model_prefix" in starting, starting
