@@ -9,7 +9,6 @@ The audit (grep for cache.get/set, cache_page, {% cache %}, lru_cache, functools
 | base.html `language-buttons` fragment | the switcher's label, current language | LANGUAGE_CODE |
 | header_search.html `header-search` | search label, placeholder, button | LANGUAGE_CODE |
 | footer_links.html `footer-links` | footer links (text and /en/ or /fr/ URLs) | LANGUAGE_CODE |
-| cookie_banner.html `cookie-banner-text`, `-choices` | banner text, buttons | LANGUAGE_CODE |
 | shop/catalog/page_cache.py whole pages | a visitor's whole page | get_language() |
 | shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
 | catalog_cached("manufacturers") | Manufacturer rows (names not translated) | not needed |
@@ -129,13 +128,6 @@ def test_footer_links_fragment(order):
     for language, html in pages.items():
         assert f'href="/{language}/privacy/"' in html
         assert f'href="/{language}/accounts/login/"' in html
-
-
-@pytest.mark.parametrize("order", ORDERS)
-def test_cookie_banner_fragments(order):
-    pages = pages_in_turn(order, "privacy/")
-    assert_each_in_its_language("Cookies on Offtek", pages)
-    assert_each_in_its_language("Choose by category", pages)
 
 
 @pytest.mark.parametrize("order", ORDERS)
