@@ -3,6 +3,7 @@ Django view served by the same gunicorn, measured in one run.
 
     .venv/bin/python -m bench.catalog [--modules 10000] [--systems 5000] [--seconds 2]
                                       [--rounds 3] [--connections 4]
+                                      [--database sqlite|postgres] [--typed-names 100]
 
 It builds a fresh SQLite database in a temporary directory (migrate + the demo catalog
 + one verified customer), serves it with gunicorn (2 workers, 127.0.0.1, a free port) in
@@ -17,6 +18,11 @@ a signed-in customer sees on the way to and after an order >= 0.30 too: the bask
 checkout's address form, the card form of an order awaiting payment, the confirmation of
 a paid order, the order list, the page of an order awaiting payment and of a paid order,
 and the account dashboard. Exits 1 if a ratio is below its target.
+
+`--database postgres` runs it on a fresh PostgreSQL database (on DATABASE_URL's server,
+dropped at the end). Every run also times the finder's suggestions over HTTP while
+catalog names are typed letter by letter, runs the task worker beside gunicorn, and
+prints the load time and each worker's memory against their targets (bench/scale.py).
 """
 
 import argparse
@@ -32,6 +38,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench import scale
 from bench.client import Browser, ConnectionLost
 from bench.server import Gunicorn
 
@@ -45,10 +52,10 @@ def run(args, env):
     subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
 
 
-def environment(workdir: Path) -> dict:
+def environment(workdir: Path, database_url: str = "") -> dict:
     return {
         **{k: v for k, v in os.environ.items() if k != "TASKS_BACKEND"},
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BENCH_STATIC_ROOT": str(workdir / "static"),
         "DJANGO_DEBUG": "false",
@@ -206,17 +213,24 @@ def main():
     parser.add_argument("--seconds", type=float, default=2, help="per page and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--typed-names", type=int, default=100, help="names typed in the finder")
     options = parser.parse_args()
 
+    database = scale.BenchDatabase(options.database)
+    database_url = database.create()  # exits with a clear message if PostgreSQL is missing
     workdir = Path(tempfile.mkdtemp(prefix="offtek-bench-"))
-    env = environment(workdir)
-    server = None
+    env = environment(workdir, database_url)
+    server = worker = None
+    scale_failed = 0
     try:
         loaded_in = shop_build(env, modules=options.modules, systems=options.systems)
         print(
             f"Demo catalog: {options.modules} modules, {options.systems} systems, "
-            f"loaded in {loaded_in:.1f} s"
+            f"loaded in {loaded_in:.1f} s ({options.database})"
         )
+        scale_failed += scale.load_report(loaded_in)
+        worker = scale.TaskWorker(env).start()
         setup = subprocess.run(
             [sys.executable, "-c", SETUP.format(email=EMAIL, password=PASSWORD)],
             cwd=ROOT,
@@ -230,7 +244,7 @@ def main():
         cookies = {"anonymous": {}, "customer": dict(customer.cookies)}
         pages = pages_to_measure(setup, paths)
         print(
-            f"gunicorn: 2 sync workers, production settings, SQLite, cache "
+            f"gunicorn: 2 sync workers, production settings, {options.database}, cache "
             f"{env.get('CACHE_URL') or 'dbcache (the default)'}; Python client threads, "
             f"{options.connections} connections, {options.rounds} rounds of "
             f"{options.seconds:g} s per page"
@@ -259,11 +273,13 @@ def main():
                 hello = measure(server.port, hello_path, options.seconds, options.connections, {})
                 rps = measure(server.port, path, options.seconds, options.connections, cookies[who])
                 rounds[(name, who)].append((rps, hello))
+        scale_failed += scale.after_pages(env, server, worker, typed_names=options.typed_names)
     finally:
         if server is not None:
             server.stop()
+        scale.shut_down(worker, database)
         shutil.rmtree(workdir, ignore_errors=True)
-    return report(pages, rounds)
+    return max(report(pages, rounds), 1 if scale_failed else 0)
 
 
 def report(pages, rounds) -> int:

@@ -9,34 +9,20 @@ DATABASE_URL if it is set. Orders are bulk-created with two lines and a payment 
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
+from bench.in_process import bench_module, django_setup  # noqa: E402
+
 SIZES = (10, 100, 1000)
-
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offtek.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "true")
-    if "DATABASE_URL" not in os.environ:
-        path = Path(tempfile.mkdtemp(prefix="offtek-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def customer_with_orders(count: int, *, tag: str):
     from privacy.models import ConsentRecord, SecurityEvent, User
-    from shop.models import Module, Order, OrderLine, Payment
+    from shop.models import Order, OrderLine, Payment
 
     user = User.objects.create_user(email=f"bench-{tag}@example.com", first_name="Ada")
     ConsentRecord.objects.create(
@@ -47,20 +33,7 @@ def customer_with_orders(count: int, *, tag: str):
         source="signup",
     )
     SecurityEvent.objects.create(kind="login", user=user, ip_address="203.0.113.9")
-    module = Module.objects.create(
-        part_number=f"BENCH-{tag}",
-        slug=f"bench-{tag}",
-        brand="Crucial",
-        generation="DDR4",
-        form_factor="SODIMM",
-        capacity_gb=16,
-        speed_mts=3200,
-        cas_latency=22,
-        voltage_mv=1200,
-        price_pence=3999,
-        price_eur_cents=4699,
-        stock=1_000_000,
-    )
+    module = bench_module(f"BENCH-{tag}")
     orders = Order.objects.bulk_create(
         Order(
             number=f"OT-B{tag}-{i:05d}",
@@ -123,7 +96,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="best of N runs per size")
     args = parser.parse_args()
-    setup_django()
+    django_setup()
     from django.db import connection
 
     results = {}

@@ -11,34 +11,22 @@ background task does (without the e-mail).
 """
 
 import argparse
+import logging
 import os
 import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+
+from bench.in_process import bench_module, django_setup  # noqa: E402
 
 
 def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offtek.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("BENCH_QUERY_LOG", "off")
-    if "DATABASE_URL" not in os.environ:
-        path = Path(tempfile.mkdtemp(prefix="offtek-bench-")) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import logging
-
-    import django
-
-    # The schema is made by another process: migrating loads every migration, which
-    # would be measured as this process's peak memory.
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True)
-    django.setup()
+    django_setup()
     from django.conf import settings
 
     settings.DEBUG = False  # no query log growing in memory
@@ -52,23 +40,12 @@ def invoices_issued(count: int) -> list:
     from privacy.models import User
     from shop.invoices.freeze import order_vat_freeze
     from shop.invoices.services import invoice_issue
-    from shop.models import Module, Order, OrderLine
+    from shop.models import Order, OrderLine
 
     user = User.objects.create_user(email="bench-invoices@example.com", language="fr")
     modules = [
-        Module.objects.create(
-            part_number=f"BENCH-INV-{i}",
-            slug=f"bench-inv-{i}",
-            brand="Crucial",
-            generation="DDR4",
-            form_factor="SODIMM",
-            capacity_gb=16,
-            speed_mts=3200,
-            cas_latency=22,
-            voltage_mv=1200,
-            price_pence=price,
-            stock=1_000_000,
-        )
+        # The orders are in euros: their lines are priced in euro cents.
+        bench_module(f"BENCH-INV-{i}", price_pence=price, price_eur_cents=price)
         for i, price in enumerate((3999, 12345, 777))
     ]
     documents = []

@@ -50,24 +50,12 @@ def seed(customers: int) -> None:
     from django.utils import timezone
     from simple_history.utils import bulk_create_with_history
 
+    from bench.in_process import bench_module
     from privacy.models import SecurityEvent, User
-    from shop.models import Module, Order, OrderLine, Payment
+    from shop.models import Order, OrderLine, Payment
 
     now = timezone.now()
-    module = Module.objects.create(
-        part_number="BENCH-RET",
-        slug="bench-ret",
-        brand="Crucial",
-        generation="DDR4",
-        form_factor="SODIMM",
-        capacity_gb=16,
-        speed_mts=3200,
-        cas_latency=22,
-        voltage_mv=1200,
-        price_pence=3999,
-        price_eur_cents=4699,
-        stock=1_000_000,
-    )
+    module = bench_module("BENCH-RET")
     yesterday = timezone.localdate(now) - datetime.timedelta(days=1)
     for chunk in _chunks(customers):
         orders = bulk_create_with_history(

@@ -17,6 +17,9 @@ STRIPE_KEYS = {
     "STRIPE_WEBHOOK_SECRET": ("whsec_",),
 }
 TEST_PREFIXES = ("sk_test_", "pk_test_", "rk_test_")
+# The backend setting of each provider the shop sends customers' details to, and the
+# prefix of its HTTP settings.
+PROVIDERS = {"SMS_BACKEND": "SMS", "REVIEW_PROVIDER_BACKEND": "REVIEW"}
 
 
 def _staging_hint() -> str:
@@ -72,6 +75,9 @@ def refusal(values: dict, *, test_shop: bool) -> str | None:
                 "COURIER_WEBHOOK_SECRET is not set: couriers' delivery updates cannot be "
                 f"checked ({staging})."
             )
+        console = console_refusal(values)
+        if console:
+            return console
     elif any(keys.values()):
         missing = [name for name, value in keys.items() if not value]
         if missing:
@@ -85,9 +91,24 @@ def refusal(values: dict, *, test_shop: bool) -> str | None:
             return (
                 "STRIPE_PUBLISHABLE_KEY and STRIPE_SECRET_KEY are not both live or both test keys."
             )
-    if values.get("SMS_BACKEND") == "http":
-        if not values.get("SMS_HTTP_URL", "").startswith("https://"):
-            return "SMS_HTTP_URL is not set to an https:// address, and SMS_BACKEND is http."
-        if not values.get("SMS_HTTP_TOKEN"):
-            return "SMS_HTTP_TOKEN is not set, and SMS_BACKEND is http."
+    for backend, prefix in PROVIDERS.items():
+        if values.get(backend) == "http":
+            if not values.get(f"{prefix}_HTTP_URL", "").startswith("https://"):
+                url = f"{prefix}_HTTP_URL"
+                return f"{url} is not set to an https:// address, and {backend} is http."
+            if not values.get(f"{prefix}_HTTP_TOKEN"):
+                return f"{prefix}_HTTP_TOKEN is not set, and {backend} is http."
+    return None
+
+
+def console_refusal(values: dict) -> str | None:
+    """A production shop never prints customers' messages to its log: the console
+    backends (development) write the phone number, the e-mail address and the text to
+    standard output."""
+    for backend in PROVIDERS:
+        if (values.get(backend) or "console") == "console":
+            return (
+                f"{backend} is 'console' (the default), which prints customers' details "
+                f"to the server's log: set it to http (a provider) or off ({_staging_hint()})."
+            )
     return None

@@ -14,6 +14,7 @@ app's export page shows amounts too and privacy never imports the shop.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import get_language
 
@@ -116,14 +117,24 @@ class Money:
         """ "£1,234.50" / "€1,234.50" in English, "1 234,50 £" / "1 234,50 €" in French
         (a narrow space groups the thousands, a no-break space keeps the symbol with
         the number)."""
-        currency = CURRENCIES[self.currency]
-        sign = "-" if self.minor < 0 else ""
-        units, cents = divmod(abs(self.minor), 10**currency.exponent)
-        decimals = f"{cents:0{currency.exponent}d}"
-        if (language or get_language() or "en").startswith("fr"):
-            grouped = f"{units:,}".replace(",", "\u202f")
-            return f"{sign}{grouped},{decimals}\u00a0{currency.symbol}"
-        return f"{sign}{currency.symbol}{units:,}.{decimals}"
+        exponent = CURRENCIES[self.currency].exponent
+        units = Decimal(self.minor).scaleb(-exponent)
+        return amount_display(units, self.currency, places=exponent, language=language)
 
     def __str__(self):
         return self.display()
+
+
+def amount_display(
+    units: Decimal, currency: str, *, places: int, language: str | None = None
+) -> str:
+    """An amount in whole units with ``places`` decimals, written as ``Money.display``
+    writes it: for what is not a whole number of minor units (an invoice line's unit
+    price without VAT, to four decimals)."""
+    symbol = currency_get(currency).symbol
+    sign = "-" if units < 0 else ""
+    text = f"{abs(units):,.{places}f}"
+    if (language or get_language() or "en").startswith("fr"):
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return f"{sign}{text}\u00a0{symbol}"
+    return f"{sign}{symbol}{text}"

@@ -42,6 +42,13 @@ SELLER_FACTS = (
     SellerFact("city", "OFFTEK_SELLER_CITY", "Nowhere-on-Sea"),
     SellerFact("country", "OFFTEK_SELLER_COUNTRY", "GB"),
     SellerFact("email", "OFFTEK_SELLER_EMAIL", "shop@offtek.example"),
+    # Where people write to the Privacy Officer; the seller's e-mail when unset.
+    SellerFact(
+        "privacy_email",
+        "OFFTEK_SELLER_PRIVACY_EMAIL",
+        "privacy@offtek.example",
+        required=False,
+    ),
     SellerFact("phone", "OFFTEK_SELLER_PHONE", "+44 20 7946 0000"),
     SellerFact("director", "OFFTEK_SELLER_DIRECTOR", "A. N. Example (fictional)"),
     SellerFact("host_name", "OFFTEK_HOST_NAME", "Example Hosting Ltd (fictional)"),

@@ -104,7 +104,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offtek.context_processors.site",
-                "privacy.consent.context_processors.cookie_consent",
                 "shop.layout.personal_parts",
                 "shop.markets.layout.market",
             ],
@@ -135,7 +134,7 @@ CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://offtek_cache"
     ),
-    # The layout's fixed text (footer links, the cookie banner's wording) per language, in
+    # The layout's fixed text (footer links) per language, in
     # each process's memory: it depends on nothing but the code and the language, so no
     # worker needs to share it, and a deploy (new processes) renews it. Whole catalog
     # pages are kept here too, under the shared catalog version (shop/catalog/page_cache.py).
@@ -314,8 +313,8 @@ SHOP_INVOICE_PREFIX = env.str("SHOP_INVOICE_PREFIX", default="OT")
 SHOP_VAT_SCHEME_FR = env.str("SHOP_VAT_SCHEME_FR", default="ioss")
 SHOP_EUR_PER_GBP = env.str("SHOP_EUR_PER_GBP", default="1.15")  # for the IOSS limit only
 
-# Fulfilment: text messages (console in development, "http" provider in production),
-# courier delivery updates, review invitations.
+# Fulfilment: text messages and review invitations ("console" prints them, for
+# development; "http" a provider, for production; "off" sends none), courier updates.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
@@ -325,6 +324,8 @@ SMS_RETRY_SECONDS = env.int("SMS_RETRY_SECONDS", default=60)
 COURIER_WEBHOOK_SECRET = env.str("COURIER_WEBHOOK_SECRET", default="")
 REVIEW_INVITATION_DAYS = env.int("REVIEW_INVITATION_DAYS", default=14)
 REVIEW_PROVIDER_BACKEND = env.str("REVIEW_PROVIDER_BACKEND", default="console")
+REVIEW_HTTP_URL = env.str("REVIEW_HTTP_URL", default="")
+REVIEW_HTTP_TOKEN = env.str("REVIEW_HTTP_TOKEN", default="")
 
 # The seller, its host and its consumer mediator (offtek/seller.py): the legal notice,
 # the terms of sale and invoices print them. Production refuses to start without them;
@@ -397,6 +398,9 @@ if not DEBUG:
                 "SMS_BACKEND",
                 "SMS_HTTP_URL",
                 "SMS_HTTP_TOKEN",
+                "REVIEW_PROVIDER_BACKEND",
+                "REVIEW_HTTP_URL",
+                "REVIEW_HTTP_TOKEN",
                 *SELLER_VARIABLES,
             )
         }

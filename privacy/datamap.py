@@ -67,10 +67,11 @@ def _declaration(purpose, categories) -> dict:
     return declaration
 
 
-def _shop_system(declared: dict[str, set[str]]) -> dict:
-    used = sorted({p for purpose in policy.PURPOSES.values() for p in purpose.processors})
+def _shop_system(declared: dict[str, set[str]], in_use: policy.PolicyInUse) -> dict:
+    used = sorted(in_use.processors)
+    controller = policy.controller()
     declarations = []
-    for purpose in policy.PURPOSES.values():
+    for purpose in in_use.purposes:
         entry = _declaration(
             purpose, _purpose_categories(purpose) | declared.get(purpose.key, set())
         )
@@ -85,19 +86,19 @@ def _shop_system(declared: dict[str, set[str]]) -> dict:
         "dataset_references": [DATASET],
         "egress": [{"fides_key": processor_key(key), "type": "system"} for key in used],
         "privacy_declarations": declarations,
-        "legal_name": policy.CONTROLLER["name"],
-        "legal_address": policy.CONTROLLER["address"],
+        "legal_name": controller["name"],
+        "legal_address": controller["address"],
         "processes_personal_data": True,
     }
 
 
-def _processor_system(processor) -> dict:
-    purposes = [p for p in policy.PURPOSES.values() if processor.key in p.processors]
+def _processor_system(processor, in_use: policy.PolicyInUse) -> dict:
+    purposes = [p for p in in_use.purposes if processor.key in p.processors]
     system = {
         "fides_key": processor_key(processor.key),
         "organization_fides_key": ORGANIZATION,
         "name": str(processor.label),
-        "description": f"{processor.role} ({processor.locations})",
+        "description": f"{processor.role}; receives {processor.receives} ({processor.locations})",
         "system_type": "Service",
         "ingress": [{"fides_key": SHOP_SYSTEM, "type": "system"}],
         "privacy_declarations": [_declaration(p, _purpose_categories(p)) for p in purposes],
@@ -190,10 +191,11 @@ def datamap_build() -> dict:
     """The manifest, in English (fideslang resources carry one language)."""
     with translation.override("en"):
         declared = _declared_categories()
-        systems = [_shop_system(declared)]
-        systems += [_processor_system(p) for p in policy.PROCESSORS.values()]
+        in_use = policy.policy_in_use()
+        systems = [_shop_system(declared, in_use)]
+        systems += [_processor_system(p, in_use) for p in in_use.processors.values()]
         return {
-            "organization": [{"fides_key": ORGANIZATION, "name": policy.CONTROLLER["name"]}],
+            "organization": [{"fides_key": ORGANIZATION, "name": policy.controller()["name"]}],
             "system": systems,
             "dataset": [_dataset()],
         }

@@ -62,8 +62,8 @@ def email_send(
     """Queue an e-mail to one recipient, written in `language` when it is sent.
     ``user``: the customer it is for, if any (it is erased with their account), and
     ``purpose``, why we write to them (a key of ``privacy.policy.PURPOSES`` that covers
-    contact data): once the e-mail provider has accepted the message, the disclosure
-    ledger records that it received their address and the message, for that purpose.
+    contact data): each attempt at the e-mail provider is written to the disclosure
+    ledger for that purpose, with what the message carried and what came of it.
     ``layout``: "allauth" for the account e-mails, written from allauth's templates.
     ``attachments``: rows with an ``email_attachment()`` method returning (file name,
     bytes, MIME type), stored by reference and read when the e-mail is written.

@@ -199,10 +199,9 @@ class ConsentRecord(LedgerModel):
 
     @property
     def purpose_label(self):
-        from privacy.policy import PURPOSES
+        from privacy.policy import purpose_label
 
-        purpose = PURPOSES.get(self.purpose)
-        return purpose.label if purpose else self.purpose
+        return purpose_label(self.purpose)
 
 
 class SecurityEventKind(models.TextChoices):
@@ -283,12 +282,21 @@ class SecurityEvent(models.Model):
         return self.kind in SECURITY_ADVICE_KINDS
 
 
-class Disclosure(LedgerModel):
-    """One time we passed a customer's personal data to a processor (the review
-    provider, a courier...): who, which fields, to whom, when and on what basis.
+class DisclosureOutcome(models.TextChoices):
+    """What became of one hand-over to a processor (see privacy.disclosures)."""
 
-    Append-only like the consent ledger; it appears in the customer's export and goes
-    only with their erasure.
+    SENT = "sent", _("received")
+    FAILED = "failed", _("failed, to be tried again")
+    DEAD = "dead", _("failed, given up")
+
+
+class Disclosure(LedgerModel):
+    """One time we handed a customer's personal data to a processor (the review
+    provider, a courier...), or tried to: who, which fields, to whom, when, on what
+    basis, and what came of it (`outcome`, on which `attempt`).
+
+    It names the fields, never their values. Append-only like the consent ledger; it
+    appears in the customer's export and goes only with their erasure.
     """
 
     user = models.ForeignKey(
@@ -301,6 +309,13 @@ class Disclosure(LedgerModel):
     reference = models.CharField(
         _("reference"), max_length=64, blank=True, help_text=_("e.g. the order number")
     )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=8,
+        choices=DisclosureOutcome.choices,
+        default=DisclosureOutcome.SENT,
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -308,9 +323,15 @@ class Disclosure(LedgerModel):
         verbose_name_plural = _("disclosure ledger")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=DisclosureOutcome.values) & models.Q(attempt__gte=1),
+                name="disclosure_outcome_known",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.processor}: {', '.join(self.fields)}"
+        return f"{self.processor}: {', '.join(self.fields)} ({self.outcome})"
 
 
 class RetentionRunStatus(models.TextChoices):

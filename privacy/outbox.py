@@ -1,5 +1,5 @@
 """The outbox: the one way the project sends a message to a person, e-mail
-(privacy.emails) or text message (shop.fulfilment.sms).
+(privacy.emails) or any other kind an app adds (a text message, say).
 
 A message is written as a row inside the transaction that decides to send it, and a
 task carrying only the row's id is queued once that transaction commits; nothing is

@@ -10,22 +10,37 @@ from privacy.emails import outgoing_email_resend
 from privacy.models import OutboxStatus, OutgoingEmail
 
 
-def resend_report(modeladmin, request, resent: int, selected: int) -> None:
-    """What a "Re-send" action did, for staff (shared by every outbox's admin)."""
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d message queued again.", "%(count)d messages queued again.", resent)
-        % {"count": resent},
-        messages.SUCCESS,
-    )
-    if resent < selected:
-        modeladmin.message_user(
-            request, _("Only dead messages can be re-sent; the others were left as they are.")
+class OutboxAdmin(admin.ModelAdmin):
+    """The admin of any outbox (e-mails here, an app's own kinds of message): no row
+    is added by hand, and "Re-send" queues the selected dead rows again through
+    ``resend_one``, which each outbox's admin points at its service."""
+
+    actions = ["resend_action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def resend_one(self, row, *, by) -> bool:
+        raise NotImplementedError
+
+    @admin.action(description=_("Re-send (dead messages)"), permissions=["change"])
+    def resend_action(self, request, queryset):
+        dead = list(queryset.filter(status=OutboxStatus.DEAD))
+        resent = sum(self.resend_one(row, by=request.user) for row in dead)
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", resent)
+            % {"count": resent},
+            messages.SUCCESS,
         )
+        if resent < queryset.count():
+            self.message_user(
+                request, _("Only dead messages can be re-sent; the others were left as they are.")
+            )
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(OutboxAdmin):
     list_display = [
         "template",
         "user",
@@ -52,13 +67,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["user"]
-    actions = ["resend_action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Re-send (dead messages)"), permissions=["change"])
-    def resend_action(self, request, queryset):
-        dead = list(queryset.filter(status=OutboxStatus.DEAD))
-        resent = sum(outgoing_email_resend(email=email, by=request.user) for email in dead)
-        resend_report(self, request, resent, queryset.count())
+    def resend_one(self, row, *, by) -> bool:
+        return outgoing_email_resend(email=row, by=by)

@@ -148,6 +148,9 @@ def _disclosure_export(row):
         "fields": row.fields,
         "fields_names": labels["fields"],
         "reference": row.reference,
+        "outcome": row.outcome,
+        "outcome_name": labels["outcome"],
+        "attempt": row.attempt,
         "when": row.created_at.isoformat(),
     }
 
@@ -160,10 +163,11 @@ registry.declare(
         "purpose_name": _("purpose, in words"),
         "categories_names": _("kinds of data, in words"),
         "fields_names": _("details sent, in words"),
+        "outcome_name": _("what came of it, in words"),
     },
     categories=["contact", "identity"],
     purpose="account",
-    fields=["processor", "purpose", "fields", "reference", "created_at"],
+    fields=["processor", "purpose", "fields", "reference", "outcome", "attempt", "created_at"],
     retention="consent-ledger",
     owner="user",
     export=_disclosure_export,

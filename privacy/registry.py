@@ -4,10 +4,10 @@ Each app that stores personal data has a ``personal_data.py`` module, found at s
 by autodiscovery (like ``admin.py``). In it, one call per model::
 
     from privacy import registry
-    from shop.models import Address
+    from members.models import Member
 
     registry.declare(
-        Address,
+        Member,
         categories=["contact", "identity"],          # keys of privacy.policy.CATEGORIES
         purpose="orders",                           # a key of privacy.policy.PURPOSES
         fields=["name", "line1", "postcode", "phone"],
@@ -23,10 +23,10 @@ by autodiscovery (like ``admin.py``). In it, one call per model::
 A model that looks personal but is not (a company's name, say) is declared exempt,
 with the reason::
 
-    registry.exempt(Manufacturer, reason="The name of a computer maker, not a person.")
+    registry.exempt(Company, reason="The name of a company, not of a person.")
 
 Historical models made by django-simple-history follow their model: declaring
-``Address`` also covers ``HistoricalAddress`` (same data, same rules; erasure
+``Member`` also covers ``HistoricalMember`` (same data, same rules; erasure
 removes history rows too).
 
 What happens at account closure is declared too (``closure=``):
@@ -35,8 +35,8 @@ What happens at account closure is declared too (``closure=``):
 - ``Closure.HOLD``: kept under a legal hold, detached from the login: the owner field
   (``detach=``, e.g. ``"user"``) is set to None and ``hold_field`` (e.g.
   ``"legal_hold_until"``) to the closure date plus the retention rule's period. Rows
-  owned through another held row (``Payment`` through ``order__user``) declare
-  ``detach=None``: they follow their parent.
+  owned through another held row (owner ``parent__user``) declare ``detach=None``:
+  they follow their parent.
 
 Export reads ``select_related=``/``prefetch_related=`` so that one declaration costs a
 fixed number of queries whatever the number of rows, and ``defer=`` to skip (encrypted,
@@ -337,6 +337,21 @@ def exemption_for(model) -> str | None:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Rows of another declared model kept with a closure option's kept rows: ``path``
+    leads from ``model`` to the option's model (the warranty claims of a kept order:
+    ``"line__order"``), ``detach`` is the field set to None to part them from the login
+    (or None: they follow their parent), and ``minimise`` maps each field the kept rows
+    no longer need to the value written over it, in the rows and their history copies
+    (whose free-text change reasons go too)."""
+
+    model: type
+    path: str
+    detach: str | None = None
+    minimise: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ClosureOption:
     """A choice the customer makes when closing their account: keep some held rows
     for longer, for their own benefit (a lifetime warranty). ``rows`` narrows the
@@ -350,9 +365,7 @@ class ClosureOption:
     retention: str
     label: object
     warning: object
-    # Rows of other declared models kept with the kept rows: (model, path from it to
-    # the option's model, field detached from the login or None), e.g. the warranty
-    # claims of a kept order: (WarrantyClaim, "line__order", "user").
+    # Rows of other declared models kept with the kept rows (``Kept``).
     keeps: tuple = ()
     # The URL name of the page where a former customer reaches what they kept.
     page: str = ""
@@ -390,11 +403,15 @@ def closure_option(
         raise ImproperlyConfigured(f"Declare {model._meta.label_lower} before its closure option.")
     if retention not in policy.RETENTION:
         raise ImproperlyConfigured(f"Closure option {key}: unknown retention rule {retention!r}")
-    for kept_model, _path, detach in keeps:
-        if declaration_for(kept_model) is None:
-            raise ImproperlyConfigured(f"Declare {kept_model._meta.label_lower} before keeping it.")
-        if detach and not kept_model._meta.get_field(detach).null:
-            raise ImproperlyConfigured(f"Closure option {key}: {detach!r} must be nullable.")
+    for kept in keeps:
+        kept_label = kept.model._meta.label_lower
+        if declaration_for(kept.model) is None:
+            raise ImproperlyConfigured(f"Declare {kept_label} before keeping it.")
+        if kept.detach and not kept.model._meta.get_field(kept.detach).null:
+            raise ImproperlyConfigured(f"Closure option {key}: {kept.detach!r} must be nullable.")
+        unknown = set(kept.minimise) - {f.name for f in kept.model._meta.concrete_fields}
+        if unknown:
+            raise ImproperlyConfigured(f"{kept_label} has no field {sorted(unknown)} to minimise.")
     option = ClosureOption(
         key, model, dict(rows), dict(mark), retention, label, warning, tuple(keeps), page
     )

@@ -307,26 +307,43 @@ def _declared_tables(declaration) -> set[str]:
     return tables
 
 
+def _minimised_columns(declaration, names) -> set[tuple[str, str]]:
+    """(table, column) of each minimised field, in the table and its history copy (whose
+    change reason goes too)."""
+    columns = {declaration.model._meta.get_field(n).column for n in names}
+    places = {(declaration.model._meta.db_table, column) for column in columns}
+    if declaration.history_model is not None:
+        table = declaration.history_model._meta.db_table
+        places |= {(table, column) for column in [*columns, "history_change_reason"]}
+    return places
+
+
 def receipt_disagreements(*, receipt, report: ScanReport) -> list[Disagreement]:
     """Receipt lines that the scanned database contradicts: a model said deleted with
-    markers still in its table or its history, or said anonymised with markers still
-    in a column that anonymising replaces."""
+    markers still in its table or its history, said anonymised with markers still in a
+    column that anonymising replaces, or said kept without some fields (minimised)
+    with markers still in those columns."""
     by_label = {d.label: d for d in registry.declarations()}
     # A model with some rows kept (a kept warranty's claims) keeps rows in its table.
     partly_kept = {item["key"] for item in receipt.outcomes if item["outcome"] == "keep"}
     found = []
     for item in receipt.outcomes:
-        if item["key"] in partly_kept:
-            continue
-        declaration = by_label.get(item["key"])
+        declaration = by_label.get(item["key"].removeprefix("history:"))
         if declaration is None:
             continue
-        tables = _declared_tables(declaration)
-        hits = [f for f in report.findings if f.table in tables]
-        if item["outcome"] == "anonymise":
-            columns = {declaration.model._meta.get_field(n).column for n in declaration.anonymise}
+        if item.get("minimised"):
+            places = _minimised_columns(declaration, item["minimised"])
+            hits = [f for f in report.findings if (f.table, f.column) in places]
+        elif item["key"] in partly_kept or item["key"] not in by_label:
+            continue
+        elif item["outcome"] == "anonymise":
+            names = declaration.anonymise
+            columns = {declaration.model._meta.get_field(n).column for n in names}
+            hits = [f for f in report.findings if f.table in _declared_tables(declaration)]
             hits = [f for f in hits if f.column in columns]
-        elif item["outcome"] != "delete":
+        elif item["outcome"] == "delete":
+            hits = [f for f in report.findings if f.table in _declared_tables(declaration)]
+        else:
             continue
         if hits:
             found.append(Disagreement(item["key"], item["outcome"], tuple(hits)))

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import default_task_backend, task
 
+from privacy.disclosures import ATTACHMENT, attempt_disclosure_record, fields_sent
 from privacy.email_messages import EmailContextUnavailable, outgoing_email_render
 from privacy.models import OutboxStatus as O
-from privacy.models import OutgoingEmail
+from privacy.models import OutgoingEmail, User
 from privacy.outbox import (
     OutboxRules,
     outbox_claim,
@@ -24,10 +25,17 @@ from privacy.purposes import acting_for
 
 logger = logging.getLogger("privacy.emails")
 
-# What every e-mail to a customer hands the e-mail provider: their address (contact
-# data) and the message.
+# The data category of what every e-mail to a customer hands the e-mail provider:
+# their address and a message for them.
 EMAIL_CATEGORIES = ("contact",)
-EMAIL_FIELDS = ("email", "message")
+# The parts of a written e-mail (`outgoing_email_render`) in the ledger's words; the
+# headers and attachments are named one by one (`email_fields_sent`).
+EMAIL_WORDS = {"to": "email", "subject": "subject", "text": "message", "html": "message"}
+HEADER_WORDS = {
+    "List-Unsubscribe": "unsubscribe link",
+    "List-Unsubscribe-Post": None,  # the fixed "List-Unsubscribe=One-Click"
+    "Message-ID": None,  # the outbox row's own random id
+}
 
 
 def message_send(*, to, subject, text, html, headers, attachments=(), message_id: str = "") -> None:
@@ -97,21 +105,22 @@ def email_attempt(*, email_id: int) -> str:
         return outbox_failed(
             row=email, error=f"{type(error).__name__}: {error}", transient=False, rules=rules
         )
+    purpose = json.loads(email.payload).get("purpose")
     try:
         message_send(**message, message_id=email.idempotency_key)
     except Exception as error:  # noqa: BLE001 (every failure is recorded, none is lost)
-        return outbox_failed(
+        outbox_failed(
             row=email,
             error=smtp_failure_text(error),
             transient=smtp_failure_transient(error),
             rules=rules,
         )
-    # Sent: the provider accepted it. The recipient and the context are no longer
-    # needed; the row stays so that the e-mail is never sent twice.
-    purpose = json.loads(email.payload).get("purpose")
-    outbox_sent(row=email, fields={"payload": json.dumps({"purpose": purpose}), "to": ""})
+    else:
+        # Sent: the provider accepted it. The recipient and the context are no longer
+        # needed; the row stays so that the e-mail is never sent twice.
+        outbox_sent(row=email, fields={"payload": json.dumps({"purpose": purpose}), "to": ""})
     if email.user_id and purpose:
-        email_disclosure_record(user_id=email.user_id, purpose=purpose)
+        email_disclosure_record(email=email, purpose=purpose, fields=email_fields_sent(message))
     return email.status
 
 
@@ -153,18 +162,25 @@ def emails_resend() -> int:
     return emails_resend_due()
 
 
-def email_disclosure_record(*, user_id: int, purpose: str) -> None:
-    """The e-mail provider received a customer's address and a message for them."""
-    from privacy.disclosures import disclosure_record
-    from privacy.models import User
+def email_fields_sent(message: dict) -> tuple:
+    """What a written e-mail hands the mail server, in the ledger's words: the
+    recipient's address, the subject, the text, the headers that say something about
+    the recipient, and each attached file by its name."""
+    headers = fields_sent(message.get("headers") or {}, HEADER_WORDS)
+    parts = {key: value for key, value in message.items() if key not in ("headers", "attachments")}
+    attached = tuple(ATTACHMENT + name for name, _content, _mimetype in message["attachments"])
+    return tuple(dict.fromkeys(fields_sent(parts, EMAIL_WORDS) + headers + attached))
 
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return  # the account was erased before the e-mail went
-    disclosure_record(
-        user=user,
+
+def email_disclosure_record(*, email: OutgoingEmail, purpose: str, fields: tuple) -> None:
+    """This attempt handed the e-mail provider `fields` of a customer: sent, failed
+    (another try follows) or given up, as the outbox row now says."""
+    attempt_disclosure_record(
+        status=email.status,
+        user=User.objects.filter(pk=email.user_id).first(),  # None: erased meanwhile
         processor="email",
         purpose=purpose,
         categories=EMAIL_CATEGORIES,
-        fields=EMAIL_FIELDS,
+        fields=fields,
+        attempt=email.attempts,
     )

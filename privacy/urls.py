@@ -22,5 +22,4 @@ urlpatterns = [
     path("account/disclosures/", rights.disclosure_list, name="disclosures"),
     path("privacy/", consent.policy_detail, name="policy"),
     path("cookies/", consent.cookies_detail, name="cookies"),
-    path("cookies/choice/", consent.cookie_choice_update, name="cookie-choice"),
 ]

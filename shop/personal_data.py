@@ -349,10 +349,13 @@ registry.closure_option(
     # The address a former customer proves the purchase with and is written to.
     mark={"warranty_kept": True, "warranty_email": lambda user: user.email},
     retention="lifetime-warranty",
-    # Claims are kept with the warranty they belong to (detached from the login).
+    # Claims are kept with the warranty they belong to, detached from the login and
+    # minimised to what honouring a claim needs: the order line (so the part number
+    # and the purchase date), the reason code, the status and the dates of each step.
+    # The customer's own words about the fault and the staff notes written to them go.
     keeps=[
-        (WarrantyClaim, "line__order", "user"),
-        (WarrantyClaimEvent, "claim__line__order", None),
+        registry.Kept(WarrantyClaim, "line__order", detach="user", minimise={"symptoms": ""}),
+        registry.Kept(WarrantyClaimEvent, "claim__line__order", minimise={"note": ""}),
     ],
     page="shop:kept-warranty",
     label=_("Keep my lifetime warranties"),

@@ -8,7 +8,6 @@ functools.cache):
 | base.html `{% frame %}` (layout_frame.py) | layout: banner, switchers, footer | LANGUAGE_CODE |
 | base.html header-search frame | search label, placeholder, button | LANGUAGE_CODE |
 | footer_links.html frame | footer links (text and /en/ or /fr/ URLs) | LANGUAGE_CODE |
-| cookie_banner.html frame | banner text, buttons | LANGUAGE_CODE |
 | order list, dashboard, checkout, card form frames | heads, links, empty fields | LANGUAGE_CODE |
 | shop/catalog/page_cache.py whole pages | a visitor's whole page | get_language() |
 | shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
@@ -129,13 +128,6 @@ def test_footer_links_fragment(order):
     for language, html in pages.items():
         assert f'href="/{language}/privacy/"' in html
         assert f'href="/{language}/accounts/login/"' in html
-
-
-@pytest.mark.parametrize("order", ORDERS)
-def test_cookie_banner_fragments(order):
-    pages = pages_in_turn(order, "privacy/")
-    assert_each_in_its_language("Cookies on Offtek", pages)
-    assert_each_in_its_language("Choose by category", pages)
 
 
 @pytest.mark.parametrize("order", ORDERS)

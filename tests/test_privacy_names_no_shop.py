@@ -1,5 +1,7 @@
-"""Privacy knows the shop only through what the shop registers: no string in the
-privacy app names a shop model, admin page or URL (import-linter keeps imports out)."""
+"""Privacy knows the shop only through what the shop registers: nothing in the privacy
+app (tests and migrations aside) imports the shop or names a shop model, admin page,
+module or URL, in code, docstrings, comments or templates, so a grep of privacy/ for
+the shop's names finds none. import-linter keeps module-level imports out too."""
 
 import ast
 import re
@@ -13,8 +15,7 @@ SKIPPED = ("/tests/", "/migrations/", "/locale/")
 
 
 def shop_names() -> set[str]:
-    """Every model label, admin URL prefix and URL name the shop defines (bare model
-    names such as "system" or "order" are ordinary words, left out)."""
+    """Every model label, table, admin URL prefix and URL name the shop defines."""
     names = set()
     for model in apps.get_app_config("shop").get_models():
         names |= {model._meta.label_lower, f"shop_{model._meta.model_name}"}
@@ -25,54 +26,107 @@ def shop_names() -> set[str]:
     return names
 
 
-def privacy_strings(root: Path = ROOT / "privacy"):
-    """(file, line, text) of each string in privacy's code (docstrings left out) and of
-    each quoted name in its templates."""
-    for file in sorted(root.rglob("*.py")):
-        if any(part in file.as_posix() for part in SKIPPED):
-            continue
-        tree = ast.parse(file.read_text())
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-            and isinstance(node.body[0].value, ast.Constant)
-        }
-        for node in ast.walk(tree):
-            is_string = isinstance(node, ast.Constant) and isinstance(node.value, str)
-            if is_string and id(node) not in docstrings:
-                yield file, node.lineno, node.value
-    for file in sorted(root.rglob("*.html")) + sorted(root.rglob("*.txt")):
-        if any(part in file.as_posix() for part in SKIPPED):
-            continue
-        for number, line in enumerate(file.read_text().splitlines(), 1):
-            for quoted in re.findall(r"""["']([^"'\s]+)["']""", line):
-                yield file, number, quoted
+def shop_classes() -> set[str]:
+    return {model.__name__ for model in apps.get_app_config("shop").get_models()}
 
 
-def shop_names_in_privacy(names: set[str], root: Path = ROOT / "privacy") -> list[str]:
-    found = []
-    for file, line, text in privacy_strings(root):
-        if text in names or text.startswith(("shop.", "shop:", "shop_")):
-            found.append(f"{file.relative_to(root.parent)}:{line}: {text!r}")
-    return found
+def privacy_files(root: Path):
+    for pattern in ("*.py", "*.html", "*.txt"):
+        for file in sorted(root.rglob(pattern)):
+            if not any(part in file.as_posix() for part in SKIPPED):
+                yield file
 
 
-def test_privacy_holds_no_shop_model_page_or_url_name():
-    names = shop_names()
-    assert {"shop.order", "shop:home", "shop_order"} <= names
-    assert shop_names_in_privacy(names) == []
+def _code_strings(tree):
+    """String constants of the code, docstrings left out (the text check reads those)."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        is_string = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_string and id(node) not in docstrings:
+            yield node.lineno, node.value
 
 
-def test_control_a_shop_name_added_to_privacy_is_found(tmp_path):
-    module = tmp_path / "privacy" / "views.py"
-    module.parent.mkdir()
-    module.write_text(
-        '"""Mentions shop:home in a docstring, which is allowed."""\n\nTARGET = "shop:home"\n'
+def _imports(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.lineno, node.module
+
+
+def text_pattern(classes: set[str]) -> re.Pattern:
+    """What a grep would find in any line: a shop module, label or URL name
+    (``shop.models``, ``shop:home``), a shop model's class name that is no plain word
+    (``WarrantyClaim``), or any shop class name quoted as code (````Order````)."""
+    compound = sorted(name for name in classes if len(re.findall("[A-Z]", name)) > 1)
+    return re.compile(
+        r"\bshop[:.][A-Za-z_][\w.-]*"
+        rf"|\b(?:{'|'.join(compound)})\b"
+        rf"|``(?:{'|'.join(sorted(classes))})``"
     )
-    template = tmp_path / "privacy" / "page.html"
-    template.write_text("<a href=\"{% url 'shop:order-list' %}\">orders</a>\n")
-    found = shop_names_in_privacy(shop_names(), root=tmp_path / "privacy")
-    assert [entry.split(": ", 1)[1] for entry in found] == ["'shop:home'", "'shop:order-list'"]
+
+
+def shop_names_in_privacy(root: Path = ROOT / "privacy") -> list[str]:
+    names, classes = shop_names(), shop_classes()
+    pattern = text_pattern(classes)
+    found = set()
+    for file in privacy_files(root):
+        where = file.relative_to(root.parent)
+        text = file.read_text()
+        for number, line in enumerate(text.splitlines(), 1):
+            found |= {f"{where}:{number}: {m.group(0)!r}" for m in pattern.finditer(line)}
+        if file.suffix != ".py":
+            continue
+        tree = ast.parse(text)
+        for number, module in _imports(tree):
+            if module == "shop" or module.startswith("shop."):
+                found.add(f"{where}:{number}: import {module}")
+        for number, value in _code_strings(tree):
+            named = value in names or value in classes or value == "shop"
+            if named or value.startswith(("shop.", "shop:", "shop_")):
+                found.add(f"{where}:{number}: {value!r}")
+    return sorted(found)
+
+
+def test_privacy_holds_no_shop_model_module_page_or_url_name():
+    assert {"shop.order", "shop:home", "shop_order"} <= shop_names()
+    assert {"Order", "WarrantyClaim"} <= shop_classes()
+    assert shop_names_in_privacy() == []
+
+
+def test_control_each_kind_of_shop_name_planted_in_privacy_is_found(tmp_path):
+    package = tmp_path / "privacy"
+    (package / "tests").mkdir(parents=True)
+    (package / "views.py").write_text(
+        '"""Sends the visitor home."""\n'
+        "\n"
+        'TARGET = "shop:home"\n'
+        'MODEL = ("shop", "Order")\n'
+        "\n"
+        "\n"
+        "def claims():\n"
+        '    """Counts the WarrantyClaim rows of an ``Order``."""\n'
+        "    from shop.models import Address  # noqa\n"
+        "\n"
+        "    return Address  # see shop.models\n"
+    )
+    (package / "page.html").write_text("<a href=\"{% url 'shop:order-list' %}\">orders</a>\n")
+    (package / "tests" / "test_views.py").write_text('URL = "shop:home"\n')  # tests may
+    assert shop_names_in_privacy(package) == [
+        "privacy/page.html:1: 'shop:order-list'",
+        "privacy/views.py:11: 'shop.models'",  # a comment
+        "privacy/views.py:3: 'shop:home'",
+        "privacy/views.py:4: 'Order'",
+        "privacy/views.py:4: 'shop'",
+        "privacy/views.py:8: 'WarrantyClaim'",  # a docstring
+        "privacy/views.py:8: '``Order``'",
+        "privacy/views.py:9: 'shop.models'",
+        "privacy/views.py:9: import shop.models",
+    ]

@@ -86,7 +86,6 @@ CSRF_FORMS = [
     "/en/accounts/signup/",
     "/en/accounts/password/reset/",
     "/en/basket/add-part/",
-    "/en/cookies/choice/",
     "/en/privacy/contact/",
 ]
 

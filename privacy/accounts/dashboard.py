@@ -1,10 +1,10 @@
 """Sections of the account dashboard that other apps contribute.
 
-Privacy never imports shop, so the shop adds its own pages (orders, address book)
-from its AppConfig.ready::
+Privacy never imports the apps that plug into it, so each app adds its own pages
+(its customer's purchases, say) from a module its AppConfig.ready imports::
 
     dashboard.section_register(
-        key="orders", title=_("My orders"), url_name="shop:order-list", order=30
+        key="purchases", title=_("My purchases"), url_name="app:purchase-list", order=30
     )
 """
 

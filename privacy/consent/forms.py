@@ -1,12 +1,10 @@
-"""Consent forms: preferences, re-consent, the cookie choice. Consent boxes are never ticked in
+"""Consent forms: preferences and re-consent. Consent boxes are never ticked in
 advance: a box is ticked only when the customer said yes before (preferences page)."""
 
 from django import forms
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from privacy import policy
-from privacy.consent.cookies import OPTIONAL_CATEGORIES, CookieChoice
 
 
 def consent_field(purpose_key: str, *, initial: bool = False) -> forms.BooleanField:
@@ -49,20 +47,3 @@ class ReconsentForm(ConsentFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.consent_purposes = tuple(purposes)
         self.add_consent_fields()
-
-
-class CookieChoiceForm(forms.Form):
-    choice = forms.ChoiceField(
-        choices=[("accept-all", "accept-all"), ("reject-all", "reject-all"), ("save", "save")]
-    )
-    analytics = forms.BooleanField(required=False, label=_("Analytics"))
-    marketing = forms.BooleanField(required=False, label=_("Marketing"))
-    next = forms.CharField(required=False)
-
-    def cookie_choice(self) -> CookieChoice:
-        choice = self.cleaned_data["choice"]
-        if choice == "accept-all":
-            return CookieChoice.everything()
-        if choice == "reject-all":
-            return CookieChoice.necessary_only()
-        return CookieChoice(**{name: self.cleaned_data[name] for name in OPTIONAL_CATEGORIES})

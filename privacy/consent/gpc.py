@@ -3,9 +3,8 @@
 The first time a customer's browser sends the signal while they are signed in, the
 consents it covers (``policy.GPC_WITHDRAWS``) that are granted are withdrawn in the
 consent ledger, with the GPC source, and the moment is kept on the account. That
-happens once: a choice the customer makes on the site afterwards stands. (For cookies,
-anyone's GPC signal means "Reject all" until they choose on the site: see
-``privacy.consent.cookies``.)"""
+happens once: a choice the customer makes on the site afterwards stands. (The site
+sets no optional cookie, so for cookies there is nothing for GPC to refuse.)"""
 
 from django.db import transaction
 from django.utils import timezone

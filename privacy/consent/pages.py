@@ -3,15 +3,16 @@
 from django.urls import reverse
 
 from privacy import policy, registry
+from privacy.consent.cookies import gpc_signal
 
 
-def _purposes():
-    for purpose in policy.PURPOSES.values():
+def _purposes(in_use: policy.PolicyInUse):
+    for purpose in in_use.purposes:
         yield {
             "purpose": purpose,
             "basis": policy.BASES[purpose.basis],
             "categories": [policy.CATEGORIES[key] for key in purpose.categories],
-            "processors": [policy.PROCESSORS[key] for key in purpose.processors],
+            "processors": in_use.processors_of(purpose),
         }
 
 
@@ -32,19 +33,22 @@ def stored_in_clear() -> list[dict]:
 
 
 def policy_page() -> dict:
+    in_use = policy.policy_in_use()
+    review_purpose = policy.PURPOSES["review-invitations"]
     return {
-        "controller": policy.CONTROLLER,
+        "controller": policy.controller(),
         "complaints": policy.COMPLAINTS,
         "collection_sources": policy.COLLECTION_SOURCES,
         "categories": list(policy.CATEGORIES.values()),
         "bases": list(policy.BASES.values()),
-        "purposes": list(_purposes()),
-        "processors": list(policy.PROCESSORS.values()),
-        "retention_rules": list(policy.RETENTION.values()),
+        "purposes": list(_purposes(in_use)),
+        "processors": list(in_use.processors.values()),
+        "retention_rules": in_use.retention,
         "tax_rule": policy.RETENTION["tax-records"],
         "warranty_rule": policy.RETENTION["lifetime-warranty"],
         "marketing_purposes": [policy.PURPOSES[key] for key in policy.MARKETING_PURPOSES],
-        "review_processor": policy.PROCESSORS["reviews"],
+        "review_purpose": review_purpose,
+        "review_processor": in_use.processors.get("reviews"),
         "version": policy.version_current(),
         "versions": list(reversed(policy.VERSIONS)),
         "declared_models": len(registry.declarations()),
@@ -57,23 +61,39 @@ def policy_page() -> dict:
     }
 
 
-def cookies_page() -> dict:
+def cookies_page(request) -> dict:
+    """The cookies the running site sets, and the services that receive data from a
+    visit itself, each with the purposes it serves and their lawful basis."""
+    in_use = policy.policy_in_use()
     cookies = policy.cookies()
-    categories = []
-    for key, category in policy.COOKIE_CATEGORIES.items():
-        purpose = policy.PURPOSES.get(category["purpose"]) if category["purpose"] else None
-        categories.append(
-            {
-                "key": key,
-                "label": category["label"],
-                "description": category["description"],
-                "purpose": purpose,
-                "processors": [policy.PROCESSORS[p] for p in purpose.processors] if purpose else [],
-                "cookies": [cookie for cookie in cookies if cookie.category == key],
-            }
-        )
+    categories = [
+        {
+            "key": key,
+            "label": category["label"],
+            "description": category["description"],
+            "cookies": [
+                {
+                    "cookie": cookie,
+                    "purpose": policy.PURPOSES.get(cookie.purpose_key),
+                    "set_by": in_use.processors.get(cookie.set_by),
+                }
+                for cookie in cookies
+                if cookie.category == key
+            ],
+        }
+        for key, category in policy.COOKIE_CATEGORIES.items()
+    ]
+    visit = [
+        {
+            "processor": processor,
+            "purposes": [p for p in in_use.purposes if processor.key in p.processors],
+        }
+        for processor in in_use.processors.values()
+        if processor.during_visit
+    ]
     return {
         "cookie_categories": categories,
-        "consent_cookie_days": policy.CONSENT_COOKIE_DAYS,
+        "visit_processors": visit,
+        "gpc_signal": gpc_signal(request),
         "version": policy.version_current(),
     }

@@ -1,11 +1,10 @@
-"""Writes to the consent ledger: answers from forms, the preferences page and the
-cookie banner."""
+"""Writes to the consent ledger: answers from forms and the preferences page."""
 
 from django.db import transaction
 
 from privacy import policy
 from privacy.consent.selectors import consent_needs_confirmation, consents_current
-from privacy.models import ConsentRecord, ConsentSource, User
+from privacy.models import ConsentRecord, User
 
 
 class UnknownConsentPurpose(ValueError):
@@ -13,15 +12,12 @@ class UnknownConsentPurpose(ValueError):
 
 
 @transaction.atomic
-def consents_record(
-    *, user: User, choices: dict[str, bool], source: str, record_refusals: bool = False
-) -> list[ConsentRecord]:
+def consents_record(*, user: User, choices: dict[str, bool], source: str) -> list[ConsentRecord]:
     """Write one ledger row per purpose whose answer changed (or was never given, or
     was given under a policy version that has since changed the purpose).
 
     ``choices`` maps consent purpose keys to True (granted) or False (withdrawn). A
-    "no" to a purpose never answered changes nothing and is not written, unless
-    ``record_refusals`` (the cookie banner, where the refusal itself is the answer).
+    "no" to a purpose never answered changes nothing and is not written.
     """
     offered = {purpose.key for purpose in policy.consent_purposes()}
     unknown = [key for key in choices if key not in offered]
@@ -34,7 +30,7 @@ def consents_record(
     written = []
     for purpose, granted in choices.items():
         row = current.get(purpose)
-        if row is None and not granted and not record_refusals:
+        if row is None and not granted:
             continue  # never said yes: nothing changes
         if row and row.granted == granted and not (granted and consent_needs_confirmation(row)):
             continue
@@ -44,15 +40,3 @@ def consents_record(
             )
         )
     return written
-
-
-def cookie_choice_record(*, user, choice) -> list[ConsentRecord]:
-    """A signed-in customer's cookie choice also goes into the consent ledger."""
-    if user is None or not user.is_authenticated:
-        return []
-    return consents_record(
-        user=user,
-        choices=choice.ledger_choices(),
-        source=ConsentSource.COOKIE_BANNER,
-        record_refusals=True,
-    )

@@ -1,19 +1,17 @@
-"""Consent pages: the privacy and cookie pages, the cookie choice, marketing preferences,
+"""Consent pages: the privacy and cookie pages, marketing preferences,
 asking again after a policy change, and one-click unsubscribe."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from privacy import policy
 from privacy.consent import marketing, pages, selectors, services
-from privacy.consent.forms import CookieChoiceForm, PreferencesForm, ReconsentForm
+from privacy.consent.forms import PreferencesForm, ReconsentForm
 from privacy.middleware import RECONSENT_SESSION_KEY
 from privacy.models import ConsentSource
 
@@ -23,7 +21,7 @@ def policy_detail(request):
 
 
 def cookies_detail(request):
-    return render(request, "privacy/cookies_detail.html", pages.cookies_page())
+    return render(request, "privacy/cookies_detail.html", pages.cookies_page(request))
 
 
 def _safe_next(request, candidate, fallback):
@@ -32,31 +30,6 @@ def _safe_next(request, candidate, fallback):
     ):
         return candidate
     return fallback
-
-
-@require_POST
-def cookie_choice_update(request):
-    """The banner and the settings panel post here, with or without JavaScript."""
-    form = CookieChoiceForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(status=400)
-    choice = form.cookie_choice()
-    services.cookie_choice_record(user=request.user, choice=choice)
-    if request.headers.get("X-Requested-With") == "fetch":
-        response = HttpResponse(status=204)
-    else:
-        messages.success(request, _("Your cookie choices are saved."))
-        fallback = reverse("privacy:cookies")
-        response = HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"], fallback))
-    response.set_cookie(
-        policy.CONSENT_COOKIE_NAME,
-        choice.cookie_value(),
-        max_age=policy.CONSENT_COOKIE_DAYS * 24 * 3600,
-        secure=request.is_secure(),
-        httponly=True,  # read by the server only
-        samesite="Lax",
-    )
-    return response
 
 
 @login_required

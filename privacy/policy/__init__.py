@@ -11,13 +11,8 @@ The registry is split by subject (parties, purposes, versions, retention, cookie
 import everything from ``privacy.policy``.
 """
 
-from privacy.policy.cookies import (
-    CONSENT_COOKIE_DAYS,
-    CONSENT_COOKIE_NAME,
-    COOKIE_CATEGORIES,
-    Cookie,
-    cookies,
-)
+from privacy.policy.cookies import COOKIE_CATEGORIES, Cookie, cookies
+from privacy.policy.in_use import PolicyInUse, policy_in_use
 from privacy.policy.parties import (
     BASES,
     CATEGORIES,
@@ -25,23 +20,26 @@ from privacy.policy.parties import (
     COMPLAINT_AUTHORITIES,
     COMPLAINTS,
     COMPLAINTS_FRANCE,
-    CONTROLLER,
     PROCESSORS,
     DataCategory,
     LawfulBasis,
     Processor,
     complaint_authorities,
+    controller,
+    processors_in_use,
 )
 from privacy.policy.purposes import (
-    COOKIE_PURPOSES,
     GPC_WITHDRAWS,
     MARKETING_PURPOSES,
     OPERATIONS,
     OWN_DATA,
     PURPOSES,
+    RETIRED_PURPOSES,
     Operation,
     Purpose,
     consent_purposes,
+    purpose_label,
+    purposes_in_use,
 )
 from privacy.policy.retention import (
     INACTIVE_CUSTOMER_MONTHS,
@@ -68,17 +66,14 @@ __all__ = [
     "COMPLAINTS",
     "COMPLAINTS_FRANCE",
     "COMPLAINT_AUTHORITIES",
-    "CONSENT_COOKIE_DAYS",
-    "CONSENT_COOKIE_NAME",
-    "CONTROLLER",
     "COOKIE_CATEGORIES",
-    "COOKIE_PURPOSES",
     "GPC_WITHDRAWS",
     "INACTIVE_CUSTOMER_MONTHS",
     "MARKETING_PURPOSES",
     "PROCESSORS",
     "PURPOSES",
     "RETENTION",
+    "RETIRED_PURPOSES",
     "SECURITY_MEASURES",
     "SUBJECTS",
     "VERSIONS",
@@ -90,6 +85,12 @@ __all__ = [
     "Purpose",
     "RetentionRule",
     "consent_purposes",
+    "PolicyInUse",
+    "policy_in_use",
+    "controller",
+    "processors_in_use",
+    "purpose_label",
+    "purposes_in_use",
     "cookies",
     "purpose_subjects",
     "version_current",

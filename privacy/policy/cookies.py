@@ -1,35 +1,23 @@
-"""Cookie categories and every cookie the site sets."""
+"""Every cookie the site sets, and why. They are all strictly necessary: the site loads
+no analytics or advertising code, so it asks for no cookie consent (see
+docs/privacy.md, "Where the site differs from the policy text")."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-# Cookies ---------------------------------------------------------------------------
+from privacy.policy.parties import processors_in_use
 
 COOKIE_CATEGORIES = {
     "necessary": {
         "label": _("Strictly necessary"),
         "description": _(
-            "Sign-in, basket, security, language and your cookie choice. The site cannot "
-            "work without them, so they need no consent."
+            "Sign-in, basket, security and language. The site cannot work without them, "
+            "so they need no consent. We set no other kind of cookie."
         ),
-        "purpose": None,
-    },
-    "analytics": {
-        "label": _("Analytics"),
-        "description": _("Measure how the site is used so we can improve it."),
-        "purpose": "analytics-cookies",
-    },
-    "marketing": {
-        "label": _("Marketing"),
-        "description": _("Measure our adverts and let social media show them to you."),
-        "purpose": "advertising-cookies",
     },
 }
-
-CONSENT_COOKIE_NAME = "cookie_consent"
-CONSENT_COOKIE_DAYS = 180  # the choice is asked again after six months
 
 
 @dataclass(frozen=True)
@@ -38,22 +26,29 @@ class Cookie:
     category: str
     purpose: object
     duration: object
+    # The policy purpose it serves (a key of PURPOSES), and who sets it: "" for us, else
+    # the key of the processor whose script sets it on our domain.
+    purpose_key: str = ""
+    set_by: str = ""
 
 
 def cookies():
-    """Every cookie the site sets, with the names read from the settings in force."""
-    return [
+    """Every cookie the running site sets, with the names read from the settings in
+    force; a processor's cookies only while it is configured."""
+    listed = [
         Cookie(
             settings.SESSION_COOKIE_NAME,
             "necessary",
             _("keeps you signed in and remembers your basket"),
             _("two weeks, or until you sign out"),
+            purpose_key="account",
         ),
         Cookie(
             settings.CSRF_COOKIE_NAME,
             "necessary",
             _("protects forms against cross-site request forgery"),
             _("one year"),
+            purpose_key="account",
         ),
         Cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -61,16 +56,24 @@ def cookies():
             _("remembers the language you chose"),
             _("until you close your browser"),
         ),
-        Cookie(
-            CONSENT_COOKIE_NAME,
-            "necessary",
-            _("remembers your cookie choices"),
-            _("six months"),
-        ),
-        Cookie(
-            "messages",
-            "necessary",
-            _("shows a confirmation message on the next page"),
-            _("until the message is shown"),
-        ),
     ]
+    if "payment" in processors_in_use():
+        listed += [
+            Cookie(
+                "__stripe_mid",
+                "necessary",
+                _("set by Stripe's card form on the payment page, to detect card fraud"),
+                _("one year"),
+                purpose_key="fraud-prevention",
+                set_by="payment",
+            ),
+            Cookie(
+                "__stripe_sid",
+                "necessary",
+                _("set by Stripe's card form on the payment page, to detect card fraud"),
+                _("30 minutes"),
+                purpose_key="fraud-prevention",
+                set_by="payment",
+            ),
+        ]
+    return listed

@@ -20,8 +20,7 @@ PURPOSE_USES = {
     "marketing-email": "marketing.communications.email",
     "marketing-sms": "marketing.communications.sms",
     "review-invitations": "marketing.communications.email",
-    "analytics-cookies": "analytics.reporting.content_performance",
-    "advertising-cookies": "marketing.advertising.third_party.targeted",
+    "error-reports": "essential.service.operations.improve",
 }
 
 # Lawful basis key -> fideslang's LegalBasisForProcessingEnum value.
@@ -34,9 +33,8 @@ BASIS_NAMES = {
 
 # Transfer safeguard in the policy -> fideslang's LegalBasisForTransfersEnum value.
 TRANSFER_BASES = {
-    "payment": ("SCCs",),
-    "analytics": ("Adequacy Decision", "SCCs"),
-    "social-media": ("SCCs",),
+    "payment": ("Adequacy Decision", "SCCs"),
+    "error-tracker": ("SCCs",),
 }
 
 # Declared field name -> fideslang data category. A field whose meaning differs by
@@ -63,6 +61,8 @@ FIELD_CATEGORIES = {
     "processor": "system.operations",
     "reference": "system.operations",
     "fields": "system.operations",
+    "outcome": "system.operations",
+    "attempt": "system.operations",
     "verified": "user.account.settings",
     "primary": "user.account.settings",
     "created_at": "system.operations",

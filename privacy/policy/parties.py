@@ -1,22 +1,39 @@
 """Who we are, the lawful bases, the kinds of data, how we collect it, who processes it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 # Who we are ------------------------------------------------------------------------
+# The controller's identity and address are the seller's (offtek/seller.py, from the
+# OFFTEK_SELLER_* variables): read at run time, never written here.
 
-CONTROLLER = {
-    "name": "Offtek",
-    "activity": _("a supplier of computer memory (RAM) upgrades based in the West Midlands"),
-    "address": "Claremont House, Broad Lane, Tanworth in Arden, B94 5DY, United Kingdom",
-    "company_number": "03148866",
-    "privacy_email": "privacy@offtek.example",
-    "laws": _(
-        "the UK GDPR and the Data Protection Act 2018 and, for our customers in the "
-        "European Union, the EU General Data Protection Regulation"
-    ),
-}
+CONTROLLER_ACTIVITY = _("a supplier of computer memory (RAM) upgrades")
+CONTROLLER_LAWS = _(
+    "the UK GDPR and the Data Protection Act 2018, as amended by the Data (Use and Access) "
+    "Act 2025, and, for our customers in the European Union, the EU General Data "
+    "Protection Regulation"
+)
+
+COUNTRY_NAMES = {"GB": _("United Kingdom"), "FR": _("France")}
+
+
+def controller() -> dict:
+    """Who decides how personal data is used: the configured seller."""
+    seller = settings.SHOP_SELLER
+    address = [*seller["address_lines"], f"{seller['postcode']} {seller['city']}".strip()]
+    country = COUNTRY_NAMES.get(seller["country"], seller["country"])
+    return {
+        "name": seller["name"],
+        "activity": CONTROLLER_ACTIVITY,
+        "address": ", ".join(line for line in (*address, str(country)) if line),
+        "company_number": seller["registration_number"],
+        "privacy_email": seller.get("privacy_email") or seller["email"],
+        "laws": CONTROLLER_LAWS,
+    }
+
 
 # Supervisory authorities a customer may complain to. The ICO is ours (we are based in
 # the UK); a customer living in France may complain to the CNIL, France's authority.
@@ -142,7 +159,6 @@ CATEGORIES = {
 COLLECTION_SOURCES = (
     _("when you create an account, fill in a form, place an order or pay"),
     _("when you contact us by phone, e-mail, live chat or otherwise"),
-    _("when you enter a competition, promotion or survey, or tell us about any other matter"),
     _(
         "automatically when you use the site: IP address, device details and device events, "
         "approximate location and unique application identifiers"
@@ -151,6 +167,10 @@ COLLECTION_SOURCES = (
 
 
 # Processors ------------------------------------------------------------------------
+# Only the services the shop really sends personal data to. Most exist only when the
+# operator configures them (``setting`` names the setting; a value in ``local`` keeps the
+# data on our own machine: a console, a test double, the payment simulator). Which are
+# configured is decided in one place, ``processors_in_use()``, at run time.
 
 
 @dataclass(frozen=True)
@@ -161,6 +181,18 @@ class Processor:
     locations: object
     outside_eea: bool
     safeguard: object = ""
+    # The only details the policy lets it receive, in the disclosure ledger's words
+    # (privacy.disclosures.FIELD_LABELS); empty where the policy names no such limit.
+    may_receive: tuple = ()
+    # What it receives, in words (the record of processing and the privacy page say it).
+    receives: object = ""
+    # The setting that switches it on ("" for always), and its values that do not: a
+    # console backend prints on this server (development), "off" sends nothing; the
+    # tests' memory backends stand in for the provider and count as one.
+    setting: str = ""
+    local: tuple = ("",)
+    # True: it receives data from the visitor's browsing itself (the cookie page names it).
+    during_visit: bool = False
 
 
 PROCESSORS = {
@@ -168,60 +200,118 @@ PROCESSORS = {
     for processor in (
         Processor(
             "payment",
-            _("Payment processing"),
+            _("Stripe (card payments)"),
             _("takes card payments and runs the 3-D Secure check with your card issuer"),
-            _("United Kingdom and European Economic Area; some processing in the United States"),
+            _(
+                "Ireland (Stripe Payments Europe), with processing in the United States "
+                "(Stripe, Inc.)"
+            ),
             outside_eea=True,
             safeguard=_(
-                "standard contractual clauses approved by the European Commission, with the "
-                "UK International Data Transfer Addendum"
+                "the EU-US Data Privacy Framework and its UK Extension, which Stripe, Inc. "
+                "is certified under, and standard contractual clauses in Stripe's data "
+                "processing agreement"
             ),
+            receives=_(
+                "your card details (typed into Stripe's own form, never into ours), the "
+                "order number and amount, and your browser's IP address and device details"
+            ),
+            setting="PAYMENT_GATEWAY",
+            local=("simulator",),
+            during_visit=True,
         ),
         Processor(
             "couriers",
             _("Delivery couriers"),
-            _("deliver your parcels; they receive your name, delivery address and phone number"),
+            _("deliver your parcels"),
             _("United Kingdom and European Economic Area"),
             outside_eea=False,
-        ),
-        Processor(
-            "analytics",
-            _("Analytics and advertising services"),
-            _(
-                "measure how the site is used and show our adverts, only if you accept "
-                "analytics or marketing cookies"
-            ),
-            _("United States"),
-            outside_eea=True,
-            safeguard=_(
-                "the EU-US Data Privacy Framework and its UK extension, or standard "
-                "contractual clauses"
-            ),
+            receives=_("your name, delivery address and phone number"),
         ),
         Processor(
             "email",
-            _("E-mail and text message services"),
-            _("deliver our e-mails and text messages to you"),
-            _("European Economic Area"),
+            _("E-mail delivery service"),
+            _("delivers our e-mails to you"),
+            _("United Kingdom and European Economic Area"),
             outside_eea=False,
+            receives=_("your e-mail address and the message"),
+        ),
+        Processor(
+            "sms",
+            _("Text message provider"),
+            _("delivers our text messages to you"),
+            _("United Kingdom and European Economic Area"),
+            outside_eea=False,
+            receives=_("your mobile number and the message"),
+            setting="SMS_BACKEND",
+            local=("console", "off"),
         ),
         Processor(
             "reviews",
             _("Review collection service"),
-            _(
-                "sends review invitations and collects reviews; it receives your name, e-mail "
-                "address and order number"
-            ),
+            _("sends review invitations and collects reviews"),
             _("European Economic Area"),
             outside_eea=False,
+            may_receive=("name", "email", "order number"),
+            receives=_("your name, e-mail address and order number"),
+            setting="REVIEW_PROVIDER_BACKEND",
+            local=("console", "off"),
         ),
         Processor(
-            "social-media",
-            _("Social media applications"),
-            _("show our posts and adverts, and the share buttons you choose to use"),
+            "error-tracker",
+            _("Error tracker (Sentry)"),
+            _("receives a report when a page fails, so that we can find the fault"),
             _("United States"),
             outside_eea=True,
-            safeguard=_("standard contractual clauses approved by the European Commission"),
+            safeguard=_(
+                "standard contractual clauses in Sentry's data processing addendum, with "
+                "the UK International Data Transfer Addendum"
+            ),
+            receives=_(
+                "the kind of error and where in our code it happened, the request's method "
+                "and the site's address; never names, e-mail addresses, phone numbers, "
+                "postal addresses, IP addresses, cookies, sessions or what was typed"
+            ),
+            setting="SENTRY_DSN",
+            during_visit=True,
         ),
     )
 }
+
+# Where Sentry's hosted service keeps the reports, by the end of the DSN's host.
+# A self-hosted tracker: the server the DSN names, which the operator runs.
+ERROR_TRACKER_REGIONS = (
+    (".de.sentry.io", _("Germany (Sentry's EU region), run by Sentry's US company")),
+    (".sentry.io", _("United States")),
+)
+ERROR_TRACKER_SELF_HOSTED = _("our own error tracker, on the server %(host)s")
+
+
+def _error_tracker(processor: Processor, dsn: str) -> Processor:
+    host = (urlsplit(dsn).hostname or "").lower()
+    for suffix, region in ERROR_TRACKER_REGIONS:
+        if host.endswith(suffix) or host == suffix[1:]:
+            return replace(processor, locations=region)
+    # Not Sentry's service: the operator's own server, no transfer to name.
+    return replace(
+        processor,
+        label=_("Error tracker"),
+        locations=ERROR_TRACKER_SELF_HOSTED % {"host": host},
+        outside_eea=False,
+        safeguard="",
+    )
+
+
+def processors_in_use() -> dict[str, Processor]:
+    """The processors the running configuration sends personal data to, each with its
+    real location. The privacy page, the record of processing and the data map list
+    these, and only these."""
+    in_use = {}
+    for key, processor in PROCESSORS.items():
+        value = getattr(settings, processor.setting, "") if processor.setting else "on"
+        if value in processor.local:
+            continue
+        if key == "error-tracker":
+            processor = _error_tracker(processor, value)
+        in_use[key] = processor
+    return in_use

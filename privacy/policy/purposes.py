@@ -20,6 +20,8 @@ class Purpose:
     # Consent purposes a customer answers yes/no to (they are stored in the ledger).
     asks_consent: bool = False
     notice: object = ""
+    # A purpose that exists only while this processor is configured.
+    only_with: str = ""
 
     @property
     def basis_label(self):
@@ -35,7 +37,7 @@ PURPOSES = {
             "contract",
             "orders",
             ("contact", "identity", "financial", "transaction"),
-            ("payment", "couriers", "email"),
+            ("payment", "couriers", "email", "sms"),
             notice=_(
                 "We use these details to process and deliver your order and to send you "
                 "its updates."
@@ -117,7 +119,7 @@ PURPOSES = {
             "consent",
             "marketing",
             ("contact", "marketing"),
-            ("email",),
+            ("sms",),
             asks_consent=True,
             notice=_(
                 "Occasional offers by text message to your mobile number. You can change "
@@ -133,41 +135,51 @@ PURPOSES = {
             ("reviews",),
             asks_consent=True,
             notice=_(
-                "After delivery, our review service may e-mail you once per order; it "
-                "receives your name, e-mail address and order number."
+                "After delivery, we may invite you once per order to review your purchase. "
+                "A review service that sends the invitation receives only your name, e-mail "
+                "address and order number."
             ),
         ),
         Purpose(
-            "analytics-cookies",
-            _("Measuring how the site is used (analytics cookies)"),
-            "consent",
-            "cookies",
+            "error-reports",
+            _("Finding and fixing faults in the site (error reports)"),
+            "legitimate-interests",
+            "processors",
             ("technical",),
-            ("analytics",),
-            asks_consent=True,
-        ),
-        Purpose(
-            "advertising-cookies",
-            _("Advertising and social media (marketing cookies)"),
-            "consent",
-            "cookies",
-            ("technical", "marketing"),
-            ("analytics", "social-media"),
-            asks_consent=True,
+            ("error-tracker",),
+            only_with="error-tracker",
         ),
     )
 }
 
 # The consent purposes offered at sign-up and on the preferences page, in that order.
 MARKETING_PURPOSES = ("marketing-email", "marketing-sms", "review-invitations")
-COOKIE_PURPOSES = {"analytics": "analytics-cookies", "marketing": "advertising-cookies"}
 # What a browser's Global Privacy Control signal withdraws for a signed-in customer:
-# every consent to marketing, to sharing with the review service and to tracking.
-GPC_WITHDRAWS = (*MARKETING_PURPOSES, *COOKIE_PURPOSES.values())
+# every consent to marketing and to sharing with the review service.
+GPC_WITHDRAWS = MARKETING_PURPOSES
+
+# Consent purposes the site no longer offers. Ledger rows that name them stay readable
+# (the consent history and the export show these labels); nothing can be granted anew.
+RETIRED_PURPOSES = {
+    "analytics-cookies": _("Analytics cookies (no longer used: the site sets none)"),
+    "advertising-cookies": _("Marketing cookies (no longer used: the site sets none)"),
+}
 
 
 def consent_purposes():
     return [purpose for purpose in PURPOSES.values() if purpose.asks_consent]
+
+
+def purpose_label(key: str):
+    """A purpose's label for a stored row, retired purposes included."""
+    if key in PURPOSES:
+        return PURPOSES[key].label
+    return RETIRED_PURPOSES.get(key, key)
+
+
+def purposes_in_use(processors: dict) -> list[Purpose]:
+    """The purposes of the running configuration (``processors``: processors_in_use())."""
+    return [p for p in PURPOSES.values() if not p.only_with or p.only_with in processors]
 
 
 # Operations ------------------------------------------------------------------------

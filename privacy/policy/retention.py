@@ -207,6 +207,18 @@ RETENTION = {
             categories=("contact", "identity", "financial", "transaction", "technical"),
         ),
         RetentionRule(
+            "error-reports",
+            _("Error reports at the error tracker"),
+            _("the report"),
+            Outcome.DELETE,
+            "error-reports",
+            until=_(
+                "the period set at the error tracker (30 or 90 days on Sentry's hosted "
+                "service, by plan), then deleted by it"
+            ),
+            categories=("technical",),
+        ),
+        RetentionRule(
             "statistics",
             _("Anonymised statistics"),
             _("anonymisation"),

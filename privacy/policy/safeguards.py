@@ -12,8 +12,7 @@ SUBJECTS = {
 # Which kinds of people each purpose concerns; customers where not listed.
 PURPOSE_SUBJECTS = {
     "customer-care": ("customer", "prospect"),
-    "analytics-cookies": ("visitor", "customer"),
-    "advertising-cookies": ("visitor", "customer"),
+    "error-reports": ("visitor", "customer", "prospect"),
 }
 
 

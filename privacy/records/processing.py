@@ -35,11 +35,13 @@ class Activity:
 
 
 def processing_activities() -> list[Activity]:
-    """The activities, with every label in the active language."""
+    """The activities of the running configuration, every label in the active language:
+    a processor that is not configured is no recipient, and a purpose that exists only
+    with it is no activity."""
+    in_use = policy.policy_in_use()
     activities = []
-    for purpose in policy.PURPOSES.values():
-        processors = [policy.PROCESSORS[key] for key in purpose.processors]
-        rules = [rule for rule in policy.RETENTION.values() if rule.purpose == purpose.key]
+    for purpose in in_use.purposes:
+        processors = in_use.processors_of(purpose)
         activities.append(
             Activity(
                 key=purpose.key,
@@ -49,18 +51,24 @@ def processing_activities() -> list[Activity]:
                 subjects=tuple(
                     str(policy.SUBJECTS[s]) for s in policy.purpose_subjects(purpose.key)
                 ),
-                recipients=tuple(str(p.label) for p in processors),
+                recipients=tuple(f"{p.label} ({p.locations})" for p in processors),
                 transfers=tuple(
                     Transfer(str(p.label), str(p.locations), str(p.safeguard))
                     for p in processors
                     if p.outside_eea
                 ),
                 retention=tuple(
-                    f"{rule.label}: {rule.period_label} ({rule.action_label})" for rule in rules
+                    f"{rule.label}: {rule.period_label} ({rule.action_label})"
+                    for rule in in_use.rules_of(purpose)
                 ),
             )
         )
     return activities
+
+
+def processors() -> list[policy.Processor]:
+    """The processors in use, with what each receives and where."""
+    return list(policy.processors_in_use().values())
 
 
 def security_measures() -> list[str]:
@@ -68,11 +76,12 @@ def security_measures() -> list[str]:
 
 
 def controller() -> dict:
+    facts = policy.controller()
     return {
-        "name": policy.CONTROLLER["name"],
-        "address": policy.CONTROLLER["address"],
-        "company_number": policy.CONTROLLER["company_number"],
-        "contact": policy.CONTROLLER["privacy_email"],
+        "name": facts["name"],
+        "address": facts["address"],
+        "company_number": facts["company_number"],
+        "contact": facts["privacy_email"],
     }
 
 

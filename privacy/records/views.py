@@ -13,6 +13,7 @@ from privacy.records.processing import (
     controller,
     processing_activities,
     processing_record_csv,
+    processors,
     security_measures,
 )
 
@@ -32,6 +33,7 @@ def processing_record(request):
         "title": _("Record of processing activities"),
         "activities": processing_activities(),
         "measures": security_measures(),
+        "processors": processors(),
         "controller": controller(),
         "generated_at": timezone.now(),
     }

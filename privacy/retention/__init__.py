@@ -7,9 +7,9 @@ out by one or more jobs. Apps register the jobs for their own data in their
     from privacy import retention
 
     retention.register(
-        rule="abandoned-basket",        # a key of privacy.policy.RETENTION
-        model=Basket,
-        due=lambda now, period: Basket.objects.filter(updated_at__lt=now - period),
+        rule="security-log",            # a key of privacy.policy.RETENTION
+        model=SecurityEvent,
+        due=lambda now, period: SecurityEvent.objects.filter(created_at__lt=now - period),
         act=retention.delete_rows,      # or anonymise_rows({...}), or a function (queryset) -> int
     )
 

@@ -15,7 +15,7 @@ from privacy.registry import history_model
 
 class IdList(Expression):
     """The primary keys of a batch of ``model`` rows, for ``__in``
-    (``filter(order_id__in=IdList(Order, ids))``). Given a plain list, the ORM checks and
+    (``filter(user_id__in=IdList(User, ids))``). Given a plain list, the ORM checks and
     converts every value again for each query: milliseconds per batch and query, more
     than the query itself. Integers are sent as they are; other keys (UUIDs) are
     converted by the primary key field."""

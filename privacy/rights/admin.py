@@ -146,8 +146,8 @@ class PrivacyRequestAdmin(SimpleHistoryAdmin):
 
 @admin.register(Disclosure)
 class DisclosureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "user", "processor", "purpose", "reference")
-    list_filter = ("processor", "purpose")
+    list_display = ("created_at", "user", "processor", "purpose", "reference", "outcome", "attempt")
+    list_filter = ("processor", "purpose", "outcome")
     search_fields = ("user__email", "reference")
     list_select_related = ("user",)
     date_hierarchy = "created_at"

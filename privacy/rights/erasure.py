@@ -212,7 +212,8 @@ def _outcome(item: _Collected, *, until, held: bool) -> dict:
         "retention": declaration.retention if held else "",
         "rows": len(item.ids),
         "history_rows": len(item.history_ids),
-        "remaining": live + history,
+        # Live rows: history copies left have their own line (_history_outcomes).
+        "remaining": live,
     }
 
 
@@ -252,45 +253,54 @@ def _anonymised_left(item: _Collected) -> int:
     return left
 
 
+def _kept_line(key: str, retention: str, kept: registry.Kept, count: int) -> dict:
+    return {
+        "key": key,
+        "outcome": policy.Outcome.KEEP,
+        "until": None,
+        "retention": retention,
+        "rows": count,
+        "remaining": count,
+        "minimised": sorted(kept.minimise),
+    }
+
+
 def _keep_followers(option, kept_ids, collected: list[_Collected]) -> list[dict]:
     """Rows kept with the option's kept rows (a kept order's warranty claims): taken
-    out of what is erased, detached from the login, history included."""
+    out of what is erased, detached from the login and minimised, history included.
+    Each kept kind of record gets a line, and its history copies one more, counted
+    from the database once changed."""
     lines = []
     by_model = {item.declaration.model: item for item in collected}
-    for model, path, detach in option.keeps:
+    for kept in option.keeps:
+        model = kept.model
         item = by_model.get(model)
         if item is None or not item.ids:
             continue
-        kept = set(
-            model._default_manager.filter(pk__in=item.ids, **{f"{path}__in": kept_ids})
-            .order_by()
+        rows = model._default_manager.filter(pk__in=item.ids, **{f"{kept.path}__in": kept_ids})
+        ids = set(rows.order_by().values_list("pk", flat=True))
+        if not ids:
+            continue
+        item.ids = [pk for pk in item.ids if pk not in ids]
+        change = {kept.detach: None} if kept.detach else {}
+        # A queryset update: it writes no new history copy of the full rows.
+        model._default_manager.filter(pk__in=ids).update(**change, **kept.minimise)
+        label = item.declaration.label
+        lines.append(_kept_line(label, option.retention, kept, _rows(model, ids).count()))
+        history = item.declaration.history_model
+        if history is None:
+            continue
+        kept_history = history.objects.filter(**{f"{model._meta.pk.attname}__in": ids})
+        item.history_ids = list(
+            history.objects.filter(pk__in=item.history_ids)
+            .exclude(pk__in=kept_history.values("pk"))
             .values_list("pk", flat=True)
         )
-        if not kept:
-            continue
-        item.ids = [pk for pk in item.ids if pk not in kept]
-        history = item.declaration.history_model
-        if history is not None:
-            pk_name = model._meta.pk.attname
-            kept_history = history.objects.filter(**{f"{pk_name}__in": kept})
-            item.history_ids = list(
-                history.objects.filter(pk__in=item.history_ids)
-                .exclude(pk__in=kept_history.values("pk"))
-                .values_list("pk", flat=True)
-            )
-            if detach:
-                kept_history.update(**{detach: None})
-        if detach:
-            model._default_manager.filter(pk__in=kept).update(**{detach: None})
-        lines.append(
-            {
-                "key": item.declaration.label,
-                "outcome": policy.Outcome.KEEP,
-                "until": None,
-                "retention": option.retention,
-                "rows": len(kept),
-            }
-        )
+        reasons = {"history_change_reason": None} if kept.minimise else {}
+        kept_history.update(**change, **kept.minimise, **reasons)
+        versions = kept_history.count()
+        if versions:
+            lines.append(_kept_line(f"history:{label}", option.retention, kept, versions))
     return lines
 
 
@@ -389,7 +399,10 @@ def account_close(
         LogEntry.objects.filter(object_repr__icontains=email).update(object_repr=ERASED_REPR)
         _sessions_delete(locked)
         User.objects.filter(pk=locked.pk).delete()
-        User.history.model.objects.filter(id=locked.pk).delete()
+        versions, _ = User.history.model.objects.filter(id=locked.pk).delete()
+        for line in outcomes:  # the account's earlier versions are erased history too
+            if line["key"] == "history":
+                line["rows"] += versions
         left = User.objects.filter(pk=locked.pk).count() + (
             User.history.model.objects.filter(id=locked.pk).count()
         )

@@ -119,8 +119,8 @@ def _choice(declaration, key, value) -> str | None:
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
     if value in choices:
         return str(choices[value])
-    if key == "purpose" and value in policy.PURPOSES:
-        return str(policy.PURPOSES[value].label)
+    if key == "purpose" and (value in policy.PURPOSES or value in policy.RETIRED_PURPOSES):
+        return str(policy.purpose_label(value))
     if key == "processor" and value in policy.PROCESSORS:
         return str(policy.PROCESSORS[value].label)
     return None

@@ -42,19 +42,27 @@ def receipt_lines(*, receipt: ErasureReceipt) -> list[ReceiptLine]:
     lines = []
     for item in receipt.outcomes:
         key = item["key"]
+        declaration = by_label.get(key.removeprefix("history:"))
         if key in by_label:
-            title = by_label[key].heading
+            title = declaration.heading
         elif key in options:
             title = options[key].label
-        elif key.startswith("history:") and key[len("history:") :] in by_label:
-            heading = by_label[key[len("history:") :]].heading
-            title = _("Earlier versions of: %(records)s") % {"records": heading}
+        elif declaration is not None:
+            title = _("Earlier versions of: %(records)s") % {"records": declaration.heading}
         else:
             title = EXTRA_LABELS.get(key, key)
         if item["outcome"] == OPTION_ENDED:
             outcome = _("not kept: future warranty claims can no longer be handled")
         else:
             outcome = policy.Outcome(item["outcome"]).label
+        if item.get("minimised") and declaration is not None:
+            fields = declaration.model._meta
+            outcome = _("%(outcome)s, without: %(fields)s") % {
+                "outcome": outcome,
+                "fields": ", ".join(
+                    str(fields.get_field(n).verbose_name) for n in item["minimised"]
+                ),
+            }
         rule = policy.RETENTION.get(item["retention"]) if item["retention"] else None
         until = datetime.date.fromisoformat(item["until"]) if item["until"] else None
         reason = rule.label if rule else ""

@@ -21,3 +21,13 @@ def staff_client(client):
     client.force_login(staff)
     client.staff = staff
     return client
+
+
+@pytest.fixture
+def providers(settings):
+    """Every optional processor configured (the tests' stand-ins for the text message
+    provider and the review service; Stripe as the gateway), so that the disclosure
+    ledger records what goes to them."""
+    settings.SMS_BACKEND = "memory"
+    settings.REVIEW_PROVIDER_BACKEND = "memory"
+    settings.PAYMENT_GATEWAY = "stripe"

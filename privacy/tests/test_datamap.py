@@ -23,7 +23,13 @@ SUBJECTS = {s.fides_key for s in DEFAULT_TAXONOMY.data_subject}
 
 
 @pytest.fixture
-def manifest(tmp_path):
+def manifest(tmp_path, settings):
+    """The map with every processor the shop can use configured (the data map lists a
+    processor only while it is: privacy/tests/test_policy_pages_agree.py)."""
+    settings.PAYMENT_GATEWAY = "stripe"
+    settings.SMS_BACKEND = "http"
+    settings.REVIEW_PROVIDER_BACKEND = "provider"
+    settings.SENTRY_DSN = "https://key@o1.ingest.us.sentry.io/2"
     path = tmp_path / "datamap.json"
     call_command("privacy_datamap", "--format", "json", "--output", str(path))
     return json.loads(path.read_text())

@@ -29,7 +29,9 @@ def _customer(**kwargs):
     user = UserFactory(**kwargs)
     ConsentRecordFactory(user=user)
     SecurityEventFactory(user=user)
-    disclosure_record(user=user, processor="reviews", purpose="review-invitations", fields=["x"])
+    disclosure_record(
+        user=user, processor="reviews", purpose="review-invitations", fields=["email"]
+    )
     return user
 
 

@@ -11,7 +11,7 @@ from privacy.models import SecurityEvent, SecurityEventKind
 from privacy.rights.export import ExportRefused, export_build
 from privacy.tests.factories import ConsentRecordFactory, SecurityEventFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("providers")]
 
 
 def _customer_with_records(**kwargs):

@@ -1,11 +1,10 @@
-"""Global Privacy Control: "Reject all" for cookies when no choice was made on the site,
-and for a signed-in customer one withdrawal in the consent ledger, in both languages."""
+"""Global Privacy Control: for a signed-in customer, one withdrawal in the consent ledger,
+in both languages; the cookie page says when the signal is honoured."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from privacy import policy
 from privacy.consent.selectors import consents_current
 from privacy.consent.services import consents_record
 from privacy.models import ConsentRecord, ConsentSource
@@ -16,44 +15,15 @@ pytestmark = pytest.mark.django_db
 GPC = {"HTTP_SEC_GPC": "1"}
 
 
-def banner_tag(html):
-    start = html.index('<section class="cookie-banner"')
-    return html[start : html.index(">", start) + 1]
-
-
 def granted(user):
     return {purpose: row.granted for purpose, row in consents_current(user=user).items()}
-
-
-def test_gpc_without_a_choice_is_reject_all_and_the_banner_does_not_ask(client):
-    html = client.get(reverse("shop:home"), **GPC).content.decode()
-    assert "hidden" in banner_tag(html)
-    response = client.get(reverse("privacy:cookies"), **GPC)
-    assert response.context["analytics_allowed"] is False
-    assert response.context["marketing_allowed"] is False
-    assert response.context["gpc_honoured"] is True
-    assert "hidden" not in banner_tag(client.get(reverse("shop:home")).content.decode())
-
-
-@pytest.mark.parametrize("value", ["0", "true", "1, 1", ""])
-def test_only_the_exact_signal_counts(client, value):
-    html = client.get(reverse("shop:home"), HTTP_SEC_GPC=value).content.decode()
-    assert "hidden" not in banner_tag(html)
-
-
-def test_a_choice_made_on_the_site_stands_over_gpc(client):
-    client.cookies[policy.CONSENT_COOKIE_NAME] = "analytics:1|marketing:0"
-    response = client.get(reverse("privacy:cookies"), **GPC)
-    assert response.context["analytics_allowed"] is True
-    assert response.context["gpc_honoured"] is False
-    assert "data-gpc-honoured" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("en", "Your browser sends Global Privacy Control"),
-        ("fr", "Votre navigateur envoie le signal Global Privacy Control"),
+        ("en", "Your browser is sending the Global Privacy Control signal now"),
+        ("fr", "Votre navigateur envoie le signal Global Privacy Control en ce moment"),
     ],
 )
 def test_the_cookie_page_explains_gpc_and_says_when_it_is_honoured(client, lang, text):
@@ -63,21 +33,11 @@ def test_the_cookie_page_explains_gpc_and_says_when_it_is_honoured(client, lang,
     assert text not in client.get(f"/{lang}/cookies/").content.decode()
 
 
-def test_cached_catalog_pages_differ_for_gpc_and_other_visitors():
-    """The anonymous page cache must not serve one visitor's banner state to another."""
-    url = reverse("shop:home")
-    plain, gpc = Client(), Client()
-    first = plain.get(url).content.decode()
-    assert "hidden" not in banner_tag(first)
-    assert "hidden" in banner_tag(gpc.get(url, **GPC).content.decode())
-    assert "hidden" not in banner_tag(plain.get(url).content.decode())
-
-
 def test_a_signed_in_customers_consents_are_withdrawn_once_from_the_gpc_source(client):
     user = UserFactory()
     consents_record(
         user=user,
-        choices={"marketing-email": True, "review-invitations": True, "analytics-cookies": True},
+        choices={"marketing-email": True, "marketing-sms": True, "review-invitations": True},
         source=ConsentSource.DASHBOARD,
     )
     client.force_login(user)
@@ -86,7 +46,7 @@ def test_a_signed_in_customers_consents_are_withdrawn_once_from_the_gpc_source(c
     assert {(r.purpose, r.granted) for r in rows} == {
         ("marketing-email", False),
         ("review-invitations", False),
-        ("analytics-cookies", False),
+        ("marketing-sms", False),
     }
     user.refresh_from_db()
     assert user.gpc_honoured_at is not None

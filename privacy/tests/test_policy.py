@@ -28,16 +28,17 @@ def page(client, name, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_privacy_page_shows_every_processor_purpose_and_retention_period(client, language):
     html = page(client, "privacy:policy", language)
+    in_use = policy.policy_in_use()
     with translation.override(language):
-        for processor in policy.PROCESSORS.values():
+        for processor in in_use.processors.values():
             assert str(processor.label) in html
             assert str(processor.locations) in html
             if processor.outside_eea:
                 assert str(processor.safeguard) in html
-        for purpose in policy.PURPOSES.values():
+        for purpose in in_use.purposes:
             assert str(purpose.label) in html
             assert str(purpose.basis_label) in html
-        for rule in policy.RETENTION.values():
+        for rule in in_use.retention:
             row = html[html.index(f'id="retention-{rule.key}"') :][:600]
             assert str(rule.label) in row
             assert rule.period_label in row
@@ -51,10 +52,12 @@ def test_privacy_page_has_stable_anchors_and_the_facts(client, language):
     html = page(client, "privacy:policy", language)
     for anchor in ANCHORS:
         assert f'id="{anchor}"' in html
+    with translation.override(language):
+        controller = {key: str(value) for key, value in policy.controller().items()}
     for fact in (
-        policy.CONTROLLER["company_number"],
-        "Claremont House",
-        policy.CONTROLLER["privacy_email"],
+        controller["company_number"],
+        controller["address"],
+        controller["privacy_email"],
         policy.COMPLAINTS["url"],
         policy.COMPLAINTS["phone"],
         policy.version_current().code,
@@ -68,18 +71,16 @@ def test_the_pages_are_really_translated(client):
     assert "Your rights" in english and "Your rights" not in french
     assert "Vos droits" in french
     cookies_fr = page(client, "privacy:cookies", "fr")
-    assert "Refuser tout" in cookies_fr and "Accepter tout" in cookies_fr
+    assert "Strictement nécessaires" in cookies_fr and "Strictly necessary" not in cookies_fr
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_cookie_page_lists_the_cookie_processors_and_purposes(client, language):
+def test_cookie_page_lists_every_cookie_the_site_sets_and_no_choice(client, language):
     html = page(client, "privacy:cookies", language)
-    with translation.override(language):
-        for key in ("analytics", "marketing"):
-            purpose = policy.PURPOSES[policy.COOKIE_PURPOSES[key]]
-            assert str(purpose.label) in html
-            for processor_key in purpose.processors:
-                assert str(policy.PROCESSORS[processor_key].label) in html
+    for cookie in policy.cookies():
+        assert f'id="cookie-{cookie.name}"' in html
+    assert list(policy.COOKIE_CATEGORIES) == ["necessary"]
+    assert "Accept all" not in html and "Reject all" not in html
 
 
 def test_registry_is_consistent():
@@ -90,6 +91,7 @@ def test_registry_is_consistent():
         assert purpose.asks_consent == (purpose.basis == "consent")
     for processor in policy.PROCESSORS.values():
         assert bool(processor.safeguard) == processor.outside_eea
+        assert processor.receives
     for rule in policy.RETENTION.values():
         assert rule.purpose in policy.PURPOSES
         assert rule.period is not None or rule.until

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.outbox_admin import resend_report
+from privacy.outbox_admin import OutboxAdmin
 from shop.fulfilment.sms.services import sms_message_resend
 from shop.fulfilment.warranty.services import (
     CLAIM_TRANSITIONS,
@@ -20,7 +20,6 @@ from shop.models import (
     ClaimStatus,
     ReviewInvitation,
     SmsMessage,
-    SmsStatus,
     WarrantyClaim,
     WarrantyClaimEvent,
 )
@@ -113,7 +112,7 @@ class WarrantyClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(OutboxAdmin):
     list_display = [
         "order",
         "kind",
@@ -126,16 +125,9 @@ class SmsMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["order__number"]
     readonly_fields = [f.name for f in SmsMessage._meta.concrete_fields]
-    actions = ["resend_action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Re-send (dead messages)"), permissions=["change"])
-    def resend_action(self, request, queryset):
-        dead = list(queryset.filter(status=SmsStatus.DEAD))
-        resent = sum(sms_message_resend(message=message, by=request.user) for message in dead)
-        resend_report(self, request, resent, queryset.count())
+    def resend_one(self, row, *, by) -> bool:
+        return sms_message_resend(message=row, by=by)
 
 
 @admin.register(ReviewInvitation)

@@ -18,8 +18,8 @@ or nonce. A page that still changed the session, set a cookie or did not answer 
 is not stored (and is rendered again, normally, if it was a 200).
 
 The page depends otherwise only on the URL, the language, the market (whose prices it
-shows: a French page never comes back in pounds), the payment gateway and the
-visitor's cookie choice, which make up its key, and on the catalog, whose *shared*
+shows: a French page never comes back in pounds) and the payment gateway, which make
+up its key, and on the catalog, whose *shared*
 version (shop/catalog_cache.py, in the shared cache) is part of the key too. The pages
 themselves are kept in each process's memory (the "layout" cache): a copy per worker
 is safe because a change on any app server moves the shared version, which every
@@ -40,7 +40,6 @@ from django.utils.csp import LazyNonce
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from privacy.consent.cookies import cookie_choice_for
 from shop.catalog.cache import RESULTS_TTL_SECONDS, catalog_version
 from shop.markets.selectors import market_for_request
 
@@ -70,15 +69,12 @@ def rendering_for_cache(request) -> bool:
 
 
 def _key(request):
-    choice = cookie_choice_for(request)
     page = (
         request.get_host(),
         request.get_full_path(),
         get_language(),
         market_for_request(request).code,  # its prices, and the header's market control
         settings.PAYMENT_GATEWAY,
-        choice.cookie_value() if choice else None,
-        choice.from_gpc if choice else None,
     )
     return f"page:{catalog_version()}:{hashlib.sha256(repr(page).encode()).hexdigest()}"
 

@@ -60,6 +60,19 @@ class RefundResult:
 
 
 @dataclass(frozen=True)
+class Disclosed:
+    """What the provider received about the customer, and why, in the disclosure
+    ledger's words (privacy.disclosures): read off the request the gateway made, or,
+    for what the provider's own script sends it from the browser, the gateway's
+    account of that script. The payment services record it; a gateway writes
+    nothing."""
+
+    purpose: str  # a key of privacy.policy.PURPOSES
+    categories: tuple  # keys of privacy.policy.CATEGORIES
+    fields: tuple
+
+
+@dataclass(frozen=True)
 class GatewayResult:
     """What the provider said about one payment, in plain values."""
 
@@ -73,6 +86,9 @@ class GatewayResult:
     dispute_reason: str = ""
     scenario: str = ""  # the simulator's test scenario; empty for real providers
     refunds: tuple[RefundResult, ...] = ()
+    # What the provider received to reach this result (the card data a customer gave
+    # it); empty when nothing about the customer went to a third party.
+    disclosed: tuple[Disclosed, ...] = ()
 
     def card_details(self) -> dict[str, str]:
         """The card fields the provider reported (empty and unknown ones left out)."""
@@ -95,11 +111,9 @@ class PaymentStart:
     reference: str = ""
     redirect_url: str = ""
     client_secret: str = ""
-    # What this call sent to the provider, in words (read off the request it made):
-    # empty when nothing went out (a resumed payment, the simulator).
-    disclosed: tuple = ()
-    # The data categories of what was sent (privacy.policy.CATEGORIES keys).
-    disclosed_categories: tuple = ()
+    # What this call made the provider receive: empty when nothing went out (a
+    # resumed payment, the simulator).
+    disclosed: tuple[Disclosed, ...] = ()
 
 
 class PaymentGateway(ABC):

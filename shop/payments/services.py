@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from privacy.disclosures import disclosure_record
+from privacy.disclosures import disclosure_record_once
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move, row_lock
 from shop.fraud.services import fraud_verdict
 from shop.invoices.tasks import invoice_issue_after_commit
@@ -84,17 +84,28 @@ def payment_start(*, order: Order, return_url: str) -> PaymentStart:
     if start.reference and start.reference != payment.reference:
         Payment.objects.filter(pk=payment.pk).update(reference=start.reference)
         payment.reference = start.reference
-    if start.disclosed and order.user_id:
-        # The provider accepted the request: record what the gateway says it sent.
-        disclosure_record(
+    # The provider accepted the request: record what the gateway says it received.
+    payment_disclosures_record(payment=payment, disclosed=start.disclosed)
+    return start
+
+
+def payment_disclosures_record(*, payment: Payment, disclosed) -> None:
+    """Write to the disclosure ledger what the payment's provider received about the
+    customer (`Disclosed` items of a gateway's answer), once per payment: the same
+    news told again (a webhook after the return page) adds nothing."""
+    order = payment.order
+    if not order.user_id:
+        return
+    for item in disclosed:
+        disclosure_record_once(
+            since=payment.created_at,
             user=order.user,
             processor="payment",
-            purpose="orders",
-            categories=start.disclosed_categories,
-            fields=start.disclosed,
+            purpose=item.purpose,
+            categories=item.categories,
+            fields=item.fields,
             reference=order.number,
         )
-    return start
 
 
 # What the return page may still learn: a payment not yet settled, for an order
@@ -147,6 +158,7 @@ def _move(payment: Payment, to: str, result: GatewayResult, **fields) -> bool:
 @transaction.atomic
 def payment_apply(*, payment: Payment, result: GatewayResult) -> str:
     """Apply what the provider said about `payment`; returns a short outcome."""
+    payment_disclosures_record(payment=payment, disclosed=result.disclosed)
     happened = result.happened
     if happened == Happened.SUCCEEDED:
         return "paid" if _succeeded(payment, result) else "succeeded, no change"

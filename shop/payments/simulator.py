@@ -2,7 +2,12 @@
 
 It behaves like Stripe with Stripe's published test cards (rules as data below),
 including the 3-D Secure challenge. It keeps no card number, only the brand, the
-last four digits and the scenario; nothing here logs the number."""
+last four digits and the scenario; nothing here logs the number.
+
+It records no disclosure, and its results say nothing was disclosed (`disclosed`
+left empty): the card form and the challenge are pages of this site, the card number
+goes only to this server and no further, and no third party is involved. The ledger
+lists what went to a processor, and the simulator is none."""
 
 import secrets
 from dataclasses import dataclass, field

@@ -16,8 +16,10 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from privacy.disclosures import fields_sent
 from shop.models import Order, Payment
 from shop.payments.base import (
+    Disclosed,
     GatewayError,
     GatewayResult,
     Happened,
@@ -87,19 +89,33 @@ def _refund_result(refund: dict) -> RefundResult:
     )
 
 
-# Each parameter of a new PaymentIntent, in the words of the disclosure ledger.
+# Each parameter of a new PaymentIntent, in the words of the disclosure ledger (None:
+# nothing about the customer).
 INTENT_PARAMETER_WORDS = {
     "amount": "amount",
     "currency": "currency",
     "metadata": "order number",
     "description": "order number",
+    "automatic_payment_methods": None,
 }
-INTENT_CATEGORIES = ("transaction",)
+# What Stripe.js and the Payment Element, loaded from Stripe into the pay page, send
+# Stripe straight from the customer's browser, never through our server: the
+# browser's address and identification with every request (Stripe's fraud checks use
+# them), and, once the customer pays, the card number, expiry date and security code
+# typed into Stripe's form.
+BROWSER_ON_THE_PAY_PAGE = Disclosed(
+    purpose="fraud-prevention", categories=("technical",), fields=("ip address", "user agent")
+)
+BROWSER_CARD = Disclosed(purpose="orders", categories=("financial",), fields=("card data",))
 
 
-def _sent_words(params: dict) -> tuple:
-    """What a request sent, named from its own parameters (unknown ones by their key)."""
-    return tuple(dict.fromkeys(INTENT_PARAMETER_WORDS.get(key, key) for key in params))
+def _sent(params: dict) -> Disclosed:
+    """What a new PaymentIntent's request sent, named from its own parameters."""
+    return Disclosed(
+        purpose="orders",
+        categories=("transaction",),
+        fields=fields_sent(params, INTENT_PARAMETER_WORDS),
+    )
 
 
 class StripeGateway(PaymentGateway):
@@ -108,7 +124,7 @@ class StripeGateway(PaymentGateway):
     def payment_start(self, *, order: Order, payment: Payment, return_url: str) -> PaymentStart:
         client = _client()
         try:
-            sent = {}
+            disclosed = ()
             if payment.reference:
                 intent = client.v1.payment_intents.retrieve(payment.reference)
             else:
@@ -123,7 +139,7 @@ class StripeGateway(PaymentGateway):
                     params=params,
                     options={"idempotency_key": f"offtek-{order.number}-payment-intent"},
                 )
-                sent = {k: v for k, v in params.items() if k != "automatic_payment_methods"}
+                disclosed = (_sent(params), BROWSER_ON_THE_PAY_PAGE)
         except stripe.StripeError as error:
             logger.warning("Stripe refused to start %s: %s", order.number, error)
             raise GatewayError(_("The card payment could not be started; try again.")) from error
@@ -131,8 +147,7 @@ class StripeGateway(PaymentGateway):
             payment=payment,
             reference=intent["id"],
             client_secret=intent["client_secret"],
-            disclosed=_sent_words(sent),
-            disclosed_categories=INTENT_CATEGORIES if sent else (),
+            disclosed=disclosed,
         )
 
     def payment_check(self, *, payment: Payment) -> GatewayResult:
@@ -159,6 +174,8 @@ class StripeGateway(PaymentGateway):
         if isinstance(method, str) and not charge:
             method = _plain(_client().v1.payment_methods.retrieve(method))
         taken = intent.get("amount_received") if happened == Happened.SUCCEEDED else None
+        # A charge or a payment method means a card was typed into Stripe's form.
+        card_given = bool(charge or method)
         return GatewayResult(
             happened=happened,
             reference=str(intent.get("id") or ""),
@@ -167,6 +184,7 @@ class StripeGateway(PaymentGateway):
             failure_message=str(error.get("message") or "")
             or (str(_("The payment was cancelled.")) if intent.get("status") == "canceled" else ""),
             card=_card_details(charge if isinstance(charge, dict) else None, method),
+            disclosed=(BROWSER_CARD,) if card_given else (),
         )
 
     def webhook_read(self, *, body: bytes, signature: str) -> WebhookNews:

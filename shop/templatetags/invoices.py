@@ -7,28 +7,17 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from offtek.money import Money, amount_display
 from shop.addresses.layout import country_name
 from shop.invoices.rules import checkout_notes
 
 register = template.Library()
 
-SYMBOLS = {"GBP": "£", "EUR": "€"}
-
-
-def _amount(value: Decimal, currency: str, places: int) -> str:
-    symbol = SYMBOLS.get(currency, currency)
-    text = f"{abs(value):,.{places}f}"
-    sign = "-" if value < 0 else ""
-    if (get_language() or "en").startswith("fr"):
-        text = text.replace(",", "\u202f").replace(".", ",")
-        return f"{sign}{text}\u00a0{symbol}"
-    return f"{sign}{symbol}{text}"
-
 
 @register.filter
 def minor(value, currency) -> str:
     """12345, "EUR" -> "€123.45" in English, "123,45 €" in French."""
-    return _amount(Decimal(int(value)) / 100, currency, 2)
+    return Money(int(value), currency).display()
 
 
 @register.filter
@@ -46,7 +35,7 @@ def unit_net(line, currency) -> str:
     four decimals (as in the document's XML)."""
     value = Decimal(line.net) / 100 / line.quantity
     places = 2 if value == value.quantize(Decimal("0.01")) else 4
-    return _amount(value.quantize(Decimal(10) ** -places), currency, places)
+    return amount_display(value.quantize(Decimal(10) ** -places), currency, places=places)
 
 
 @register.inclusion_tag("shop/includes/vat_notes.html")

@@ -1,13 +1,9 @@
 """Races that only a real database with row locks can referee (PostgreSQL)."""
 
-import contextlib
-import threading
-
 import pytest
-from django.db import connection
-from django.db.models.signals import post_init
 from django.test import Client
 
+from privacy.tests.races import racers_meet_at, run_together
 from shop.basket.services import basket_line_add
 from shop.checkout import services as checkout_services
 from shop.checkout.services import CheckoutError, DeliveryAddress, order_place
@@ -22,55 +18,6 @@ ADDRESS = DeliveryAddress(
     name="Ada Lovelace", line1="1 Road", line2="", city="London", postcode="N1 1AA", country="GB"
 )
 SECRET = "whsec_test_offtek"
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock races need PostgreSQL (set DATABASE_URL)")
-
-
-def run_together(functions) -> list:
-    """Run each function in its own thread, released at the same instant."""
-    start = threading.Barrier(len(functions))
-    results: list = [None] * len(functions)
-
-    def worker(index, function):
-        try:
-            start.wait(timeout=10)
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(i, f), name=f"racer-{i}")
-        for i, f in enumerate(functions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-@contextlib.contextmanager
-def racers_meet_at(model):
-    """Hold each racer as it builds a `model` instance until the other gets there too
-    (or 1 s has passed: with row locks the other is still waiting in PostgreSQL)."""
-    rendezvous = threading.Barrier(2)
-
-    def hold(sender, instance, **kwargs):
-        if threading.current_thread().name.startswith("racer-"):
-            with contextlib.suppress(threading.BrokenBarrierError):
-                rendezvous.wait(timeout=1)
-
-    post_init.connect(hold, sender=model, weak=False)
-    try:
-        yield
-    finally:
-        post_init.disconnect(hold, sender=model)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Every send to a processor is written to the disclosure ledger, and only a send the
-processor accepted: e-mail and text messages, Stripe's PaymentIntent, the courier."""
+"""Every send to a processor is written to the disclosure ledger, named from what was
+sent: e-mail and text messages, Stripe's PaymentIntent, the courier. (Each attempt at
+a provider that is down, and what came of it: test_disclosure_attempts.py.)"""
 
 import io
 
@@ -46,30 +47,40 @@ def test_dispatch_discloses_to_the_courier_the_email_and_the_sms_providers(
         order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
     [courier] = rows(order.user, "couriers")
     assert (courier.purpose, courier.categories) == ("orders", ["contact", "identity"])
-    email, sms = rows(order.user, "email")
-    assert (email.purpose, email.categories, email.fields) == (
+    [email] = rows(order.user, "email")
+    [sms] = rows(order.user, "sms")
+    assert (email.purpose, email.categories, email.fields, email.outcome) == (
         "orders",
         ["contact"],
-        ["email", "message"],
+        ["email", "subject", "message"],
+        "sent",
     )
-    assert (sms.purpose, sms.fields, sms.reference) == (
+    assert (sms.purpose, sms.fields, sms.reference, sms.outcome) == (
         "orders",
         ["phone", "message"],
         order.number,
+        "sent",
     )
     assert len(mail.outbox) == 1 and len(MemorySmsBackend.outbox) == 1
 
 
-def test_a_text_message_the_provider_refused_discloses_nothing(django_capture_on_commit_callbacks):
+def test_a_text_message_the_provider_refused_is_recorded_as_a_failed_attempt(
+    django_capture_on_commit_callbacks,
+):
     order = paid_order(delivery_phone="+447700900123")
     MemorySmsBackend.failures = 1
     with django_capture_on_commit_callbacks(execute=True):
         order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
     assert order.sms_messages.get().status == SmsStatus.RETRYING
-    assert [row.fields for row in rows(order.user, "email")] == [["email", "message"]]
+    assert [(row.fields, row.outcome) for row in rows(order.user, "email")] == [
+        (["email", "subject", "message"], "sent"),
+    ]
+    assert [(row.fields, row.outcome) for row in rows(order.user, "sms")] == [
+        (["phone", "message"], "failed"),
+    ]
 
 
-def test_an_email_the_provider_refused_discloses_nothing(
+def test_an_email_the_provider_refused_is_a_failed_attempt_then_sent(
     settings, django_capture_on_commit_callbacks
 ):
     order = paid_order()
@@ -77,13 +88,20 @@ def test_an_email_the_provider_refused_discloses_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         order_paid_email_send(order=order)
     email = OutgoingEmail.objects.get()
-    assert (email.status, rows(order.user, "email")) == (OutboxStatus.RETRYING, [])
+    assert email.status == OutboxStatus.RETRYING
+    assert [(row.outcome, row.attempt) for row in rows(order.user, "email")] == [("failed", 1)]
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     with time_machine.travel(email.next_attempt_at):
         call_command("email_resend", stdout=io.StringIO())
-    [row] = rows(order.user, "email")
-    assert (row.purpose, row.categories) == ("orders", ["contact"])
+    failed, sent = rows(order.user, "email")
+    assert (sent.purpose, sent.categories, sent.outcome, sent.attempt) == (
+        "orders",
+        ["contact"],
+        "sent",
+        2,
+    )
+    assert failed.fields == sent.fields  # the same message, tried twice
 
 
 def stripe_pay_page(client):
@@ -97,7 +115,7 @@ def stripe_pay_page(client):
 
 def test_stripe_is_recorded_once_it_accepted_the_payment_intent(client, fake_stripe):
     user, order, _page = stripe_pay_page(client)
-    [row] = rows(user, "payment")
+    row, _browser = rows(user, "payment")
     assert (row.purpose, row.categories, row.fields, row.reference) == (
         "orders",
         ["transaction"],
@@ -106,7 +124,7 @@ def test_stripe_is_recorded_once_it_accepted_the_payment_intent(client, fake_str
     )
     # Reloading the page reuses the PaymentIntent: nothing new went to Stripe.
     client.get(reverse("shop:checkout-pay", kwargs={"number": order.number}))
-    assert len(rows(user, "payment")) == 1
+    assert len(rows(user, "payment")) == 2
 
 
 def test_the_gateway_writes_nothing_and_says_what_it_sent(client, fake_stripe):
@@ -116,7 +134,10 @@ def test_the_gateway_writes_nothing_and_says_what_it_sent(client, fake_stripe):
     order = checkout_place(client)
     payment = payment_create(order=order, gateway="stripe")
     start = StripeGateway().payment_start(order=order, payment=payment, return_url="/")
-    assert start.disclosed == ("amount", "currency", "order number")
+    assert [(item.purpose, item.fields) for item in start.disclosed] == [
+        ("orders", ("amount", "currency", "order number")),
+        ("fraud-prevention", ("ip address", "user agent")),
+    ]
     assert rows(user, "payment") == []  # the payment services record it, not the gateway
     # A resumed PaymentIntent sends nothing new.
     payment.reference = start.reference

@@ -26,7 +26,7 @@ from shop.models import OrderStatus, SmsMessage, SmsStatus
 from shop.orders.selectors import order_language
 from shop.orders.services import IllegalTransition, order_transition
 from shop.tests.factories_orders import paid_order
-from shop.tests.sms_fake import FakeSmsProvider
+from shop.tests.provider_fake import provider_serving
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -178,13 +178,8 @@ def test_a_queue_that_can_defer_gets_the_retry_as_a_task_with_run_after(
 
 @pytest.fixture
 def sms_provider(settings):
-    server = FakeSmsProvider()
-    server.start()
-    settings.SMS_BACKEND = "http"
-    settings.SMS_HTTP_URL = server.url
-    settings.SMS_HTTP_TOKEN = server.token
-    yield server
-    server.stop()
+    with provider_serving(settings, "SMS_BACKEND", "SMS") as server:
+        yield server
 
 
 def test_http_provider_receives_json_with_the_bearer_token(sms_provider):
@@ -392,3 +387,21 @@ def test_staff_resend_a_dead_text_message_from_the_admin(
     with django_capture_on_commit_callbacks(execute=True):  # sent: a second re-send does nothing
         staff_client.post(changelist, {"action": "resend_action", "_selected_action": [message.pk]})
     assert len(MemorySmsBackend.outbox) == 1
+
+
+def test_text_messages_off_keep_no_number_in_the_outbox(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = "off"
+    order = paid_order(delivery_phone="+447700900123")
+    with django_capture_on_commit_callbacks(execute=True):
+        order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DISPATCHED
+    assert not SmsMessage.objects.exists() and MemorySmsBackend.outbox == []
+    assert not Disclosure.objects.filter(processor="sms").exists()
+    # A message queued before they were turned off is refused for good, not retried.
+    message = SmsMessage.objects.create(order=order, kind="late", to_number="+44", body="x")
+    sms_attempt(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.next_attempt_at) == (SmsStatus.DEAD, None)

@@ -2,23 +2,17 @@
 because it is counted under the modules' row locks (PostgreSQL)."""
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
+from privacy.tests.races import racers_meet_at, run_together
 from shop.checkout import services as checkout_services
 from shop.checkout.services import CheckoutError, order_place
 from shop.models import Order, OrderLine
 from shop.tests.factories import ModuleFactory
 from shop.tests.factories_orders import BasketFactory, BasketLineFactory
-from shop.tests.test_concurrency import ADDRESS, racers_meet_at, run_together
+from shop.tests.test_concurrency import ADDRESS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock races need PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 gap, no duplicate, and a control that turns the series lock off to show what the lock
 prevents."""
 
-import contextlib
-import threading
-
 import pytest
-from django.db import connection
-from django.db.models.signals import post_init
 
 from privacy.tests.factories import UserFactory
+from privacy.tests.races import racers_meet_at, run_together
 from shop.invoices import numbering
 from shop.models import Document, DocumentSeries
 from shop.tests.factories import ModuleFactory
 from shop.tests.invoice_steps import order_pay, order_placed
-from shop.tests.test_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock races need PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture
@@ -30,16 +19,8 @@ def both_read_the_series_before_either_writes():
     """Hold each racing payment when it reads the series row until the other has read
     it too (or 1 s has passed: with the lock, the other waits in PostgreSQL), so that
     without the lock both read the same last number every time."""
-    rendezvous = threading.Barrier(2)
-
-    def hold(sender, instance, **kwargs):
-        if threading.current_thread().name.startswith("racer-"):
-            with contextlib.suppress(threading.BrokenBarrierError):
-                rendezvous.wait(timeout=1)
-
-    post_init.connect(hold, sender=DocumentSeries, weak=False)
-    yield
-    post_init.disconnect(hold, sender=DocumentSeries)
+    with racers_meet_at(DocumentSeries):
+        yield
 
 
 def orders_awaiting_payment(count: int) -> list:

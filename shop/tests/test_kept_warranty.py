@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from privacy import registry
 from privacy.models import OutgoingEmail, SecurityEvent, SecurityEventKind
 from privacy.rights.erasure import account_close
 from privacy.rights.receipts import receipt_lines
@@ -265,6 +267,8 @@ def test_the_receipt_has_one_line_for_the_kept_claims_naming_their_hold(
             "until": None,
             "retention": "lifetime-warranty",
             "rows": WarrantyClaim.objects.filter(line__order=order).count(),
+            "remaining": 1,
+            "minimised": ["symptoms"],
         }
     ]
     [line] = [
@@ -273,3 +277,38 @@ def test_the_receipt_has_one_line_for_the_kept_claims_naming_their_hold(
         if str(line.title) == "Your warranty claims"
     ]
     assert "warranty" in str(line.reason).lower()  # the hold that keeps them, named
+
+
+def test_a_field_to_minimise_must_exist_and_the_option_keeps_its_own_label():
+    [option] = registry.closure_options()
+    assert str(option.label) == "Keep my lifetime warranties"
+    typo = registry.Kept(WarrantyClaim, "line__order", minimise={"sypmtoms": ""})
+    with pytest.raises(ImproperlyConfigured, match="no field"):
+        registry.closure_option(
+            key="typo",
+            model=Order,
+            rows={},
+            mark={},
+            retention="lifetime-warranty",
+            label="Keep",
+            warning="",
+            keeps=[typo],
+        )
+    assert [o.key for o in registry.closure_options()] == ["lifetime-warranty"]
+
+
+def test_staff_still_honour_a_kept_claim_without_its_description(
+    staff_client, django_capture_on_commit_callbacks
+):
+    order = closed_with_kept_warranty(django_capture_on_commit_callbacks)
+    claim = WarrantyClaim.objects.get(line__order=order)
+    assert (claim.symptoms, claim.reason, claim.status) == ("", "errors", "open")
+    url = reverse("admin:shop_warrantyclaim_step", args=[claim.pk])
+    page = staff_client.get(url)
+    assert "removed when they closed their account" in page.text
+    assert claim.line.part_number in page.text and "Memory errors or crashes" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"to": "approved", "note": "Post it to us"})
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    assert mail.outbox[-1].to == ["former@example.org"]

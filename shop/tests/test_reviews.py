@@ -15,6 +15,7 @@ from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.fulfilment.reviews.services import review_invitation_send, review_invitations_send
 from shop.models import OrderStatus, ReviewInvitation
 from shop.tests.factories_orders import paid_order
+from shop.tests.provider_fake import provider_serving
 
 pytestmark = pytest.mark.django_db
 DELIVERED = datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.UTC)
@@ -123,3 +124,51 @@ def test_the_command_reports_what_it_did(capsys):
     with time_machine.travel(DELIVERED + datetime.timedelta(days=14), tick=False):
         call_command("send_review_invitations")
     assert "Invited 1, skipped 0" in capsys.readouterr().out
+
+
+@pytest.fixture
+def review_service(settings):
+    with provider_serving(settings, "REVIEW_PROVIDER_BACKEND", "REVIEW") as server:
+        yield server
+
+
+def test_the_http_review_service_gets_the_three_details_keyed_by_order(review_service):
+    order = delivered_order(user__first_name="Ada", user__last_name="Lovelace")
+    assert run(14)["invited"] == 1
+    assert review_service.received == [
+        {
+            "name": "Ada Lovelace",
+            "email": order.user.email,
+            "order_number": order.number,
+            "language": "en",
+        }
+    ]
+    assert review_service.keys == [f"review-{order.number}"]
+    invitation = ReviewInvitation.objects.get(order=order)
+    assert (invitation.provider, invitation.provider_reference) == ("http", "msg_1")
+    assert Disclosure.objects.get(user=order.user, processor="reviews").outcome == "sent"
+
+
+def test_a_review_service_that_fails_leaves_the_order_due(review_service, settings):
+    order = delivered_order()
+    review_service.fail_next = 1
+    assert run(14) == {"invited": 0, "skipped": 0, "failed": 1}
+    assert not ReviewInvitation.objects.filter(order=order).exists()
+    assert not Disclosure.objects.filter(user=order.user, processor="reviews").exists()
+    assert run(15)["invited"] == 1  # the next run tries again
+    settings.REVIEW_HTTP_TOKEN = "wrong"  # a refused token is an error, never a 500
+    other = delivered_order()
+    assert run(16) == {"invited": 0, "skipped": 0, "failed": 1}
+    assert not ReviewInvitation.objects.filter(order=other).exists()
+
+
+def test_invitations_off_sends_and_records_nothing(settings):
+    settings.REVIEW_PROVIDER_BACKEND = "off"
+    order = delivered_order()
+    assert run(14) == {"invited": 0, "skipped": 0, "failed": 0}
+    assert review_invitation_send(order=order) is None
+    assert MemoryReviewProvider.sent == []
+    assert (
+        not ReviewInvitation.objects.exists()
+        and not Disclosure.objects.filter(processor="reviews").exists()
+    )

@@ -2,39 +2,27 @@
 order's row lock lets one through; the other is refused, nothing written twice. The
 control turns the lock off and shows both getting through."""
 
-import contextlib
-import threading
-
 import pytest
-from django.db import connection
 
+from privacy.tests.races import rendezvous, run_together
 from shop.models import Withdrawal
 from shop.returns import services
 from shop.returns.services import WithdrawalRefused, withdrawal_confirm
 from shop.tests.factories_orders import delivered_order
-from shop.tests.test_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-lock races need PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture
 def both_check_before_either_writes(monkeypatch):
     """Hold each racer just after it read what is withdrawn already, until the other
     has read it too (or 1 s: with the lock, the other waits in PostgreSQL)."""
-    rendezvous = threading.Barrier(2)
+    meet = rendezvous()
     original = services.lines_withdrawn
 
     def held(order):
         found = original(order)
-        if threading.current_thread().name.startswith("racer-"):
-            with contextlib.suppress(threading.BrokenBarrierError):
-                rendezvous.wait(timeout=1)
+        meet()
         return found
 
     monkeypatch.setattr(services, "lines_withdrawn", held)

@@ -72,7 +72,6 @@ def test_account_pages_have_no_serious_violations(live_server, page, axe_source,
 
     user = UserFactory()
     page.goto(f"{live_server.url}/{language}/accounts/login/")
-    page.locator("button[value=reject-all]").first.click()
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").last.click()

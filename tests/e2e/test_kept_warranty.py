@@ -49,7 +49,6 @@ def test_former_customer_claims_then_deletes_a_kept_warranty(
     text = TEXT[lang]
 
     page.goto(f"{live_server.url}/{lang}/privacy/#kept-warranties")
-    page.locator("button[value=reject-all]").first.click()  # the cookie banner, first
     expect(page.locator("#kept-warranties a")).to_have_text(text["link"])
     page.locator("#kept-warranties a").click()
     page.fill("input[name=number]", order.number)

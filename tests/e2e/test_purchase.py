@@ -37,7 +37,6 @@ TEXT = {
 
 def sign_in(page, base, user, lang):
     page.goto(f"{base}/{lang}/accounts/login/")
-    page.locator("button[value=reject-all]").first.click()  # the cookie banner, answered first
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").last.click()

@@ -147,7 +147,6 @@ def _order_on_pay_page(page, base):
     BasketLineFactory(basket=basket, module=ModuleFactory(stock=5, price_pence=2000), quantity=2)
     order = order_place(user=user, basket=basket, address=ADDRESS, delivery_code="standard")
     page.goto(f"{base}/en/accounts/login/")
-    page.locator("button[value=reject-all]").first.click()
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").last.click()

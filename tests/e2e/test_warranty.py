@@ -28,7 +28,6 @@ def test_customer_opens_a_warranty_claim(page, live_server, artifacts_dir, lang)
     text = TEXT[lang]
 
     page.goto(f"{live_server.url}/{lang}/accounts/login/")
-    page.locator("button[value=reject-all]").first.click()  # the cookie banner, first
     page.fill("input[name=login]", order.user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").last.click()

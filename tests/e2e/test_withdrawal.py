@@ -78,7 +78,6 @@ def test_a_customer_withdraws_from_the_order_page(page, live_server, artifacts_d
     order = order_for(lang)
     text = TEXT[lang]
     page.goto(f"{live_server.url}/{lang}/accounts/login/")
-    page.locator("button[value=reject-all]").first.click()  # the cookie banner, first
     page.fill("input[name=login]", order.user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").last.click()
@@ -102,7 +101,6 @@ def test_a_guest_withdraws_from_the_footer(page, live_server, settings, artifact
     order = order_for(lang)
     text = TEXT[lang]
     page.goto(f"{live_server.url}/{lang}/")
-    page.locator("button[value=reject-all]").first.click()
     page.get_by_test_id("footer-withdrawal").click()
     expect(page.locator("h1")).to_have_text(text["footer"])
     page.fill("input[name=number]", order.number)

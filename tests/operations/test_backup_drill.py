@@ -21,9 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the backup drill uses pg_dump and pg_restore (set DATABASE_URL)")
+def _pg_tools():
+    """PostgreSQL itself is required by the ``postgres`` mark (see conftest.py)."""
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         if os.environ.get("CI"):
             pytest.fail("CI must run the backup drill: pg_dump and pg_restore are missing")

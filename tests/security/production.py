@@ -26,6 +26,9 @@ def production_env(**overrides) -> dict:
         SMS_BACKEND="http",
         SMS_HTTP_URL="https://sms.example/messages",
         SMS_HTTP_TOKEN="ci-token",
+        REVIEW_PROVIDER_BACKEND="http",
+        REVIEW_HTTP_URL="https://reviews.example/invitations",
+        REVIEW_HTTP_TOKEN="ci-review-token",
         COURIER_WEBHOOK_SECRET="ci-courier-secret",
         DJANGO_TRUSTED_PROXY_COUNT="1",  # behind the README's TLS proxy
     )

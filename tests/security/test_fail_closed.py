@@ -35,6 +35,12 @@ REFUSED = [
     ({"SMS_HTTP_URL": ""}, "SMS_HTTP_URL is not set"),
     ({"SMS_HTTP_URL": "http://sms.example/messages"}, "SMS_HTTP_URL is not set to an https://"),
     ({"SMS_HTTP_TOKEN": ""}, "SMS_HTTP_TOKEN is not set"),
+    ({"REVIEW_HTTP_URL": "http://reviews.example"}, "REVIEW_HTTP_URL is not set to an https://"),
+    ({"REVIEW_HTTP_TOKEN": ""}, "REVIEW_HTTP_TOKEN is not set"),
+    # The console backends print customers' numbers, e-mail addresses and texts.
+    ({"SMS_BACKEND": "console"}, "SMS_BACKEND is 'console'"),
+    ({"REVIEW_PROVIDER_BACKEND": ""}, "REVIEW_PROVIDER_BACKEND is 'console' (the default)"),
+    ({"REVIEW_PROVIDER_BACKEND": "console"}, "REVIEW_PROVIDER_BACKEND is 'console'"),
     # A staging site still needs a complete, consistent Stripe set once it has one.
     (
         {
@@ -78,7 +84,10 @@ STARTS = [
         "STRIPE_WEBHOOK_SECRET": "",
         "COURIER_WEBHOOK_SECRET": "",
     },  # the simulator
-    {"SMS_BACKEND": "console", "SMS_HTTP_URL": "", "SMS_HTTP_TOKEN": ""},  # no SMS: off
+    {"SMS_BACKEND": "off", "SMS_HTTP_URL": "", "SMS_HTTP_TOKEN": ""},  # no text messages
+    {"REVIEW_PROVIDER_BACKEND": "off", "REVIEW_HTTP_URL": "", "REVIEW_HTTP_TOKEN": ""},
+    # A staging site may print its test customers' messages.
+    {"OFFTEK_TEST_SHOP": "true", "SMS_BACKEND": "console", "REVIEW_PROVIDER_BACKEND": "console"},
     {"OFFTEK_SELLER_VAT_NUMBER_FR": ""},  # optional: a seller with no French VAT number
 ]
 

@@ -97,12 +97,13 @@ def assert_secure_headers(response, url):
     assert "frame-ancestors 'none'" in csp or response["X-Frame-Options"] == "DENY", url
     assert "'unsafe-inline'" not in csp, url
     nonces = NONCE.findall(csp)
-    assert nonces, f"{url}: no nonce in {csp}"
     html = response.content.decode()
     scripts = SCRIPT.findall(html)
+    # A page that loads no script needs no nonce (the policy then allows only 'self').
+    assert nonces or not scripts, f"{url}: scripts but no nonce in {csp}"
     for tag in scripts:
         assert f'nonce="{nonces[0]}"' in tag, f"{url}: {tag} lacks this response's nonce"
-    return nonces[0], scripts
+    return (nonces[0] if nonces else None), scripts
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -121,7 +122,7 @@ def test_every_page_sends_the_security_headers(as_production, lang):
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
         scripts_seen += len(assert_secure_headers(response, url)[1])
-    assert scripts_seen >= len(public) + len(account)  # the cookie banner's, at least
+    assert scripts_seen, "no page loaded a script: the nonce check above checked nothing"
 
 
 def test_an_error_page_sends_them_too(as_production):
@@ -131,10 +132,9 @@ def test_an_error_page_sends_them_too(as_production):
     assert_secure_headers(response, "404")
 
 
-@pytest.mark.parametrize("name", ["shop:home", "shop:module-list", "shop:module-detail"])
-def test_the_nonce_changes_with_every_response(as_production, name):
-    module = ModuleFactory(stock=3)
-    url = reverse(name, kwargs={"slug": module.slug} if name == "shop:module-detail" else {})
+def test_the_nonce_changes_with_every_response(as_production):
+    ModuleFactory(stock=3)
+    url = reverse("shop:finder")  # a page that loads a script
     client = Client()
     first, first_scripts = assert_secure_headers(client.get(url, secure=True), url)
     second, second_scripts = assert_secure_headers(client.get(url, secure=True), url)

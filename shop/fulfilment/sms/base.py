@@ -8,7 +8,8 @@ the database: `shop.fulfilment.sms.services` records attempts and schedules the 
 Backends, by the name `settings.SMS_BACKEND` gives:
 - `console`: prints the message (development);
 - `memory`: keeps messages in `MemorySmsBackend.outbox` (tests);
-- `http`: a JSON-over-HTTPS provider with a bearer token (production).
+- `http`: a JSON-over-HTTPS provider with a bearer token (production);
+- `off`: no backend: `sms_queue` writes nothing, so no number waits in the outbox.
 """
 
 from abc import ABC, abstractmethod

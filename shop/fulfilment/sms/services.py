@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from privacy.consent.purposes import uses_personal_data
-from privacy.disclosures import disclosure_record
+from privacy.disclosures import attempt_disclosure_record, fields_sent
 from privacy.outbox import (
     OutboxRules,
     outbox_claim,
@@ -32,6 +32,9 @@ from shop.orders.selectors import order_language
 
 logger = logging.getLogger(__name__)
 
+# What a backend's `send` is handed, in the disclosure ledger's words.
+SMS_WORDS = {"to": "phone", "body": "message", "key": None}  # key: the row's random id
+
 BACKENDS: dict[str, type[SmsBackend]] = {
     "console": ConsoleSmsBackend,
     "memory": MemorySmsBackend,
@@ -40,6 +43,10 @@ BACKENDS: dict[str, type[SmsBackend]] = {
 
 
 def sms_backend() -> SmsBackend:
+    """The configured backend; a message queued before text messages were turned off
+    is refused for good (dead, re-sent from the admin once a provider is set)."""
+    if settings.SMS_BACKEND == "off":
+        raise SmsError("text messages are off (SMS_BACKEND=off)", transient=False)
     return BACKENDS[settings.SMS_BACKEND]()
 
 
@@ -55,7 +62,10 @@ def sms_rules() -> OutboxRules:
 @transaction.atomic
 def sms_queue(*, order: Order, kind: str, template: str, context: dict) -> SmsMessage | None:
     """Write a message to the order's mobile number into the outbox, once per kind,
-    in the customer's language, and send it once the transaction commits."""
+    in the customer's language, and send it once the transaction commits. Nothing
+    when text messages are off."""
+    if settings.SMS_BACKEND == "off":
+        return None
     to_number = phone_e164_or_none(order.delivery_phone)
     if to_number is None:  # no number, or one that cannot be dialled
         return None
@@ -86,34 +96,33 @@ def sms_attempt(*, message_id: int) -> SmsMessage:
     message = SmsMessage.objects.get(pk=message_id)
     rules = sms_rules()
     if outbox_claim(row=message, rules=rules):
+        sent = {"to": message.to_number, "body": message.body, "key": message.idempotency_key}
         try:
-            reference = sms_backend().send(
-                to=message.to_number, body=message.body, key=message.idempotency_key
-            )
+            reference = sms_backend().send(**sent)
         except SmsError as error:
             outbox_failed(row=message, error=str(error), transient=error.transient, rules=rules)
         else:
             outbox_sent(row=message, fields={"provider_reference": reference[:100]})
-            _sms_disclosure_record(message)
-            return message
+        _sms_disclosure_record(message, fields=fields_sent(sent, SMS_WORDS))
     come_back = outbox_come_back_at(message, rules=rules)
     if come_back and _queue_can_defer():
         transaction.on_commit(lambda: _enqueue(message.pk, run_after=come_back))
     return message
 
 
-def _sms_disclosure_record(message: SmsMessage) -> None:
-    """The provider accepted the message: it received the number and the text."""
-    user = message.order.user if message.order.user_id else None
-    if user is not None:
-        disclosure_record(
-            user=user,
-            processor="email",  # "E-mail and text message services"
-            purpose="orders",
-            categories=("contact",),
-            fields=("phone", "message"),
-            reference=message.order.number,
-        )
+def _sms_disclosure_record(message: SmsMessage, *, fields: tuple) -> None:
+    """This attempt handed the provider `fields` of the customer (their number and the
+    text): sent, failed (another try follows) or given up, as the row now says."""
+    attempt_disclosure_record(
+        status=message.status,
+        user=message.order.user if message.order.user_id else None,
+        processor="sms",
+        purpose="orders",
+        categories=("contact",),
+        fields=fields,
+        reference=message.order.number,
+        attempt=message.attempts,
+    )
 
 
 def _queue_can_defer() -> bool:

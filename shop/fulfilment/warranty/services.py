@@ -117,8 +117,10 @@ def claim_transition(*, claim: WarrantyClaim, to: str, note: str = "") -> bool:
         )
         transaction.on_commit(lambda: claim_email_send(claim=locked, note=note))
 
+    # The history's change reason is stored in clear: it names the step, never the
+    # note (which the event keeps, encrypted).
     return lifecycle_move(
-        lifecycle=CLAIM_LIFECYCLE, row=claim, to=to, reason=note, on_enter=on_enter
+        lifecycle=CLAIM_LIFECYCLE, row=claim, to=to, reason=f"claim {to}", on_enter=on_enter
     )
 
 

@@ -1,13 +1,15 @@
-"""A local fake of the JSON-over-HTTPS text-message provider, on 127.0.0.1."""
+"""A local fake of a JSON-over-HTTPS provider (text messages, review invitations:
+shop.fulfilment.provider_http), on 127.0.0.1."""
 
+import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TOKEN = "sms-test-token"
+TOKEN = "provider-test-token"
 
 
-class FakeSmsProvider:
+class FakeProvider:
     def __init__(self, token: str = TOKEN):
         self.token = token
         self.received: list[dict] = []
@@ -53,3 +55,18 @@ class FakeSmsProvider:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+@contextlib.contextmanager
+def provider_serving(settings, backend_setting: str, prefix: str):
+    """A fake provider serving, and the settings pointing `backend_setting` at it
+    (`<prefix>_HTTP_URL`, `<prefix>_HTTP_TOKEN`); stopped on leaving."""
+    server = FakeProvider()
+    server.start()
+    setattr(settings, backend_setting, "http")
+    setattr(settings, f"{prefix}_HTTP_URL", server.url)
+    setattr(settings, f"{prefix}_HTTP_TOKEN", server.token)
+    try:
+        yield server
+    finally:
+        server.stop()
