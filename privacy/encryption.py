@@ -9,6 +9,7 @@ tables, found through the app registry), in batches; values that the current key
 already open are skipped, so an interrupted run can simply be started again.
 """
 
+import functools
 import pickletools
 import struct
 from collections.abc import Callable
@@ -96,6 +97,14 @@ class EncryptedTable:
     @property
     def pk_column(self):
         return self.model._meta.pk.column
+
+
+@functools.cache
+def encrypted_field_names(model) -> tuple[str, ...]:
+    """The model's encrypted fields: what a page that shows none of them can leave out
+    of its query (``.defer(*encrypted_field_names(Order))``), so that nothing it does
+    not show is decrypted."""
+    return tuple(f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin))
 
 
 def encrypted_tables() -> list[EncryptedTable]:

@@ -17,6 +17,7 @@ from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import get_script_prefix
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -89,7 +90,9 @@ personal_parts_provide(PersonalParts)
 
 def personal_parts(request):
     """Context processor: the visitor's own parts of the layout, or the holes where
-    they go when the page is rendered for the cache."""
+    they go when the page is rendered for the cache. The page's forms get the same
+    CSRF token as the header's (Django's own processor would mask the secret again)."""
     if rendering_for_cache(request):
         return {"personal": HOLES}
-    return {"personal": PersonalParts(request)}
+    parts = PersonalParts(request)
+    return {"personal": parts, "csrf_token": SimpleLazyObject(lambda: parts.csrf_token)}

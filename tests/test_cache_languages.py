@@ -1,20 +1,20 @@
 """Every cache that holds text keeps one copy per language.
 
-The audit (grep for cache.get/set, cache_page, {% cache %}, lru_cache, functools.cache):
+The audit (grep for cache.get/set, cache_page, {% cache %}, {% frame %}, lru_cache,
+functools.cache):
 
 | cache | holds | key has the language |
 |---|---|---|
-| base.html `layout-top` fragment | skip link, test-shop banner | LANGUAGE_CODE |
-| base.html `header-guest` fragment | Sign in / Create account | LANGUAGE_CODE |
-| base.html `language-buttons` fragment | the switcher's label, current language | LANGUAGE_CODE |
-| header_search.html `header-search` | search label, placeholder, button | LANGUAGE_CODE |
-| footer_links.html `footer-links` | footer links (text and /en/ or /fr/ URLs) | LANGUAGE_CODE |
+| base.html `{% frame %}` (layout_frame.py) | layout: banner, switchers, footer | LANGUAGE_CODE |
+| base.html header-search frame | search label, placeholder, button | LANGUAGE_CODE |
+| footer_links.html frame | footer links (text and /en/ or /fr/ URLs) | LANGUAGE_CODE |
+| order list, dashboard, checkout, card form frames | heads, links, empty fields | LANGUAGE_CODE |
 | shop/catalog/page_cache.py whole pages | a visitor's whole page | get_language() |
 | shop/catalog/cache.py catalog_fragment | the catalog part of a page | get_language() |
 | catalog_cached("manufacturers") | Manufacturer rows (names not translated) | not needed |
 | finder_suggestions (catalog_cached) | names and URLs | get_language() (catalog work) |
 | shop/layout.py _header_html (lru_cache) | the header's account part | language argument |
-| basket_detail.html `basket-add-part` fragment | the add-by-part-number form | LANGUAGE_CODE |
+| basket_detail.html frames | the table head, the add-by-part-number form | LANGUAGE_CODE |
 | privacy/accounts/session_name.py _cipher (functools.cache) | a cipher | not needed: no text |
 | catalog.views._canonical_module_query (lru_cache) | a query string | not needed: no text |
 | privacy.registry.history_model (functools.cache) | a model class | not needed: no text |

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from offtek.money import CurrencyMismatch, Money
+from shop.catalog.system_names import systems_suggested, systems_with_words
 from shop.markets.rules import Market
 from shop.models import (
     EccSupport,
@@ -27,7 +28,6 @@ from shop.models import (
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 6
-SUGGESTION_LIMIT = 10
 STANDARD_CAPACITIES_GB = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 # DDR5 also comes in the in-between sizes.
 DDR5_CAPACITIES_GB = sorted({*STANDARD_CAPACITIES_GB, 24, 48, 96})
@@ -318,16 +318,12 @@ def manufacturers_with_systems() -> QuerySet:
 
 
 def systems_matching(*, manufacturer: Manufacturer | None = None, query: str = "") -> QuerySet:
-    """Systems for the memory finder: of one manufacturer, whose model matches `query`."""
+    """Systems for the memory finder: of one manufacturer, whose name holds every word
+    of `query` (see system_names.py: indexed on PostgreSQL)."""
     systems = System.objects.select_related("manufacturer")
     if manufacturer is not None:
         systems = systems.filter(manufacturer=manufacturer)
-    for term in search_terms(query):
-        systems = systems.filter(
-            Q(model__icontains=term)
-            | Q(model_line__icontains=term)
-            | Q(manufacturer__name__icontains=term)
-        )
+    systems = systems_with_words(systems, search_terms(query))
     return systems.order_by("manufacturer__name", "model_line", "model")
 
 
@@ -391,9 +387,13 @@ def systems_searched(*, query: str) -> QuerySet:
 
 def system_suggestions(*, query: str, manufacturer: Manufacturer | None = None) -> list[dict]:
     """At most SUGGESTION_LIMIT systems for the finder's type-ahead, as plain dicts."""
-    if not search_terms(query):
+    terms = search_terms(query)
+    if not terms:
         return []
-    systems = systems_matching(manufacturer=manufacturer, query=query)[:SUGGESTION_LIMIT]
+    systems = System.objects.select_related("manufacturer")
+    if manufacturer is not None:
+        systems = systems.filter(manufacturer=manufacturer)
+    systems = systems_suggested(systems, terms)
     return [{"label": str(system), "url": system.get_absolute_url()} for system in systems]
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from privacy.accounts.services import request_client
+from privacy.encryption import encrypted_field_names
 from shop.basket.header import basket_count_remember
 from shop.basket.selectors import basket_summary
 from shop.basket.services import basket_get, basket_get_or_create, basket_refill_from_order
@@ -17,7 +18,7 @@ from shop.checkout.forms import CheckoutForm
 from shop.checkout.services import CheckoutError, MarketChanged, PricesChanged, order_place
 from shop.markets.selectors import market_for_request
 from shop.markets.services import market_choose
-from shop.models import Order, OrderStatus, PaymentStatus
+from shop.models import Order, OrderStatus, Payment, PaymentStatus
 from shop.orders.access import own_order, verified_customer_required
 from shop.orders.reservations import (
     order_reservation_ran_out,
@@ -145,8 +146,8 @@ def checkout_return(request, number: str):
 
 @verified_customer_required
 def checkout_done(request, number: str):
-    order = own_order(request, number)
-    payment = order.payments.first()
+    order = own_order(request, number, with_personal_fields=False)
+    payment = order.payments.defer(*encrypted_field_names(Payment)).first()
     said = request.GET.get("redirect_status", "")
     context = {
         "order": order,

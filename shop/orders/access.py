@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from privacy.encryption import encrypted_field_names
 from shop.models import Order
 from shop.orders.selectors import orders_for
 
@@ -26,5 +27,11 @@ def verified_customer_required(view):
     return wrapped
 
 
-def own_order(request, number: str) -> Order:
-    return get_object_or_404(orders_for(user=request.user), number=number)
+def own_order(request, number: str, *, with_personal_fields: bool = True) -> Order:
+    """The signed-in customer's order `number` (404 if it is not theirs). Without its
+    personal fields (the delivery address, ...) for a page that shows none of them:
+    they are then neither read nor decrypted, unless something asks for one."""
+    orders = orders_for(user=request.user)
+    if not with_personal_fields:
+        orders = orders.defer(*encrypted_field_names(Order))
+    return get_object_or_404(orders, number=number)

@@ -5,9 +5,12 @@ warranty claim forms), so orders never imports them."""
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 
+from privacy.encryption import encrypted_field_names
+from shop.models import OrderLine, Payment
 from shop.orders.selectors import orders_for
 
 # Each part is called with order=, lines=, user=, bound_form=, bound_line_id= and
@@ -31,10 +34,21 @@ def order_list(request):
 
 
 def order_detail_context(*, user, number: str, bound_form=None, bound_line_id=None) -> dict:
-    order = orders_for(user=user).filter(number=number).first()
+    # The lines (with their claims) and payments loaded once: the page's parts and its
+    # order summary (`order.lines.all`) all read these.
+    lines_with_claims = Prefetch("lines", OrderLine.objects.prefetch_related("warranty_claims"))
+    # The page shows a payment's card type and last digits, not the card checks.
+    unshown = set(encrypted_field_names(Payment)) - {"card_brand", "card_last4"}
+    payments_shown = Payment.objects.defer(*unshown)
+    order = (
+        orders_for(user=user)
+        .filter(number=number)
+        .prefetch_related(lines_with_claims, Prefetch("payments", payments_shown))
+        .first()
+    )
     if order is None:
         raise Http404
-    lines = list(order.lines.select_related("order").prefetch_related("warranty_claims"))
+    lines = list(order.lines.all())
     context = {"order": order, "lines": lines, "payments": order.payments.all()}
     for part in ORDER_PAGE_PARTS:
         context.update(

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from privacy.encryption import encrypted_field_names
 from shop.models import OrderStatus, Payment, PaymentStatus
 from shop.orders.access import own_order, verified_customer_required
 from shop.payments.forms import SimulatorCardForm
@@ -19,10 +20,15 @@ from shop.payments.services import payment_apply, webhook_receive
 def _simulator_payment(request, number: str, payment_id: int) -> Payment:
     if settings.PAYMENT_GATEWAY != "simulator":
         raise Http404
-    order = own_order(request, number)
-    return get_object_or_404(
-        order.payments.select_related("order"), pk=payment_id, gateway="simulator"
-    )
+    # The card form shows the amount and the order's lines: an order or a payment read
+    # for it leaves its personal fields (address, card details) unread; a card sent
+    # reads them all, as the payment and fraud services need them.
+    reading = request.method == "GET"
+    order = own_order(request, number, with_personal_fields=not reading)
+    payments = order.payments.defer(*encrypted_field_names(Payment)) if reading else order.payments
+    payment = get_object_or_404(payments, pk=payment_id, gateway="simulator")
+    payment.order = order
+    return payment
 
 
 @sensitive_post_parameters("number", "cvc", "expiry")

@@ -1,10 +1,12 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from shop.catalog.demo.real_modules import real_module_rows
 from shop.catalog.selectors import modules_compatible_with, upgrade_advice_for
 from shop.models import Module, System
 from shop.tests.factories import ModuleFactory
+from shop.tests.factories_orders import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,32 @@ def test_bad_arguments_are_a_clear_command_error(arguments):
     with pytest.raises(CommandError):
         load(*arguments)
     assert not Module.objects.exists()
+
+
+def test_every_row_gets_its_history_in_bulk_and_replace_records_the_deletions():
+    load("--modules", "30", "--systems", "20", "--seed", "1")
+    assert System.history.filter(history_type="+").count() == 20
+    first = System.objects.order_by("pk").first()
+    created = first.history.get()
+    assert created.history_change_reason == "demo catalog"
+    assert (created.model, created.slots, created.is_demo) == (
+        first.model,
+        first.slots,
+        first.is_demo,
+    )
+
+    load("--modules", "30", "--systems", "20", "--seed", "1", "--replace")
+    assert System.history.filter(history_type="-", id=first.pk).count() == 1
+    assert Module.history.filter(history_type="-").count() == 30
+    assert Module.history.filter(history_type="+").count() == 60
+
+
+def test_replace_is_refused_while_orders_refer_to_the_catalog():
+    load("--modules", "10", "--systems", "10", "--seed", "1")
+    OrderLineFactory(module=Module.objects.first())
+    with pytest.raises(CommandError, match="cannot be replaced: order lines refer to it"):
+        load("--modules", "10", "--systems", "10", "--seed", "2", "--replace")
+    with translation.override("fr"), pytest.raises(CommandError, match="des lignes de commande"):
+        load("--modules", "10", "--systems", "10", "--seed", "2", "--replace")
+    assert Module.objects.count() == 10  # nothing deleted
+    assert not Module.history.filter(history_type="-").exists()

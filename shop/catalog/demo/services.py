@@ -7,18 +7,30 @@ in generations.py. A real model name never gets invented specifications.
 
 Everything the generator knows is data (ranges.py): memory platforms, the model lines
 that use them, and the module families we sell for them. The same seed always gives the
-same catalog. Modules get their first history row through simple-history's bulk helper,
-so stock changes made later are audited from a known starting point. Loading marks the
-catalog as demo data, which a banner tells shoppers until staff load a real catalog.
+same catalog. Modules and systems get their first history row, so stock changes made
+later are audited from a known starting point; replacing the catalog writes a deletion
+row for each. Loading marks the catalog as demo data, which a banner tells shoppers
+until staff load a real catalog.
+
+At a real catalog's size (200,000 systems) rows are written in bulk (bulk.py: COPY on
+PostgreSQL), their history rows in one statement per table, and the catalog version is
+bumped once: no per-row save, signal or history write.
 """
 
 import random
 
 from django.db import transaction
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext as _
 
 from shop.catalog.cache import catalog_version_bump
+from shop.catalog.demo.bulk import (
+    history_rows_write,
+    last_id,
+    rows_delete,
+    rows_write,
+    tables_settle,
+)
 from shop.catalog.demo.ranges import (
     FORM_FACTOR_CODES,
     LIFETIME_BRANDS,
@@ -33,7 +45,13 @@ from shop.catalog.demo.real_systems import real_system_rows, system_facts
 from shop.catalog.services import catalog_source_set
 from shop.models import Generation, Manufacturer, Module, System, SystemModuleOverride
 
-BATCH_SIZE = 1000
+HISTORY_REASON = "demo catalog"
+# Cleared by --replace, in this order (each refers only to those after it).
+CATALOG_MODELS = (SystemModuleOverride, System, Manufacturer, Module)
+
+
+class DemoCatalogRefused(Exception):
+    """The catalog cannot be replaced (rows outside the catalog refer to it)."""
 
 
 def _real_systems(*, count, manufacturers):
@@ -206,14 +224,38 @@ def _module_rows(*, count, rng):
     yield from _made_up_module_rows(count=count - len(real), rng=rng, first_index=len(real))
 
 
+def _catalog_clear():
+    """Delete the whole catalog: one deletion history row per module and system, then
+    one DELETE per table. Refused while anything outside the catalog protects a row
+    (an order line's module)."""
+    for model in CATALOG_MODELS:
+        for relation in model._meta.related_objects:
+            protecting = relation.related_model not in CATALOG_MODELS and (
+                relation.on_delete.__name__ in {"PROTECT", "RESTRICT"}
+            )
+            lookup = {f"{relation.field.name}__isnull": False}
+            if protecting and relation.related_model.objects.filter(**lookup).exists():
+                raise DemoCatalogRefused(
+                    _("The catalog cannot be replaced: %(rows)s refer to it.")
+                    % {"rows": relation.related_model._meta.verbose_name_plural}
+                )
+    for model in (System, Module):
+        history_rows_write(model, history_type="-", reason=HISTORY_REASON)
+    for model in CATALOG_MODELS:
+        rows_delete(model)
+
+
+def _rows_with_history(model, objects):
+    after_id = last_id(model)
+    rows_write(model, objects)
+    history_rows_write(model, history_type="+", reason=HISTORY_REASON, after_id=after_id)
+
+
 @transaction.atomic
 def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = False) -> dict:
     """Build the demo catalog. Returns how many rows of each kind were created."""
     if replace:
-        SystemModuleOverride.objects.all().delete()
-        System.objects.all().delete()
-        Manufacturer.objects.all().delete()
-        Module.objects.all().delete()
+        _catalog_clear()
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     names = sorted(
         {line.manufacturer for line in MODEL_LINES}
@@ -224,18 +266,9 @@ def demo_catalog_load(*, modules: int, systems: int, seed: int, replace: bool = 
         ignore_conflicts=True,
     )
     manufacturers = {m.name: m for m in Manufacturer.objects.filter(name__in=names)}
-    bulk_create_with_history(
-        list(_system_rows(count=systems, rng=rng, manufacturers=manufacturers)),
-        System,
-        batch_size=BATCH_SIZE,
-        default_change_reason="demo catalog",
-    )
-    bulk_create_with_history(
-        list(_module_rows(count=modules, rng=rng)),
-        Module,
-        batch_size=BATCH_SIZE,
-        default_change_reason="demo catalog",
-    )
+    _rows_with_history(System, _system_rows(count=systems, rng=rng, manufacturers=manufacturers))
+    _rows_with_history(Module, _module_rows(count=modules, rng=rng))
+    tables_settle(Manufacturer, System, Module)
     catalog_source_set(is_demo=True)
     catalog_version_bump()
     return {"manufacturers": len(names), "systems": systems, "modules": modules}

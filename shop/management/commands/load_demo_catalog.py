@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shop.catalog.demo.services import demo_catalog_load
+from shop.catalog.demo.services import DemoCatalogRefused, demo_catalog_load
 from shop.models import Module
 
 
@@ -55,7 +55,12 @@ class Command(BaseCommand):
                 "or --replace to delete it and load the demo catalog."
             )
         started = time.monotonic()
-        created = demo_catalog_load(modules=modules, systems=systems, seed=seed, replace=replace)
+        try:
+            created = demo_catalog_load(
+                modules=modules, systems=systems, seed=seed, replace=replace
+            )
+        except DemoCatalogRefused as refusal:
+            raise CommandError(str(refusal)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {created['modules']} modules and {created['systems']} systems from "
