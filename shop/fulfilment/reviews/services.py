@@ -61,13 +61,15 @@ def orders_due_for_review(*, now: datetime.datetime | None = None):
 
 
 def review_payload(*, order: Order, user) -> dict:
-    """What the review provider is handed for one invitation (`ReviewProvider.invite`)."""
-    return {
-        "name": user.get_full_name() or order.delivery_name,
-        "email": user.email,
-        "order_number": order.number,
-        "language": order_language(order),
-    }
+    """What the review provider is handed for one invitation (`ReviewProvider.invite`),
+    read under the customer's consent (checked again here: raises ConsentMissing)."""
+    with for_purpose(CONSENT_PURPOSE, categories=DISCLOSED_CATEGORIES, user=user):
+        return {
+            "name": user.get_full_name() or order.delivery_name,
+            "email": user.email,
+            "order_number": order.number,
+            "language": order_language(order),
+        }
 
 
 def review_invitation_send(*, order: Order) -> ReviewInvitation | None:
