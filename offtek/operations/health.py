@@ -2,8 +2,8 @@
 
 ``/healthz/`` answers 200 as long as the process can serve a request (no database,
 no cache: a dead dependency must not get a healthy process restarted). ``/readyz/``
-runs django-health-check's checks plus the shop's own: the database, the shared cache,
-the task queue's backlog and its oldest waiting task, the key canary, and migrations
+runs django-health-check's database check plus the shop's own: the shared cache, the
+task queue's backlog and its oldest waiting task, the key canary, and migrations
 applied. When one fails it answers 503 and names the failing part; a load balancer
 then stops sending customers to this server until it is ready again.
 """
@@ -13,16 +13,18 @@ import datetime
 import inspect
 import logging
 import os
+import uuid
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from health_check.base import HealthCheck
-from health_check.checks import Cache, Database
+from health_check.checks import Database
 from health_check.exceptions import HealthCheckException, ServiceUnavailable
 
 from privacy.canary import canary_opens
@@ -59,6 +61,25 @@ class TaskQueue(HealthCheck):
         if oldest is not None and now - oldest > limit:
             waited = int((now - oldest).total_seconds())
             raise ServiceUnavailable(f"oldest waiting task has waited {waited} s")
+
+
+class Cache(HealthCheck):
+    """The shared cache takes a value and gives it back (a key of its own per probe, so
+    servers probing at once never read each other's). django-health-check's probe does
+    the same asynchronously; this view is synchronous, and a thread that already runs an
+    event loop (an ASGI server's, a browser test's) cannot wait for it."""
+
+    def run(self):
+        key, value = f"readiness:{uuid.uuid4().hex}", uuid.uuid4().hex
+        cache = caches["default"]
+        try:
+            cache.set(key, value, timeout=5)
+            answered = cache.get(key)
+            cache.delete(key)
+        except Exception as error:  # any backend's failure: Redis, database, memcached
+            raise ServiceUnavailable(f"cache unreachable ({error.__class__.__name__})") from error
+        if answered != value:
+            raise ServiceUnavailable("cache did not give back what it took")
 
 
 @dataclasses.dataclass

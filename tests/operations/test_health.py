@@ -104,3 +104,13 @@ def test_an_erasure_journal_that_cannot_be_written_makes_it_not_ready(client, se
     status, body = readiness(client)
     assert status == 503
     assert body["failing"] == ["ErasureJournal"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_ready_while_the_thread_runs_an_event_loop(client, live_server, page):
+    """A thread that already runs an event loop (Playwright's here, an ASGI server's in
+    production) cannot wait for an async probe: the readiness view's probes are sync."""
+    page.goto(live_server.url + "/healthz/")
+    status, body = readiness(client)
+    assert (status, body["failing"]) == (200, [])
