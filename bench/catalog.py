@@ -40,7 +40,7 @@ from pathlib import Path
 
 from bench import scale
 from bench.client import Browser, ConnectionLost
-from bench.server import Gunicorn
+from bench.server import Gunicorn, snippet_output
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "bench@example.com", "bench-password-4242"  # noqa: S105 - a temp DB
@@ -231,14 +231,7 @@ def main():
         )
         scale_failed += scale.load_report(loaded_in)
         worker = scale.TaskWorker(env).start()
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP.format(email=EMAIL, password=PASSWORD)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        setup = snippet_output(SETUP.format(email=EMAIL, password=PASSWORD), env)
         server = Gunicorn(env, probe="/bench/hello/").start()
         customer, paths = customer_with_basket(server.port, int(re.search(r"BUY (\d+)", setup)[1]))
         cookies = {"anonymous": {}, "customer": dict(customer.cookies)}

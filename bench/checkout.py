@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.client import Browser, ConnectionLost
-from bench.server import Gunicorn
+from bench.server import Gunicorn, snippet_output
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -138,14 +138,7 @@ def main():
         subprocess.run(
             [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
         )
-        setup = subprocess.run(
-            [PYTHON, "-c", SETUP.format(clients=args.clients, password=PASSWORD)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        setup = snippet_output(SETUP.format(clients=args.clients, password=PASSWORD), env)
         module_url = re.search(r"MODULE_URL (\S*)", setup)[1]
         module_ids = re.search(r"MODULE_IDS (\S+)", setup)[1].split(",")
         baseline_label = "module page"

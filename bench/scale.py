@@ -25,6 +25,7 @@ from pathlib import Path
 import psycopg
 
 from bench.client import Browser
+from bench.server import snippet_output
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/offtek_bench"
@@ -136,14 +137,7 @@ for number, system in enumerate(systems):
 def catalog_names(env: dict, *, count: int, seed: int = 1) -> list[str]:
     """Names of `count` made-up machines and ten real ones of the catalog, picked at
     random: most as the model alone ("ThinkPad T460p"), one in four with the maker."""
-    output = subprocess.run(
-        [sys.executable, "-c", NAMES.format(seed=seed, count=count)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    output = snippet_output(NAMES.format(seed=seed, count=count), env)
     return [line for line in output.splitlines() if line.strip()]
 
 

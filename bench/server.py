@@ -26,6 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 STOP_SECONDS = 120
 
 
+def snippet_output(code: str, env: dict) -> str:
+    """What a Python snippet prints, run in the shop's directory with `env` (a
+    benchmark's set-up that reads the database it made)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

@@ -10,7 +10,8 @@ TOKEN = "provider-test-token"
 
 
 class FakeProvider:
-    def __init__(self, token: str = TOKEN):
+    def __init__(self, token: str = TOKEN, port: int = 0):
+        """`port`: a port chosen beforehand (a provider that comes up late), else any."""
         self.token = token
         self.received: list[dict] = []
         self.keys: list[str] = []  # the Idempotency-Key of every authorised request
@@ -41,7 +42,7 @@ class FakeProvider:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -5,8 +5,6 @@ what Stripe.js sends from the browser, the review invitation."""
 
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -25,6 +23,7 @@ from shop.fulfilment.reviews.memory import MemoryReviewProvider
 from shop.models import ReviewInvitation, SmsStatus
 from shop.orders.emails import order_paid_email_send
 from shop.tests.factories_orders import paid_order
+from shop.tests.provider_fake import TOKEN, FakeProvider
 from shop.tests.stripe_steps import post_event
 from shop.tests.test_disclosures_sent import rows, stripe_pay_page
 from shop.tests.test_reviews import delivered_order, run
@@ -150,31 +149,13 @@ def test_the_disclosure_names_what_the_email_carried(django_capture_on_commit_ca
     assert "List-Unsubscribe" in mail.outbox[1].extra_headers
 
 
-class SmsProvider(BaseHTTPRequestHandler):
-    """A text-message provider on 127.0.0.1 that takes every message."""
-
-    received: list = []
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        SmsProvider.received.append(json.loads(body))
-        answer = json.dumps({"id": f"prov-{len(SmsProvider.received)}"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_an_sms_provider_that_is_down_is_a_failed_attempt_then_a_sent_one(
     settings, django_capture_on_commit_callbacks
 ):
     port = free_port()
     settings.SMS_BACKEND = "http"
     settings.SMS_HTTP_URL = f"http://127.0.0.1:{port}/messages"
+    settings.SMS_HTTP_TOKEN = TOKEN
     order = paid_order(delivery_phone="+447700900123")
     with django_capture_on_commit_callbacks(execute=True):
         order_dispatch(order=order, courier="dpd", tracking_number="DPD1")
@@ -185,16 +166,14 @@ def test_an_sms_provider_that_is_down_is_a_failed_attempt_then_a_sent_one(
         ("failed", 1, ["phone", "message"])
     ]
 
-    SmsProvider.received = []
-    provider = ThreadingHTTPServer(("127.0.0.1", port), SmsProvider)
-    threading.Thread(target=provider.serve_forever, daemon=True).start()
+    provider = FakeProvider(port=port)  # the provider comes up on the port it was given
+    provider.start()
     try:
         with time_machine.travel(message.next_attempt_at):
             call_command("sms_resend", stdout=io.StringIO())
     finally:
-        provider.shutdown()
-        provider.server_close()
-    [received] = SmsProvider.received
+        provider.stop()
+    [received] = provider.received
     assert set(received) == {"to", "body", "sender"}
     sms = rows(order.user, "sms")
     assert [(row.outcome, row.attempt) for row in sms] == [("failed", 1), ("sent", 2)]
