@@ -144,10 +144,19 @@ STORES = (
     (
         "cache",
         "value",
-        ("user.authorization.credentials", "user.unique_id.pseudonymous"),
+        (
+            "user.authorization.credentials",
+            "user.unique_id.pseudonymous",
+            "user.name",
+            "user.contact.address",
+            "user.contact.phone_number",
+            "user.behavior.purchase_history",
+        ),
         "The shared cache (the database cache table, or Redis): copies of the encrypted "
         "sessions, rate-limit counters keyed by a keyed hash of the IP address, catalog "
-        "pages without personal parts. Entries expire on their own.",
+        "pages without personal parts, and a signed-in person's own pages (orders, "
+        "basket, checkout) encrypted under a key made from a token that any change to "
+        "their data, and the account's erasure, deletes. Entries expire on their own.",
     ),
     (
         "mfa_authenticator",

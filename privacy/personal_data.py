@@ -350,7 +350,11 @@ def _expired_cache_entries(now, period):
 
 
 registry.exempt(
-    CacheEntry, reason="Rate-limit counters and cached pages, under keyed hashes; no one in it."
+    CacheEntry,
+    reason=(
+        "Under keyed hashes: rate-limit counters, catalog pages, and encrypted copies of "
+        "sessions and of people's own pages; nothing in it reads as anyone without the keys."
+    ),
 )
 retention.register(
     rule="expired-cache",

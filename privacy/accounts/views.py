@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from privacy.accounts import dashboard, selectors, services
 from privacy.accounts.forms import ProfileForm
 from privacy.accounts.session_name import display_name_remember
+from privacy.own_pages import own_page
 
 
+@own_page
 @login_required
 def account_detail(request):
     return render(request, "privacy/account_detail.html", {"sections": dashboard.sections()})

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Expression
 
 from privacy import policy
+from privacy.changes import rows_change_announced
 from privacy.history import deletions_unrecorded
 from privacy.registry import history_model
 
@@ -43,7 +44,8 @@ def delete_rows(queryset) -> int:
     if not ids:
         return 0
     batch = IdList(model, ids)
-    with deletions_unrecorded():  # nor are the rows' fields read for it (only the key)
+    # nor are the rows' fields read for it (only the key)
+    with rows_change_announced(model, ids), deletions_unrecorded():
         model._default_manager.filter(pk__in=batch).only("pk").delete()
     history = history_model(model)
     if history is not None:
@@ -62,7 +64,10 @@ def anonymise_rows(replacements: dict, *, mark: dict | None = None) -> Callable:
         if not ids:
             return 0
         batch = IdList(model, ids)
-        changed = model._default_manager.filter(pk__in=batch).update(**replacements, **(mark or {}))
+        with rows_change_announced(model, ids):
+            changed = model._default_manager.filter(pk__in=batch).update(
+                **replacements, **(mark or {})
+            )
         history = history_model(model)
         if history is not None:
             history_fields = {f.name for f in history._meta.concrete_fields}

@@ -21,6 +21,7 @@ from shop.basket.services import (
     basket_line_remove,
 )
 from shop.catalog.selectors import module_id_for_part_number
+from shop.customer_pages.store import customer_page
 from shop.markets.selectors import market_for_request
 from shop.orders.reservations import orders_ran_out_since
 
@@ -31,6 +32,7 @@ def _errors(request, form) -> None:
             messages.error(request, error)
 
 
+@customer_page
 def basket_detail(request):
     summary = basket_summary_for(
         user=request.user, session=request.session, market=market_for_request(request)

@@ -88,7 +88,7 @@ def _nonce(request, *, create):
 
 
 def _store(request, response, session_was_modified):
-    """The page with its token and nonce cut out, or None if it cannot be shared."""
+    """The page with its token and nonce cut out, or None if it cannot be kept."""
     session = getattr(request, "session", None)
     if (
         response.status_code != 200
@@ -105,23 +105,45 @@ def _store(request, response, session_was_modified):
     nonce = _nonce(request, create=False)
     if nonce and nonce in html:
         html = html.replace(nonce, NONCE_HOLE)
-    return {"html": html, "content_type": response["Content-Type"]}
+    # The holes go with the page: a page kept in the shared cache is rebuilt by other
+    # processes, whose own holes are other random strings.
+    holes = (HEADER_HOLE, MESSAGES_HOLE, CSRF_HOLE, NONCE_HOLE)
+    return {"html": html, "content_type": response["Content-Type"], "holes": holes}
 
 
-def _rebuild(request, page):
+def page_rebuild(request, page):
+    """The kept `page` with this request's own parts in its holes."""
     html = page["html"]
+    header_hole, messages_hole, csrf_hole, nonce_hole = page["holes"]
     personal = _personal_parts(request)
-    html = html.replace(HEADER_HOLE, personal.header, 1)
-    html = html.replace(MESSAGES_HOLE, personal.messages, 1)
-    if CSRF_HOLE in html:
-        html = html.replace(CSRF_HOLE, personal.csrf_token)
-    if NONCE_HOLE in html:
-        html = html.replace(NONCE_HOLE, _nonce(request, create=True))
+    html = html.replace(header_hole, personal.header, 1)
+    html = html.replace(messages_hole, personal.messages, 1)
+    if csrf_hole in html:
+        html = html.replace(csrf_hole, personal.csrf_token)
+    if nonce_hole in html:
+        html = html.replace(nonce_hole, _nonce(request, create=True))
     response = HttpResponse(html, content_type=page["content_type"])
     # The same Vary as a freshly rendered page: a shared HTTP cache must still tell one
     # visitor's page from another's.
     patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def page_render_with_holes(request, view, *args, **kwargs):
+    """(response, page): `view`'s answer rendered with holes for the visitor's own
+    parts, and the page to keep (None if it cannot be kept: then, if it was a 200, the
+    response is `view`'s answer rendered again for this visitor alone)."""
+    session = getattr(request, "session", None)
+    session_was_modified = session is not None and session.modified
+    setattr(request, RENDERING_FOR_CACHE, True)
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        delattr(request, RENDERING_FOR_CACHE)
+    page = _store(request, response, session_was_modified)
+    if page is None and response.status_code == 200:
+        response = view(request, *args, **kwargs)
+    return response, page
 
 
 def shared_page(view):
@@ -135,19 +157,10 @@ def shared_page(view):
         key = _key(request)
         page = cache.get(key)
         if page is None:
-            session = getattr(request, "session", None)
-            session_was_modified = session is not None and session.modified
-            setattr(request, RENDERING_FOR_CACHE, True)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                delattr(request, RENDERING_FOR_CACHE)
-            page = _store(request, response, session_was_modified)
+            response, page = page_render_with_holes(request, view, *args, **kwargs)
             if page is None:
-                if response.status_code == 200:
-                    return view(request, *args, **kwargs)  # rendered for this visitor alone
                 return response
             cache.set(key, page, RESULTS_TTL_SECONDS)
-        return _rebuild(request, page)
+        return page_rebuild(request, page)
 
     return wrapper

@@ -16,6 +16,7 @@ from shop.basket.services import basket_get, basket_get_or_create, basket_refill
 from shop.checkout.delivery import delivery_offers
 from shop.checkout.forms import CheckoutForm
 from shop.checkout.services import CheckoutError, MarketChanged, PricesChanged, order_place
+from shop.customer_pages.store import customer_page
 from shop.markets.selectors import market_for_request
 from shop.markets.services import market_choose
 from shop.models import Order, OrderStatus, Payment, PaymentStatus
@@ -32,6 +33,7 @@ from shop.payments.services import payment_return, payment_start
 REDIRECT_STATUSES = ("succeeded", "processing", "requires_payment_method")
 
 
+@customer_page
 @verified_customer_required
 def checkout(request):
     basket = basket_get(user=request.user, session=request.session)
@@ -144,6 +146,7 @@ def checkout_return(request, number: str):
     return redirect(f"{done}?redirect_status={said}" if said in REDIRECT_STATUSES else done)
 
 
+@customer_page
 @verified_customer_required
 def checkout_done(request, number: str):
     order = own_order(request, number, with_personal_fields=False)

@@ -4,6 +4,7 @@ and VAT at the rate of that day, so a later change of rate never touches it."""
 from django.utils import timezone
 
 from privacy.consent.purposes import uses_personal_data
+from shop.customer_pages.changes import customer_pages_changed
 from shop.invoices.rules import vat_treatment
 from shop.invoices.vat import lines_tax, vat_rate_on
 from shop.models import Order, OrderLine
@@ -25,6 +26,7 @@ def order_vat_freeze(*, order: Order) -> None:
     for line, tax in zip(lines, taxed, strict=False):
         line.net_minor, line.vat_minor, line.vat_rate_bp = tax.net, tax.vat, tax.rate_bp
     OrderLine.objects.bulk_update(lines, ["net_minor", "vat_minor", "vat_rate_bp"])
+    customer_pages_changed([order.user_id])  # bulk writes send no signal
     delivery = taxed[-1]
     order.delivery_net_minor, order.delivery_vat_minor = delivery.net, delivery.vat
     order.delivery_vat_rate_bp, order.vat_country = rate, treatment.vat_country

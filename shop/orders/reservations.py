@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from shop.customer_pages.moments import changes_at
 from shop.models import Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from shop.orders.services import IllegalTransition, order_transition
 
@@ -49,8 +50,11 @@ def orders_ran_out_since(*, user, since) -> list[str]:
         reason__in=ABANDONED_REASONS,
         created_at__gte=since,
     )
-    numbers = cancellations.order_by("-order__created_at").values_list("order__number", flat=True)
-    return list(dict.fromkeys(numbers))  # an order cancelled twice is named once
+    rows = cancellations.order_by("-order__created_at").values_list("order__number", "created_at")
+    window = timezone.now() - since
+    for _number, cancelled_at in rows:
+        changes_at(cancelled_at + window)  # a kept page naming it ends when it leaves
+    return list(dict.fromkeys(number for number, _at in rows))  # cancelled twice: named once
 
 
 def reservations_release_expired(

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from privacy.encryption import encrypted_field_names
+from shop.customer_pages.store import customer_page
 from shop.models import OrderLine, Payment
 from shop.orders.selectors import orders_for
 
@@ -25,6 +26,7 @@ def order_page_part(part: Callable[..., dict]) -> Callable[..., dict]:
     return part
 
 
+@customer_page
 @login_required
 def order_list(request):
     orders = orders_for(user=request.user).only(
@@ -63,6 +65,7 @@ def order_detail_context(*, user, number: str, bound_form=None, bound_line_id=No
     return context
 
 
+@customer_page
 @login_required
 def order_detail(request, number: str):
     return render(

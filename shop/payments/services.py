@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.disclosures import disclosure_record_once
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move, row_lock
+from shop.customer_pages.changes import customer_pages_changed
 from shop.fraud.services import fraud_verdict
 from shop.invoices.tasks import invoice_issue_after_commit
 from shop.models import Order, OrderEvent, OrderStatus, Payment, PaymentEvent, PaymentStatus
@@ -83,6 +84,7 @@ def payment_start(*, order: Order, return_url: str) -> PaymentStart:
     start = gateway.payment_start(order=order, payment=payment, return_url=return_url)
     if start.reference and start.reference != payment.reference:
         Payment.objects.filter(pk=payment.pk).update(reference=start.reference)
+        customer_pages_changed([order.user_id])  # an update sends no signal
         payment.reference = start.reference
     # The provider accepted the request: record what the gateway says it received.
     payment_disclosures_record(payment=payment, disclosed=start.disclosed)

@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from privacy.encryption import encrypted_field_names
+from shop.customer_pages.store import customer_page
 from shop.models import OrderStatus, Payment, PaymentStatus
 from shop.orders.access import own_order, verified_customer_required
 from shop.payments.forms import SimulatorCardForm
@@ -31,6 +32,7 @@ def _simulator_payment(request, number: str, payment_id: int) -> Payment:
     return payment
 
 
+@customer_page
 @sensitive_post_parameters("number", "cvc", "expiry")
 @verified_customer_required
 def simulator_card(request, number: str, payment_id: int):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from privacy.consent.purposes import uses_personal_data
+from shop.customer_pages.moments import changes_at
 from shop.models import Order, OrderStatus
 
 WITHDRAWAL_DAYS = 14
@@ -56,6 +57,7 @@ def withdrawal_period(order: Order, *, now: datetime.datetime | None = None) -> 
     delivered_day = order.delivered_at.astimezone(local).date()
     end_day = delivered_day + datetime.timedelta(days=WITHDRAWAL_DAYS + 1)
     ends_at = datetime.datetime.combine(end_day, datetime.time(), tzinfo=local)
+    changes_at(ends_at)  # a kept page showing the period ends with it
     return WithdrawalPeriod(open=(now or timezone.now()) < ends_at, ends_at=ends_at, time_zone=zone)
 
 

@@ -6,21 +6,24 @@ admin's actions and pages, the queued tasks and the management command.
 Whatever the entry point, an order only ever makes a move its lifecycle allows; an
 order held for review leaves that state only by a staff decision (or a refund, which
 only staff can make); no entry point answers 5xx; a held order gets no "order paid"
-e-mail. The table `MUST` pins what each entry point does where it acts, so that a
-grid of no-ops could not pass. A property test then runs any sequence of the
-service-level entry points on one order (Hypothesis, with the sequences that matter
+e-mail; the customer's pages of the order, kept before (shop.customer_pages), read
+afterwards as freshly rendered ones. The table `MUST` pins what each entry point does
+where it acts, so that a grid of no-ops could not pass. A property test then runs any
+sequence of the service-level entry points on one order (Hypothesis, with the sequences that matter
 as explicit examples): every move it records is one the lifecycle allows, and a held
 order becomes paid again only through a staff member's review."""
 
 import contextlib
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -332,6 +335,25 @@ def order_in(status: str, *, client, staff_client, fake) -> World:
     return world
 
 
+PER_REQUEST = re.compile(r'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def customer_pages(w: World) -> dict[str, str]:
+    """The customer's pages of the order as they see them now (their flash messages
+    shown first, on a page that is not kept)."""
+    w.client.get(reverse("privacy:account-detail"))
+    paths = [
+        reverse("shop:order-detail", args=[w.order.number]),
+        reverse("shop:order-list"),
+        reverse("shop:checkout-done", args=[w.order.number]),
+    ]
+    pages = {}
+    for path in paths:
+        response = w.client.get(path)
+        pages[path] = (response.status_code, PER_REQUEST.sub("", response.content.decode()))
+    return pages
+
+
 def _payment_statuses(order: Order) -> dict[int, str]:
     return dict(order.payments.values_list("pk", "status"))
 
@@ -345,6 +367,7 @@ def test_every_entry_point_against_every_status(
     payments_before = _payment_statuses(world.order)
     paid_emails = OutgoingEmail.objects.filter(template="shop/emails/order_paid")
     emails_before = paid_emails.count()
+    kept_before = customer_pages(world)  # and kept
 
     with django_capture_on_commit_callbacks(execute=True):
         outcome = ENTRY_POINTS[entry](world)
@@ -366,6 +389,11 @@ def test_every_entry_point_against_every_status(
         before = payments_before.get(pk)
         if before is not None and before != status:
             assert PAYMENT_LIFECYCLE.allows(before, status), (before, status)
+    seen = customer_pages(world)
+    cache.clear()  # nothing kept: rendered from the database
+    assert seen == customer_pages(world)
+    if end != start:
+        assert seen != kept_before  # control: the pages show the move
 
 
 def test_the_return_page_reloaded_on_a_held_order_sends_nothing_and_asks_stripe_nothing(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from privacy.consent.purposes import uses_personal_data
 from privacy.emails import email_send
 from privacy.lifecycle import IllegalTransition, Lifecycle, lifecycle_move
+from shop.customer_pages.moments import changes_at
 from shop.models import ClaimStatus, OrderLine, OrderStatus, WarrantyClaim, WarrantyClaimEvent
 from shop.orders.selectors import order_language
 
@@ -49,7 +50,9 @@ def line_warranty_ends(*, line: OrderLine) -> datetime.datetime | None:
     if line.warranty_years is None:
         return None
     start = line.order.paid_at or line.order.created_at
-    return start + datetime.timedelta(days=365 * line.warranty_years + line.warranty_years // 4)
+    ends = start + datetime.timedelta(days=365 * line.warranty_years + line.warranty_years // 4)
+    changes_at(ends)  # a kept page offering a claim ends with the warranty
+    return ends
 
 
 @uses_personal_data("warranty", categories=["identity", "transaction"])
