@@ -17,7 +17,11 @@ Targets (issues 18 and 26): every catalog page (list, module, finder result, sea
 a signed-in customer sees on the way to and after an order >= 0.30 too: the basket, the
 checkout's address form, the card form of an order awaiting payment, the confirmation of
 a paid order, the order list, the page of an order awaiting payment and of a paid order,
-and the account dashboard. Exits 1 if a ratio is below its target.
+and the account dashboard. Exits 1 if a ratio is below its target. Those pages are
+kept for the customer once rendered (shop.customer_pages), so a page asked again is
+served from there; the first view after a change renders it, and three of them are
+also measured that way, each request with a new query string ("..., rendered";
+printed, with no target).
 
 `--database postgres` runs it on a fresh PostgreSQL database (on DATABASE_URL's server,
 dropped at the end). Every run also times the finder's suggestions over HTTP while
@@ -46,6 +50,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "bench@example.com", "bench-password-4242"  # noqa: S105 - a temp DB
 CATALOG_TARGET, SIGNED_IN_TARGET = 0.30, 0.30
 ORDER_IN_PATH = re.compile(r"/en/checkout/([A-Z0-9-]+)/")
+AFRESH = "?afresh="
+# Signed-in pages also measured as rendered from the database (printed, no target): the
+# first view after anything on them changed.
+AFRESH_PAGES = ("basket", "checkout: address form", "order page (paid)")
 
 
 def run(args, env):
@@ -152,17 +160,21 @@ def customer_with_basket(port: int, module_id: int) -> tuple[Browser, dict]:
 
 def measure(port, path, seconds, connections, cookies):
     """Requests per second of GET `path` with a fixed set of cookies, on
-    `connections` client threads; any answer but 200 is an error."""
+    `connections` client threads; any answer but 200 is an error. A path ending in
+    AFRESH is asked with a new query string each time: a page kept for the customer
+    is never found, so every request renders it."""
     done, failures = [], []
     stop_at = time.monotonic() + seconds
+    afresh = path.endswith(AFRESH)
 
     def client():
         browser = Browser(port, timeout=30)
         count = 0
         while time.monotonic() < stop_at:
             browser.cookies = dict(cookies)
+            asked = f"{path}{secrets.token_hex(8)}" if afresh else path
             try:
-                status, _location, _body = browser.request("GET", path, path)
+                status, _location, _body = browser.request("GET", asked, asked)
             except ConnectionLost as error:
                 failures.append(str(error))
                 continue
@@ -202,6 +214,8 @@ def pages_to_measure(setup: str, paths: dict) -> list[tuple[str, str, str, float
         ("order list", "/en/orders/", "customer", SIGNED_IN_TARGET),
     ]
     pages += [(name, path, "customer", SIGNED_IN_TARGET) for name, path in sorted(paths.items())]
+    every = {name: path for name, path, _who, _target in pages} | paths
+    pages += [(f"{name}, rendered", every[name] + AFRESH, "customer", 0.0) for name in AFRESH_PAGES]
     pages.append(("(layout only)", "/bench/layout/", "anonymous", 0.0))
     return pages
 

@@ -6,6 +6,11 @@ A page is rendered with holes for the per-request parts, as catalog pages are
 kept in the shared cache under the customer, the page's address, language, market and
 payment gateway, and the session's proof of sign-in (Django's session auth hash).
 
+The key also holds a fingerprint of the code that rendered it (the project's source,
+templates, translations and static files, and the installed libraries' versions): a deploy that
+changes any of them renders every page afresh, and app servers of one release share
+their pages.
+
 It is served again only while all of these hold, each read in the same single cache
 read as the page:
 
@@ -31,7 +36,9 @@ name the same customer, sign-in backend and auth hash as when the page was rende
 """
 
 import base64
+import functools
 import hashlib
+import importlib.metadata
 import pickle
 import secrets
 import time
@@ -80,8 +87,30 @@ def _signed_in(request):
     return str(pk), auth_hash
 
 
+# What a page's HTML comes from: code, templates, translations, and the static files
+# whose hashed names it links to.
+RENDERING_FILES = (".py", ".html", ".txt", ".mo", ".css", ".js")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of what renders the pages: the project's code, templates,
+    translations and static files, and the installed libraries' versions (once per
+    process)."""
+    digest = hashlib.sha256()
+    for dist in sorted(f"{d.name}=={d.version}" for d in importlib.metadata.distributions()):
+        digest.update(dist.encode())
+    for top in ("offtek", "shop", "privacy", "templates", "static"):
+        for path in sorted((settings.BASE_DIR / top).rglob("*")):
+            if path.suffix in RENDERING_FILES and "tests" not in path.parts:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _page_key(request, user_pk, auth_hash) -> str:
     page = (
+        code_fingerprint(),
         auth_hash,
         request.get_host(),
         request.get_full_path(),

@@ -20,7 +20,7 @@ from privacy.retention.jobs import anonymise_rows
 from privacy.rights.erasure import account_close
 from privacy.tests.factories import UserFactory
 from shop.customer_pages.changes import PATHS
-from shop.customer_pages.store import token_key
+from shop.customer_pages.store import code_fingerprint, token_key
 from shop.fulfilment.dispatch import order_deliver, order_dispatch
 from shop.models import Address, Order, OrderStatus
 from shop.orders.reservations import EXPIRED_REASON
@@ -246,3 +246,26 @@ def test_a_line_added_to_a_kept_basket_shows(client):
     assert "FIRST-LINE-1" in page(client, reverse("shop:basket-detail"))
     basket_add(client, ModuleFactory(stock=9, part_number="SECOND-LINE-2"))
     assert "SECOND-LINE-2" in page(client, reverse("shop:basket-detail"))
+
+
+def test_a_deploy_that_changes_a_template_renders_pages_afresh(settings, tmp_path):
+    """The pages' key holds a digest of what renders them; tests do not count."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "shop" / "tests").mkdir(parents=True)
+    template, test = tmp_path / "templates" / "page.html", tmp_path / "shop" / "tests" / "t.py"
+    template.write_text("<p>{{ order.number }}</p>")
+    test.write_text("x = 1")
+    settings.BASE_DIR = tmp_path
+
+    def fingerprint():
+        code_fingerprint.cache_clear()
+        return code_fingerprint()
+
+    try:
+        first = fingerprint()
+        test.write_text("x = 2")
+        assert fingerprint() == first
+        template.write_text("<p>Order {{ order.number }}</p>")
+        assert fingerprint() != first
+    finally:
+        code_fingerprint.cache_clear()
