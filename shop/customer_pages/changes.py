@@ -10,15 +10,15 @@ the customer's page token once the change commits: every page kept under it is t
 unreadable, and the next one is rendered from the database.
 
 The owner is found before the change commits (a deleted row's, before it goes), and
-the token is deleted at once and again after the commit: a page rendered in between
-read the database after its token was read, under a token the commit then deletes, so
-a page kept under a live token never predates a committed change.
+the token is deleted after the commit: a page rendered in between read the database
+after its token was read, under a token the commit then deletes, so a page kept under
+a live token never predates a committed change.
 """
 
 import logging
 
 from django.core.cache import cache, caches
-from django.core.cache.backends.db import BaseDatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
@@ -89,11 +89,12 @@ def customer_pages_changed(user_pks) -> None:
     if not user_pks:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block and not isinstance(caches["default"], BaseDatabaseCache):
-        # At once too (a test's transaction never commits; a page rendered before the
-        # commit is kept under a token that the commit then deletes). Not in the
-        # database cache: there the deletion would join the transaction, locking the
-        # token's row until the commit, when it is deleted anyway.
+    if connection.in_atomic_block and isinstance(caches["default"], LocMemCache):
+        # At once too, in a process's own memory (tests, whose transactions never
+        # commit; development). Never in a shared cache: in the database cache the
+        # deletion would join the transaction and lock the token's row until the
+        # commit (Redis stands in on that table while it is down), and the deletion
+        # after the commit is what makes a kept page safe anyway.
         _tokens_delete(user_pks)
     waiting = getattr(connection, "customer_pages_changed", None)
     if waiting is None:

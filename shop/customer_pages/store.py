@@ -6,10 +6,10 @@ A page is rendered with holes for the per-request parts, as catalog pages are
 kept in the shared cache under the customer, the page's address, language, market and
 payment gateway, and the session's proof of sign-in (Django's session auth hash).
 
-The key also holds a fingerprint of the code that rendered it (the project's source,
-templates, translations and static files, and the installed libraries' versions): a deploy that
-changes any of them renders every page afresh, and app servers of one release share
-their pages.
+The key also holds a fingerprint of what rendered it (the environment's settings, the
+project's source, templates, translations and static files, the installed libraries'
+versions): a deploy or restart that changes any of them renders every page afresh,
+and app servers of one release and configuration share their pages.
 
 It is served again only while all of these hold, each read in the same single cache
 read as the page:
@@ -39,6 +39,7 @@ import base64
 import functools
 import hashlib
 import importlib.metadata
+import os
 import pickle
 import secrets
 import time
@@ -94,10 +95,13 @@ RENDERING_FILES = (".py", ".html", ".txt", ".mo", ".css", ".js")
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A digest of what renders the pages: the project's code, templates,
-    translations and static files, and the installed libraries' versions (once per
-    process)."""
+    """A digest of what renders the pages: the configuration in the environment, the
+    project's code, templates, translations and static files, and the installed
+    libraries' versions (once per process)."""
     digest = hashlib.sha256()
+    # The configuration too (delivery prices, the seller's details...), as the
+    # environment gives it: a restart with another setting renders pages afresh.
+    digest.update(repr(sorted(os.environ.items())).encode())
     for dist in sorted(f"{d.name}=={d.version}" for d in importlib.metadata.distributions()):
         digest.update(dist.encode())
     for top in ("offtek", "shop", "privacy", "templates", "static"):
