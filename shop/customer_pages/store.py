@@ -179,11 +179,11 @@ def customer_page(view):
         started = time.time()
         with Collecting() as moments:
             response, page = page_render_with_holes(request, view, *args, **kwargs)
-        if page is None or token is None:
-            return response
+        if page is None:
+            return response  # not a page to keep: the view's own answer
         user = request.user  # loaded by the view's own checks
-        if not user.is_authenticated or str(user.pk) != user_pk:
-            return page_rebuild(request, page)
+        if token is None or not user.is_authenticated or str(user.pk) != user_pk:
+            return page_rebuild(request, page)  # shown to this visitor, not kept
         until = started + PAGE_TTL_SECONDS
         if moments.earliest() is not None:
             until = min(until, moments.earliest().timestamp())

@@ -14,6 +14,7 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 
 from privacy.retention.jobs import anonymise_rows
@@ -272,3 +273,17 @@ def test_a_deploy_that_changes_a_template_renders_pages_afresh(settings, tmp_pat
         assert fingerprint() != second
     finally:
         code_fingerprint.cache_clear()
+
+
+def test_a_page_rendered_while_another_request_makes_the_token_is_shown_whole(client, monkeypatch):
+    """Two first pages at once: the one that loses the race to make the customer's
+    token shows its page with the visitor's parts filled in, and keeps nothing."""
+    _user, order = paid_order(client)
+    cache.clear()
+    monkeypatch.setattr(LocMemCache, "add", lambda self, *args, **kwargs: False)
+    response = client.get(order_path(order))
+    shown = response.content.decode()
+    assert response.status_code == 200 and order.number in shown
+    assert "Sign out" in shown and "<!--header-" not in shown and "<!--messages-" not in shown
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', shown)
+    assert cache.get(token_key(order.user_id)) is None
