@@ -15,8 +15,6 @@ after its token was read, under a token the commit then deletes, so a page kept 
 a live token never predates a committed change.
 """
 
-import logging
-
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ObjectDoesNotExist
@@ -36,8 +34,6 @@ from shop.models import (
     SalesStatistics,
     WithdrawalLine,
 )
-
-logger = logging.getLogger(__name__)
 
 UNDECLARED_OWNERS = {
     BasketLine: "basket__user",
