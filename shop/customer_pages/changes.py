@@ -17,6 +17,7 @@ a live token never predates a committed change.
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
@@ -67,6 +68,20 @@ def _owner_pk(row, path: str):
         return None  # its parent went first: the parent's own change counted
 
 
+def _deletion_outside_the_transaction() -> bool:
+    """Whether a deletion in the shared cache takes effect at once, outside the
+    database transaction: in a process's memory, or in Redis while it answers. Never
+    in the database cache (Redis's stand-in while it is down): there it would join
+    the transaction and lock the token's row until the commit."""
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        return True
+    if isinstance(backend, RedisCache):
+        usable = getattr(backend, "_redis_usable", None)  # offtek.cache's fallback
+        return usable is None or usable()
+    return False
+
+
 def _tokens_delete(user_pks) -> None:
     cache.delete_many([token_key(pk) for pk in user_pks])
 
@@ -85,12 +100,10 @@ def customer_pages_changed(user_pks) -> None:
     if not user_pks:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block and isinstance(caches["default"], LocMemCache):
-        # At once too, in a process's own memory (tests, whose transactions never
-        # commit; development). Never in a shared cache: in the database cache the
-        # deletion would join the transaction and lock the token's row until the
-        # commit (Redis stands in on that table while it is down), and the deletion
-        # after the commit is what makes a kept page safe anyway.
+    if connection.in_atomic_block and _deletion_outside_the_transaction():
+        # At once too where that costs no lock (tests, whose transactions never
+        # commit, see it at once); the deletion after the commit is what makes a kept
+        # page safe.
         _tokens_delete(user_pks)
     waiting = getattr(connection, "customer_pages_changed", None)
     if waiting is None:

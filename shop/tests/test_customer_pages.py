@@ -65,6 +65,7 @@ def order_path(order) -> str:
     return reverse("shop:order-detail", args=[order.number])
 
 
+@pytest.mark.redis
 def test_a_kept_page_is_served_again_as_rendered(client):
     _user, order = paid_order(client)
     cache.clear()
@@ -78,6 +79,7 @@ def test_a_kept_page_is_served_again_as_rendered(client):
     )
 
 
+@pytest.mark.redis
 def test_a_status_change_ends_the_kept_page(client):
     _user, order = paid_order(client)
     before = page(client, order_path(order))
@@ -87,6 +89,7 @@ def test_a_status_change_ends_the_kept_page(client):
     assert after == fresh(client, order_path(order))
 
 
+@pytest.mark.redis
 def test_a_saved_address_ends_the_kept_checkout_page(client):
     user, _order = paid_order(client)
     basket_add(client, ModuleFactory(stock=9))
@@ -142,6 +145,7 @@ def test_a_ran_out_notice_goes_from_the_kept_basket_a_day_later(client):
         assert order.number not in page(client, reverse("shop:basket-detail"))
 
 
+@pytest.mark.redis
 def test_a_bulk_change_by_retention_ends_the_kept_pages(client):
     user, _order = paid_order(client)
     Address.objects.create(user=user, name="Ada", line1="1 Way", city="York", postcode="YO1 7HH")
@@ -153,6 +157,7 @@ def test_a_bulk_change_by_retention_ends_the_kept_pages(client):
     assert "erased" in page(client, reverse("shop:checkout"))
 
 
+@pytest.mark.redis
 def test_another_customer_never_gets_a_kept_page(client):
     _owner, order = paid_order(client)
     assert order.number in page(client, order_path(order))
@@ -162,6 +167,7 @@ def test_another_customer_never_gets_a_kept_page(client):
     assert order.number not in page(client, reverse("shop:order-list"))
 
 
+@pytest.mark.redis
 def test_a_session_from_before_a_password_change_gets_no_kept_page(client):
     user, order = paid_order(client)
     page(client, order_path(order))
