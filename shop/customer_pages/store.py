@@ -39,11 +39,10 @@ import base64
 import functools
 import hashlib
 import importlib.metadata
+import json
 import os
-import pickle
 import secrets
 import time
-from functools import wraps
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -137,7 +136,7 @@ def _open(sealed, token, auth_hash):
     if not isinstance(sealed, bytes) or not token:
         return None
     try:
-        return pickle.loads(_fernet(token, auth_hash).decrypt(sealed))  # noqa: S301 - sealed by us
+        return json.loads(_fernet(token, auth_hash).decrypt(sealed))
     except InvalidToken:
         return None  # sealed under other keys (rotated): rendered again
 
@@ -157,7 +156,7 @@ def customer_page(view):
     """Serve `view`'s GET page to a signed-in customer from their kept pages (the
     decorator goes above the view's sign-in checks, which ran when it was kept)."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         signed_in = _signed_in(request) if request.method == "GET" else None
         if signed_in is None:
@@ -188,7 +187,7 @@ def customer_page(view):
         if moments.earliest() is not None:
             until = min(until, moments.earliest().timestamp())
         sealed = _fernet(token, auth_hash).encrypt(
-            pickle.dumps({"page": page, "catalog": catalog, "until": until})
+            json.dumps({"page": page, "catalog": catalog, "until": until}).encode()
         )
         cache.set(page_key, sealed, max(1, int(until - started)))
         return page_rebuild(request, page)
