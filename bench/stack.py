@@ -329,9 +329,12 @@ class Stack:
     def worker_log(self) -> str:
         return (self.workdir / "worker.log").read_text(errors="replace")
 
+    def gunicorn_log(self) -> str:
+        return (self.workdir / "gunicorn.log").read_text(errors="replace")
+
     def server_errors(self) -> int:
         """Tracebacks and 'Internal Server Error' lines in gunicorn's log so far."""
-        text = (self.workdir / "gunicorn.log").read_text(errors="replace")
+        text = self.gunicorn_log()
         return text.count("Internal Server Error") + text.count("Traceback (most recent call")
 
     def wait_for(self, condition, seconds: float, every: float = 0.2) -> bool:

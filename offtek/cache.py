@@ -119,16 +119,33 @@ class RedisWithFallbackCache(RedisCache):
     def clear(self):
         return self._do("clear", deleting=lambda: [CLEARED])
 
+    def delete_many_in_redis(self, keys, version=None) -> bool:
+        """Delete in Redis now if it answers; never in the fallback, where the deletion
+        would join the caller's database transaction and lock rows until it ends.
+        Whether Redis did it."""
+        if not self._redis_usable():
+            return False
+        try:
+            super().delete_many(keys, version=version)
+        except self._redis_down as error:
+            self._outage_begin(error)
+            return False
+        return True
+
     def _tombstones_write(self, keys) -> None:
         """Remember in the fallback's table that these keys were deleted (or everything,
         CLEARED) while Redis was away: Redis's older copies go when it is back."""
         connection, table = self._fallback_table()
+        expires = connection.ops.adapt_datetimefield_value(TOMBSTONE_EXPIRES)
+        # Another process may be writing the same tombstone in a transaction not yet
+        # committed: ON CONFLICT waits for it and then leaves its row (one tombstone is
+        # as good as two). Sorted, so that two such writers never wait on each other.
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            for key in keys:
-                cursor.execute(f"DELETE FROM {table} WHERE cache_key = %s", [key + DELETED])  # noqa: S608
+            for key in sorted(set(keys)):
                 cursor.execute(
-                    f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '', %s)",  # noqa: S608
-                    [key + DELETED, connection.ops.adapt_datetimefield_value(TOMBSTONE_EXPIRES)],
+                    f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '', %s) "  # noqa: S608
+                    "ON CONFLICT (cache_key) DO NOTHING",
+                    [key + DELETED, expires],
                 )
 
     # The outage: begun by a failed operation, ended by a thread that waits for Redis.
@@ -160,6 +177,10 @@ class RedisWithFallbackCache(RedisCache):
                     continue
                 except DatabaseError as error:
                     logger.warning("Redis is back, the database cache is not: %s", error)
+                    continue
+                except Exception:
+                    # Without this thread the process would never use Redis again.
+                    logger.exception("Asking whether Redis is back failed; asking again.")
                     continue
                 logger.warning("Redis answers again (%d keys written meanwhile renewed).", purged)
                 return

@@ -3,10 +3,12 @@ Redis answering, the cache works from the database cache table (offtek/cache.py)
 sessions and rate limits go on. Redis going down and coming back, under gunicorn, is in
 tests/faults/test_redis_down.py."""
 
+import threading
 import time
 
 import pytest
 from django.core.cache import caches
+from django.db import connection, connections, transaction
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -57,6 +59,15 @@ def test_the_cache_works_from_the_database_while_redis_is_down(redis_down):
     assert list(CacheEntry.objects.values_list("cache_key", flat=True)) == ["#cleared#deleted"]
 
 
+def test_a_deletion_meant_for_redis_alone_leaves_the_database_untouched(redis_down):
+    """What must not join a database transaction (a customer's page token, deleted
+    at once and again after the commit) is deleted in Redis or not at all."""
+    assert redis_down.delete_many_in_redis(["customer-pages:1"]) is False
+    assert not CacheEntry.objects.exists()
+    redis_down.delete_many(["customer-pages:1"])  # the deletion after the commit
+    assert CacheEntry.objects.filter(cache_key__endswith="#deleted").count() == 1
+
+
 def test_a_customer_stays_signed_in_while_redis_is_down(redis_down, client):
     customer = UserFactory(email="signed.in@example.com")
     client.force_login(customer)
@@ -76,3 +87,46 @@ def test_sign_in_rate_limits_count_while_redis_is_down(redis_down, client, setti
         client.post(url, {"login": customer.email, "password": "wrong-password"})
     page = client.post(url, {"login": customer.email, "password": "wrong-password"})
     assert "Too many failed login attempts" in page.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_deleting_one_key_while_redis_is_down_both_succeed(redis_down):
+    """Two app servers delete the same key during an outage, the first inside a
+    transaction not yet committed: the second waits for it and succeeds; one
+    tombstone is left."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes one writer at a time: the race is PostgreSQL's")
+    key = "customer-pages:1"
+    first_wrote, first_may_commit = threading.Event(), threading.Event()
+    failures = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                redis_down.delete(key)
+                first_wrote.set()
+                first_may_commit.wait(10)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            first_wrote.set()
+            connections.close_all()
+
+    def second():
+        try:
+            redis_down.delete(key)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert first_wrote.wait(10)
+    threads[1].start()
+    time.sleep(0.5)  # the second is waiting for the first's row
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+    assert failures == []
+    assert CacheEntry.objects.filter(cache_key__endswith="#deleted").count() == 1

@@ -68,18 +68,19 @@ def _owner_pk(row, path: str):
         return None  # its parent went first: the parent's own change counted
 
 
-def _deletion_outside_the_transaction() -> bool:
-    """Whether a deletion in the shared cache takes effect at once, outside the
-    database transaction: in a process's memory, or in Redis while it answers. Never
-    in the database cache (Redis's stand-in while it is down): there it would join
-    the transaction and lock the token's row until the commit."""
+def _tokens_delete_at_once(user_pks) -> None:
+    """Delete the tokens where that takes effect at once, outside the database
+    transaction: in a process's memory, or in Redis while it answers. Never in the
+    database cache (Redis's stand-in while it is down): there the deletion would join
+    the transaction and lock the tokens' rows until the commit."""
     backend = caches["default"]
+    keys = [token_key(pk) for pk in user_pks]
     if isinstance(backend, LocMemCache):
-        return True
-    if isinstance(backend, RedisCache):
-        usable = getattr(backend, "_redis_usable", None)  # offtek.cache's fallback
-        return usable is None or usable()
-    return False
+        backend.delete_many(keys)
+    elif hasattr(backend, "delete_many_in_redis"):  # offtek.cache's fallback
+        backend.delete_many_in_redis(keys)
+    elif isinstance(backend, RedisCache):
+        backend.delete_many(keys)
 
 
 def _tokens_delete(user_pks) -> None:
@@ -100,11 +101,11 @@ def customer_pages_changed(user_pks) -> None:
     if not user_pks:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block and _deletion_outside_the_transaction():
+    if connection.in_atomic_block:
         # At once too where that costs no lock (tests, whose transactions never
         # commit, see it at once); the deletion after the commit is what makes a kept
         # page safe.
-        _tokens_delete(user_pks)
+        _tokens_delete_at_once(user_pks)
     waiting = getattr(connection, "customer_pages_changed", None)
     if waiting is None:
         waiting = connection.customer_pages_changed = set()

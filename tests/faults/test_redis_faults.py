@@ -16,7 +16,7 @@ def statuses(records) -> list[int]:
 
 
 def test_redis_stopped_under_shoppers_answers_no_error_and_loses_no_order(services):
-    errors_before = services.server_errors()
+    errors_before, log_before = services.server_errors(), len(services.gunicorn_log())
     records, runner = shoppers_run(services, range(4), seconds=14)
     time.sleep(3)  # the load's first seconds with Redis up
     before = len(statuses(records))
@@ -29,7 +29,7 @@ def test_redis_stopped_under_shoppers_answers_no_error_and_loses_no_order(servic
     answered = statuses(records)
     assert len(during) > 5, "the shoppers made no request while Redis was down"
     assert [status for status in answered if status >= 500 or status == 0] == []
-    assert services.server_errors() == errors_before
+    assert services.server_errors() == errors_before, services.gunicorn_log()[log_before:]
     # Every shopper is still signed in, and every order a shopper was shown exists.
     assert all(signed_in(shopper_browser(services, index)) for index in range(4))
     shown = {a.order_number for r in records for a in r.attempts if a.order_number}
