@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacy.middleware.EncryptionKeyErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "privacy.no_store.SignedInPagesNotStoredMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

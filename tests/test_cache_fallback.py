@@ -1,15 +1,15 @@
 """Redis is a cache, not a single point of failure: with CACHE_URL=redis://... and no
 Redis answering, the cache works from the database cache table (offtek/cache.py), so
 sessions and rate limits go on. Redis going down and coming back, under gunicorn, is in
-tests/faults/test_redis_down.py."""
+tests/faults/test_redis_faults.py."""
 
 import threading
 import time
 
 import pytest
 from django.core.cache import caches
-from django.db import connection, connections, transaction
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from bench.server import free_port
